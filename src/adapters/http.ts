@@ -1,0 +1,119 @@
+// The Elexon API over got. Retries 429, 5xx, timeouts, resets and malformed 200 bodies with
+// exponential backoff and full jitter, honours Retry-After, and never retries past a total budget:
+// the old system turned every one of these into a silent gap. A 4xx other than 429 is terminal and
+// quotes the API's own message.
+import got, { RequestError } from 'got';
+import { MalformedBodyError } from '../core/decode.js';
+import { ApiError, TransientError } from '../core/errors.js';
+import type { ApiClient } from '../core/ports.js';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** No retry starts later than this after the first attempt. */
+  readonly budgetMs: number;
+}
+
+export interface HttpOptions {
+  readonly base: string;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly userAgent: string;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+type Attempt<T> = { ok: true; value: T } | { ok: false; reason: string; retryAfterMs?: number; terminal?: Error };
+
+export function createHttpClient(opts: HttpOptions): ApiClient {
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const random = opts.random ?? Math.random;
+  const base = opts.base.replace(/\/+$/, '');
+
+  async function attempt<T>(url: string, decode: (body: string, type: string) => T): Promise<Attempt<T>> {
+    try {
+      const res = await got(url, {
+        timeout: { request: opts.timeoutMs },
+        retry: { limit: 0 },
+        throwHttpErrors: false,
+        responseType: 'text',
+        headers: { 'user-agent': opts.userAgent, accept: 'application/json' },
+      });
+      const status = res.statusCode;
+      if (status >= 200 && status < 300) {
+        try {
+          return { ok: true, value: decode(res.body, String(res.headers['content-type'] ?? '')) };
+        } catch (e) {
+          if (e instanceof MalformedBodyError) return { ok: false, reason: e.message, terminal: e };
+          throw e;
+        }
+      }
+      if (RETRY_STATUS.has(status)) {
+        return { ok: false, reason: `HTTP ${status}`, retryAfterMs: parseRetryAfter(res.headers['retry-after']) };
+      }
+      return { ok: false, reason: `HTTP ${status}`, terminal: apiError(url, status, res.body) };
+    } catch (e) {
+      if (e instanceof RequestError) return { ok: false, reason: describeRequestError(e) };
+      throw e;
+    }
+  }
+
+  return {
+    base,
+    async fetch(path, query, decode) {
+      const url = `${base}${path}?${new URLSearchParams(query as [string, string][]).toString()}`;
+      const started = Date.now();
+      let last = '';
+      for (let n = 1; ; n++) {
+        const r = await attempt(url, decode);
+        if (r.ok) return r.value;
+        last = r.reason;
+        // A malformed body is retried (truncation, a proxy's error page) but reported as what it is.
+        if (r.terminal && !(r.terminal instanceof MalformedBodyError)) throw r.terminal;
+        const backoff = Math.min(opts.retry.maxDelayMs, opts.retry.baseDelayMs * 2 ** (n - 1)) * random();
+        const wait = Math.max(backoff, r.retryAfterMs ?? 0);
+        const out = n >= opts.retry.attempts || Date.now() - started + wait > opts.retry.budgetMs;
+        if (out) {
+          if (r.terminal) throw r.terminal;
+          throw new TransientError(`${path}: gave up after ${n} attempt${n === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)}s (last: ${last})`, {
+            hint: 'the API is failing or rate limiting; nothing from this window was loaded, run again later',
+          });
+        }
+        await sleep(wait);
+      }
+    },
+  };
+}
+
+function parseRetryAfter(v: string | string[] | undefined): number | undefined {
+  const s = Array.isArray(v) ? v[0] : v;
+  if (!s) return undefined;
+  if (/^\d+$/.test(s.trim())) return Number(s.trim()) * 1000;
+  const at = Date.parse(s);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function describeRequestError(e: RequestError): string {
+  if (e.code === 'ETIMEDOUT') return `timed out (${e.message})`;
+  return `${e.code ?? e.name}: ${e.message}`;
+}
+
+/** A 4xx: quote the API's own message (ASP.NET ProblemDetails `errors`, or `title`). */
+function apiError(url: string, status: number, body: string): ApiError {
+  let message = body.slice(0, 300);
+  try {
+    const p = JSON.parse(body) as { title?: string; errors?: Record<string, string[]> };
+    const details = p.errors ? Object.values(p.errors).flat() : [];
+    message = details.length ? details.join('; ') : (p.title ?? message);
+  } catch {
+    /* not JSON: keep the text */
+  }
+  const path = new URL(url).pathname;
+  return new ApiError(`the API refused ${path} with HTTP ${status}: ${message}`, status, {
+    hint: status === 404 ? 'check BMRS_API_BASE and the dataset registry' : 'the request was invalid for this endpoint; this is a bmrs bug if it persists',
+  });
+}

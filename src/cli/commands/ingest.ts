@@ -1,0 +1,61 @@
+import { Command, Option } from 'commander';
+
+export interface IngestOptions {
+  dataset?: string[];
+  from?: string;
+  to?: string;
+  db?: string;
+  apiBase?: string;
+  archive?: string;
+  concurrency: string;
+  json?: boolean;
+  dryRun?: boolean;
+  quiet?: boolean;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function ingestCommand(): Command {
+  return new Command('ingest')
+    .description('fetch datasets for a time range, verify and sanitise the rows, and load them with no duplicates')
+    .option('-d, --dataset <codes>', 'dataset code(s), comma-separated or repeated (bmrs datasets lists them)', collect)
+    .option('--from <date|instant>', 'first settlement date (2025-10-27), or an ISO instant with a zone (2025-10-27T12:00:00Z); default: today minus 2 days')
+    .option('--to <date|instant>', 'exclusive end: the settlement date after the last one, or an instant; default: today')
+    .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
+    .option('--api-base <url>', 'API base URL (env BMRS_API_BASE; default https://data.elexon.co.uk/bmrs/api/v1)')
+    .option('--archive <dir>', 'keep every raw response, gzip-compressed, one file per dataset window')
+    .option('--concurrency <n>', 'windows fetched at once', '4')
+    .option('--json', 'print the report as JSON')
+    .option('--dry-run', 'print the plan (windows and requests) without fetching')
+    .option('-q, --quiet', 'no progress output')
+    // The old fetch script's flags, so existing cron lines keep working.
+    .addOption(new Option('--only <codes>', 'alias of --dataset').hideHelp().argParser(collect))
+    .addOption(new Option('--start <date>', 'alias of --from').hideHelp())
+    .addOption(new Option('--end <date>', 'alias of --to').hideHelp())
+    .addOption(new Option('--data-dir <dir>', 'alias of --archive').hideHelp())
+    .addHelpText('after', `
+Dates select whole settlement days (Europe/London), --to exclusive:
+  --from 2025-10-27 --to 2025-10-28   every row whose settlementDate is 2025-10-27
+                                      (FUELINST: 288 readings per fuel type; 276 / 300 on clock-change days)
+Instants select the half-open window [from, to) on the dataset's event time (publishTime for FUELINST):
+  --from 2025-10-27T12:00:00Z --to 2025-10-27T12:30:00Z
+
+Rows already stored (same _hash_key) are skipped, so re-running is always safe. Each window is
+verified (shape, every row inside the window, every value fits its column) and loaded atomically.
+
+Examples:
+  bmrs ingest --dataset FUELINST --from 2025-10-26 --to 2025-10-27
+  bmrs ingest --dataset FUELINST,MID,FREQ --from 2025-10-01 --to 2025-11-01 --archive data/raw
+  bmrs ingest --dataset FUELINST --from 2025-10-27 --to 2025-10-28 --dry-run
+  BMRS_API_BASE=http://127.0.0.1:8080 bmrs ingest --dataset FUELINST --json   (against elexon-sim)`)
+    .action(async (opts: IngestOptions & { only?: string[]; start?: string; end?: string; dataDir?: string }) => {
+      const { runIngest } = await import('../run-ingest.js');
+      process.exitCode = await runIngest({
+        ...opts,
+        dataset: [...(opts.dataset ?? []), ...(opts.only ?? [])],
+        from: opts.from ?? opts.start,
+        to: opts.to ?? opts.end,
+        archive: opts.archive ?? opts.dataDir,
+      });
+    });
+}

@@ -1,0 +1,49 @@
+// The single boundary between the tool and the shell: builds the program, runs it, and turns errors
+// into exit codes. A known error prints one line plus its hint; anything else is a bug and prints its stack.
+import { Command, CommanderError } from 'commander';
+import { EXIT, isBmrsError } from '../core/errors.js';
+import { datasetsCommand } from './commands/datasets.js';
+import { ingestCommand } from './commands/ingest.js';
+import { queryCommand } from './commands/query.js';
+import { style } from './render.js';
+
+export function buildProgram(): Command {
+  const program = new Command('bmrs')
+    .description('Keep a warehouse of GB electricity market data from the Elexon BMRS Insights API complete, correct and fresh.')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', `
+Examples:
+  bmrs ingest --dataset FUELINST --from 2025-10-26 --to 2025-10-27   load one settlement day (50 periods)
+  bmrs ingest --dataset FUELINST,FREQ --from 2025-10-27T12:00Z --to 2025-10-27T13:00Z
+  bmrs query "SELECT fuelType, max(generation) FROM bmrs_fuelinst GROUP BY 1"
+  bmrs datasets --json
+
+Exit codes: 0 ok, 2 usage or configuration, 65 data failed verification or API refused,
+75 transient (retries exhausted, store locked), 70 internal error. See docs/exit-codes.md.`);
+  program.addCommand(ingestCommand());
+  program.addCommand(datasetsCommand());
+  program.addCommand(queryCommand());
+  program.exitOverride();
+  program.commands.forEach((c) => c.exitOverride());
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are not errors; commander has already printed its own one-line message.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isBmrsError(e)) {
+      process.stderr.write(`${style.error('error:')} ${e.message}\n`);
+      if (e.hint) process.stderr.write(`${style.dim(`hint: ${e.hint}`)}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`bmrs: internal error (a bug; please report it with this trace)\n${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT.internal;
+  }
+}

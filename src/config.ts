@@ -1,0 +1,72 @@
+// The only reader of process.env. Precedence: command-line flag > environment (.env included) > default.
+import { existsSync } from 'node:fs';
+import { parseInstant } from './core/calendar.js';
+import { UsageError } from './core/errors.js';
+import type { RetryPolicy } from './adapters/http.js';
+
+export const DEFAULT_API_BASE = 'https://data.elexon.co.uk/bmrs/api/v1';
+export const DEFAULT_DUCKDB_PATH = 'data/bmrs.duckdb';
+
+export interface Config {
+  readonly apiBase: string;
+  readonly sink: 'duckdb';
+  readonly duckdbPath: string;
+  /** Fixed "now" (BMRS_NOW), or undefined for the system clock. */
+  readonly now: number | undefined;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+}
+
+export interface ConfigFlags {
+  readonly db?: string;
+  readonly apiBase?: string;
+  readonly sink?: string;
+  readonly now?: string;
+}
+
+let envLoaded = false;
+
+/** Loads ./.env once (Node's own loader), never overriding variables already set. */
+function loadDotEnv(env: NodeJS.ProcessEnv): void {
+  if (envLoaded || env !== process.env) return;
+  envLoaded = true;
+  if (existsSync('.env')) process.loadEnvFile('.env');
+}
+
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  loadDotEnv(env);
+  const apiBase = flags.apiBase ?? env.BMRS_API_BASE ?? DEFAULT_API_BASE;
+  if (!/^https?:\/\/[^\s/]+/.test(apiBase)) {
+    throw new UsageError(`BMRS_API_BASE is not an http(s) URL: ${apiBase}`, { hint: `for example ${DEFAULT_API_BASE}` });
+  }
+  const sink = (flags.sink ?? env.BMRS_SINK ?? 'duckdb').toLowerCase();
+  if (sink !== 'duckdb') {
+    throw new UsageError(`unknown or unavailable sink: ${sink}`, { hint: 'the available sink is duckdb (BMRS_SINK=duckdb); BigQuery support is coming' });
+  }
+  const nowText = flags.now ?? env.BMRS_NOW;
+  let now: number | undefined;
+  if (nowText !== undefined && nowText !== '') {
+    now = parseInstant(nowText);
+    if (Number.isNaN(now)) throw new UsageError(`BMRS_NOW is not an ISO instant with a zone: ${nowText}`, { hint: 'for example BMRS_NOW=2025-10-27T12:00:00Z' });
+  }
+  return {
+    apiBase: apiBase.replace(/\/+$/, ''),
+    sink,
+    duckdbPath: flags.db ?? env.BMRS_DUCKDB_PATH ?? DEFAULT_DUCKDB_PATH,
+    now,
+    timeoutMs: intVar(env, 'BMRS_HTTP_TIMEOUT_MS', 60_000),
+    retry: {
+      attempts: intVar(env, 'BMRS_RETRY_ATTEMPTS', 6),
+      baseDelayMs: intVar(env, 'BMRS_RETRY_BASE_MS', 1_000),
+      maxDelayMs: intVar(env, 'BMRS_RETRY_MAX_DELAY_MS', 30_000),
+      budgetMs: intVar(env, 'BMRS_RETRY_BUDGET_MS', 180_000),
+    },
+  };
+}
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  if (!/^\d+$/.test(v)) throw new UsageError(`${name} must be a whole number, got: ${v}`);
+  return Number(v);
+}

@@ -1,0 +1,147 @@
+// Raw rows of one window -> a verified, sanitised, hashed batch. Any row outside the window the API
+// was asked for fails the whole window: the API ignores parameters it does not know and answers
+// with other days' data, which is how the old system loaded months of the wrong day.
+import { periodStart } from './calendar.js';
+import type { DatasetSpec } from './datasets.js';
+import { DataError } from './errors.js';
+import { hashRow, hashedColumns } from './hash.js';
+import type { Batch, StoredRow } from './ports.js';
+import { pyIsoformatUtc, pyListRepr } from './py-format.js';
+import type { RawRow, Row } from './rows.js';
+import { sanitiseRow, sourceColumns, unknownFields } from './sanitise.js';
+import type { Window } from './windows.js';
+
+export interface Prepared {
+  readonly batch: Batch;
+  /** Rows the API returned. */
+  readonly fetched: number;
+  /** Rows that belong to a neighbouring window (boundary instants, neighbouring settlement days). */
+  readonly outside: number;
+  /** Repeated rows within the response, loaded once. */
+  readonly repeated: number;
+  /** Fields the registry does not know; dropped, and reported. */
+  readonly unknownFields: readonly string[];
+}
+
+export function prepareBatch(window: Window, raws: readonly RawRow[], ingestedMicros: bigint): Prepared {
+  const d = window.dataset;
+  const eventTimeOf = eventTimeReader(d);
+  const meta = {
+    _dataset: d.code,
+    _window_from_utc: pyIsoformatUtc(BigInt(window.from) * 1000n),
+    _window_to_utc: pyIsoformatUtc(BigInt(window.to) * 1000n),
+    _ingested_utc: pyIsoformatUtc(ingestedMicros),
+  };
+  const boundsColumn = d.columns.some((c) => c.name === 'settlementDate') ? 'settlementDate' : eventTimeColumn(d);
+  const listCache = new Map<string, string>();
+  const seen = new Set<string>();
+  const unknown = new Set<string>();
+  const rows: StoredRow[] = [];
+  let outside = 0;
+  let repeated = 0;
+  let rejected = 0;
+  let firstRejected = '';
+  let min: string | null = null;
+  let max: string | null = null;
+
+  for (let i = 0; i < raws.length; i++) {
+    const raw = raws[i];
+    for (const f of unknownFields(d, raw)) unknown.add(f);
+    const row = sanitiseRow(d, raw, i);
+    const eventTime = eventTimeOf(row);
+    const date = settlementDateText(row);
+    if (!accepted(window, row, eventTime, date)) {
+      if (rejected++ === 0) firstRejected = describeRow(d, row);
+      continue;
+    }
+    if (!kept(window, eventTime, date)) {
+      outside++;
+      continue;
+    }
+    const key = hashRow(d.columns, row);
+    if (seen.has(key)) {
+      repeated++;
+      continue;
+    }
+    seen.add(key);
+    const bound = row[boundsColumn];
+    if (typeof bound === 'string') {
+      if (min === null || bound < min) min = bound;
+      if (max === null || bound > max) max = bound;
+    }
+    rows.push({
+      ...row,
+      ...meta,
+      _source_columns: cachedList(listCache, sourceColumns(raw)),
+      _source_api: 'BMRS',
+      _hash_source_cols: cachedList(listCache, hashedColumns(d.columns, row)),
+      _hash_key: key,
+    });
+  }
+  if (rejected > 0) {
+    throw new DataError(
+      `${d.code}: ${rejected} of ${raws.length} rows lie outside the requested window ${describeAccept(window)} (first: ${firstRejected}); nothing from this window was loaded`,
+      { hint: 'the API ignored or misread the window parameters; check the dataset registry and the API base URL' },
+    );
+  }
+  const bounds = min === null ? null : { column: boundsColumn, min, max };
+  return { batch: { window, rows, bounds }, fetched: raws.length, outside, repeated, unknownFields: [...unknown] };
+}
+
+function cachedList(cache: Map<string, string>, names: readonly string[]): string {
+  const k = names.join('\u0000');
+  let v = cache.get(k);
+  if (v === undefined) cache.set(k, (v = pyListRepr([...names])));
+  return v;
+}
+
+function eventTimeColumn(d: DatasetSpec): string {
+  return 'field' in d.eventTime ? d.eventTime.field : 'settlementDate';
+}
+
+/** Reads a sanitised row's event time as UTC ms (NaN when absent). */
+function eventTimeReader(d: DatasetSpec): (row: Row) => number {
+  const et = d.eventTime;
+  if ('field' in et) return (row) => textToMs(row[et.field]);
+  return (row) => {
+    const date = settlementDateText(row);
+    const period = row.settlementPeriod;
+    return date !== null && typeof period === 'number' ? periodStart(date, period) : NaN;
+  };
+}
+
+function textToMs(v: unknown): number {
+  if (typeof v !== 'string') return NaN;
+  return Date.parse(v.length === 10 ? `${v}T00:00:00Z` : `${v.replace(' ', 'T')}Z`);
+}
+
+function settlementDateText(row: Row): string | null {
+  const v = row.settlementDate;
+  return typeof v === 'string' ? v.slice(0, 10) : null;
+}
+
+function accepted(w: Window, row: Row, eventTime: number, date: string | null): boolean {
+  const a = w.accept;
+  if (a.by === 'settlementDate') return date !== null && date >= a.from && date <= a.to;
+  return eventTime >= a.from && eventTime <= a.to;
+}
+
+function kept(w: Window, eventTime: number, date: string | null): boolean {
+  const k = w.keep;
+  if (k.by === 'all') return true;
+  if (k.by === 'settlementDate') return date !== null && date >= k.from && date <= k.to;
+  return eventTime < k.before;
+}
+
+function describeAccept(w: Window): string {
+  const a = w.accept;
+  if (a.by === 'settlementDate') return a.from === a.to ? `(settlement date ${a.from})` : `(settlement dates ${a.from}..${a.to})`;
+  return `[${new Date(a.from).toISOString()}, ${new Date(a.to).toISOString()}]`;
+}
+
+function describeRow(d: DatasetSpec, row: Row): string {
+  const col = eventTimeColumn(d);
+  const parts = [`${col}=${String(row[col])}`];
+  if (col !== 'settlementDate' && row.settlementDate !== undefined) parts.push(`settlementDate=${String(row.settlementDate)}`);
+  return parts.join(' ');
+}

@@ -1,0 +1,59 @@
+// Parses what the user typed into a Range and a list of datasets, with one clear message per mistake.
+import { addDays, isIsoDate, parseInstant, settlementDateOf } from './calendar.js';
+import { DATASETS, findDataset, type DatasetSpec } from './datasets.js';
+import { UsageError } from './errors.js';
+import type { Range } from './windows.js';
+
+/**
+ * `--from`/`--to`: both dates (whole settlement days, `to` exclusive) or both ISO instants with a
+ * zone (the half-open window [from, to) on the event time). Defaults follow the old fetch script:
+ * from = today minus 2 days, to = today (settlement dates in Europe/London).
+ */
+export function parseRange(from: string | undefined, to: string | undefined, now: number): Range {
+  const today = settlementDateOf(now);
+  const f = from ?? (to !== undefined && isIsoDate(to) ? addDays(to, -2) : addDays(today, -2));
+  const t = to ?? (from !== undefined && !isIsoDate(from) ? new Date(now).toISOString() : today);
+  const fDate = isIsoDate(f), tDate = isIsoDate(t);
+  if (fDate && tDate) {
+    if (f >= t) throw new UsageError(`--from ${f} is not before --to ${t}`, { hint: '--to is exclusive: --from 2025-10-27 --to 2025-10-28 loads the settlement day 2025-10-27' });
+    return { kind: 'days', from: f, to: t };
+  }
+  const fi = checkInstant('--from', f), ti = checkInstant('--to', t);
+  if (fDate !== tDate) {
+    throw new UsageError(`--from and --to must both be dates or both be instants (got ${f} and ${t})`, {
+      hint: 'dates select settlement days (2025-10-27); instants select a window on the event time (2025-10-27T12:00:00Z)',
+    });
+  }
+  if (fi >= ti) throw new UsageError(`--from ${f} is not before --to ${t}`, { hint: 'the window is half-open: [from, to)' });
+  return { kind: 'instants', from: fi, to: ti };
+}
+
+function checkInstant(flag: string, s: string): number {
+  if (isIsoDate(s)) return NaN;
+  const ms = parseInstant(s);
+  if (Number.isNaN(ms)) {
+    throw new UsageError(`${flag} ${s} is not a date or an ISO instant with a zone`, {
+      hint: 'use a date like 2025-10-27 or an instant like 2025-10-27T12:00:00Z',
+    });
+  }
+  return ms;
+}
+
+/** Dataset codes from `--dataset A,B` (repeatable), case-insensitive, in registry order, no repeats. */
+export function parseDatasets(values: readonly string[] | undefined): DatasetSpec[] {
+  const codes = (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (codes.length === 0) {
+    throw new UsageError('no dataset given', { hint: `name one or more with --dataset, e.g. --dataset FUELINST; known: ${knownCodes()}` });
+  }
+  const picked = new Set<DatasetSpec>();
+  for (const code of codes) {
+    const d = findDataset(code);
+    if (!d) throw new UsageError(`unknown dataset: ${code}`, { hint: `known datasets: ${knownCodes()} (bmrs datasets lists them)` });
+    picked.add(d);
+  }
+  return DATASETS.filter((d) => picked.has(d));
+}
+
+function knownCodes(): string {
+  return DATASETS.map((d) => d.code).join(', ');
+}
