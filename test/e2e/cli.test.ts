@@ -1,0 +1,171 @@
+// Spawns bin/bmrs.js (the compiled CLI, as a user runs it) against the simulator and checks stdout,
+// stderr, the DuckDB file and the exit code.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDuckDbSink } from '../../src/sinks/duckdb.js';
+import { startSimulator } from '../../src/sim/index.js';
+import { countRows, tempDir } from '../support/pipeline.js';
+
+const BIN = new URL('../../bin/bmrs.js', import.meta.url).pathname;
+
+type Sim = Awaited<ReturnType<typeof startSimulator>>;
+let sim: Sim;
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, now: '2025-11-01T00:00:00Z' });
+});
+afterAll(() => sim.close());
+beforeEach(async () => {
+  tmp = await tempDir();
+  sim.setFault(null);
+});
+afterEach(() => tmp.cleanup());
+
+interface Result { code: number | null; stdout: string; stderr: string }
+
+function bmrs(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: tmp.dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NO_COLOR: '1',
+        BMRS_API_BASE: sim.url,
+        BMRS_DUCKDB_PATH: tmp.db,
+        BMRS_NOW: '2025-11-01T00:00:00Z',
+        BMRS_RETRY_BASE_MS: '5',
+        BMRS_RETRY_ATTEMPTS: '3',
+        ...env,
+      },
+    });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('bmrs ingest', () => {
+  it('loads a settlement day, prints a one-line summary, exits 0; a re-run inserts 0', async () => {
+    const r = await bmrs(['ingest', '--dataset', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^✓ FUELINST: 1 window, 5,760 fetched, 5,760 inserted, 0 skipped as duplicates in [\d.]+s -> bmrs_fuelinst/);
+    expect(await countRows(tmp.db)).toBe(5760);
+    const again = await bmrs(['ingest', '--only', 'FUELINST', '--start', '2025-10-27', '--end', '2025-10-28', '--json']);
+    expect(again.code).toBe(0);
+    const report = JSON.parse(again.stdout);
+    expect(report).toMatchObject({ ok: true, exitCode: 0, datasets: [{ dataset: 'FUELINST', inserted: 0, skipped: 5760, failures: [] }] });
+  });
+
+  it('keeps raw responses with --archive', async () => {
+    const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-29', '--archive', join(tmp.dir, 'raw')]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(tmp.dir, 'raw', 'FUELINST')).sort()).toEqual([
+      '20251027T000000Z_20251028T000000Z.json.gz',
+      '20251028T000000Z_20251029T000000Z.json.gz',
+    ]);
+  });
+
+  it('--dry-run prints the plan and fetches nothing', async () => {
+    sim.requests.length = 0;
+    const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-26', '--to', '2025-10-28', '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('FUELINST -> bmrs_fuelinst: 2 windows');
+    expect(r.stdout).toContain('/datasets/FUELINST/stream?settlementDateFrom=2025-10-26&settlementDateTo=2025-10-26');
+    expect(sim.requests).toHaveLength(0);
+  });
+
+  it('exits 65 when verification fails, naming the window, with nothing stored', async () => {
+    sim.setFault({ kind: 'type-drift' });
+    const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28']);
+    expect(r.code).toBe(65);
+    expect(r.stdout).toMatch(/^✗ FUELINST: .*1 failed/);
+    expect(r.stderr).toMatch(/error: FUELINST \[2025-10-27T00:00:00Z, 2025-10-28T00:00:00Z\): .*generation/);
+    expect(await countRows(tmp.db)).toBe(0);
+  });
+
+  it('exits 75 when retries run out', async () => {
+    sim.setFault({ kind: 'status', status: 503 });
+    const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--json']);
+    expect(r.code).toBe(75);
+    expect(JSON.parse(r.stdout).datasets[0].failures[0]).toMatchObject({ error: 'TransientError', retryable: true, exitCode: 75 });
+  });
+
+  it('exits 75 without touching the store when another process holds it', async () => {
+    const holder = await openDuckDbSink(tmp.db);
+    try {
+      const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28']);
+      expect(r.code).toBe(75);
+      expect(r.stderr).toMatch(/error: the store .* is in use by another process/);
+    } finally {
+      await holder.close();
+    }
+  });
+});
+
+describe('usage errors: one clear line, exit 2, no stack trace', () => {
+  it.each([
+    [['ingest', '-d', 'FUELINST', '--from', '2025-02-30', '--to', '2025-03-02'], /--from 2025-02-30 is not a date/],
+    [['ingest', '-d', 'FUELINST', '--from', '2025-10-28', '--to', '2025-10-27'], /--from 2025-10-28 is not before --to 2025-10-27/],
+    [['ingest', '-d', 'NOPE', '--from', '2025-10-27', '--to', '2025-10-28'], /unknown dataset: NOPE/],
+    [['ingest', '--from', '2025-10-27', '--to', '2025-10-28'], /no dataset given/],
+    [['ingest', '-d', 'FUELINST', '--bogus'], /unknown option '--bogus'/],
+    [['ingest', '-d', 'FUELINST', '--concurrency', 'lots'], /--concurrency must be a whole number/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('bmrs %j', async (args, message) => {
+    const r = await bmrs(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a bad environment variable', async () => {
+    const r = await bmrs(['ingest', '-d', 'FUELINST'], { BMRS_NOW: 'yesterday' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/BMRS_NOW is not an ISO instant/);
+  });
+});
+
+describe('bmrs query and datasets', () => {
+  it('query reads, and cannot write', async () => {
+    await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28']);
+    const r = await bmrs(['query', 'SELECT fuelType, count(*) AS n FROM bmrs_fuelinst GROUP BY 1 ORDER BY 1 LIMIT 2', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([{ fuelType: 'BIOMASS', n: 288 }, { fuelType: 'CCGT', n: 288 }]);
+    const csv = await bmrs(['query', "SELECT 'a,b' AS x, 1 AS y", '--csv']);
+    expect(csv.stdout).toBe('x,y\n"a,b",1\n');
+    const del = await bmrs(['query', 'DELETE FROM bmrs_fuelinst']);
+    expect(del.code).toBe(2);
+    expect(del.stderr).toMatch(/read-only/);
+    expect(await countRows(tmp.db)).toBe(5760);
+  });
+
+  it('query against a missing store is a usage error', async () => {
+    const r = await bmrs(['query', 'SELECT 1'], { BMRS_DUCKDB_PATH: join(tmp.dir, 'nope.duckdb') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no store at/);
+  });
+
+  it('datasets lists the registry', async () => {
+    const r = await bmrs(['datasets', '--json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as { code: string; table: string }[];
+    expect(list.map((d) => d.code)).toContain('FUELINST');
+    expect(list.find((d) => d.code === 'WIND_SOLAR_GEN')?.table).toBe('bmrs_wind_solar_gen');
+    const human = await bmrs(['datasets']);
+    expect(human.stdout).toMatch(/FUELINST\s+\/datasets\/FUELINST\/stream/);
+  });
+
+  it('--help teaches', async () => {
+    const r = await bmrs(['ingest', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--from 2025-10-27 --to 2025-10-28');
+  });
+});
+
+

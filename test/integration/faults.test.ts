@@ -1,0 +1,127 @@
+// Every simulator fault ends in a complete load or a clear failure with nothing partial stored and
+// nothing already stored damaged.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError, DataError, TransientError } from '../../src/core/errors.js';
+import { startSimulator } from '../../src/sim/index.js';
+import { countRows, days, query, runPipeline, scalar, tempDir } from '../support/pipeline.js';
+
+type Sim = Awaited<ReturnType<typeof startSimulator>>;
+type Fault = Parameters<Sim['setFault']>[0];
+let sim: Sim;
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, seed: 3, now: '2025-11-01T00:00:00Z' });
+});
+afterAll(() => sim.close());
+beforeEach(async () => {
+  tmp = await tempDir();
+  sim.setFault(null);
+  sim.requests.length = 0;
+});
+afterEach(() => tmp.cleanup());
+
+const DAY = days('2025-10-27', '2025-10-28');
+const load = (extra: object = {}) => runPipeline({ api: sim.url, db: tmp.db, datasets: ['FUELINST'], range: DAY, ...extra });
+
+async function snapshot(): Promise<string> {
+  const rows = await query(tmp.db, 'SELECT _hash_key, _ingested_utc FROM bmrs_fuelinst ORDER BY _hash_key');
+  return JSON.stringify(rows);
+}
+
+describe('faults that retries absorb: a complete load', () => {
+  it.each<[string, Fault]>([
+    ['two 503s', { kind: 'status', status: 503, count: 2 }],
+    ['a 500', { kind: 'status', status: 500, count: 1 }],
+    ['429 with Retry-After', { kind: 'rate-limit', retryAfter: 1, count: 1 }],
+    ['429 without Retry-After', { kind: 'rate-limit', count: 2 }],
+    ['a body cut off mid-stream', { kind: 'truncate', count: 1 }],
+    ['a malformed 200', { kind: 'malformed', count: 1 }],
+    ['an HTML error page with 200', { kind: 'html', count: 1 }],
+    ['a slow answer past the timeout', { kind: 'delay', ms: 1500, count: 1 }],
+  ])('%s', async (_name, fault) => {
+    sim.setFault(fault);
+    const [r] = await load({ timeoutMs: 1000 });
+    expect(r.failures.map((f) => f.error.message)).toEqual([]);
+    expect(r.inserted).toBe(5760);
+    expect(await countRows(tmp.db)).toBe(5760);
+    expect(sim.requests.length).toBeGreaterThan(1);
+  });
+
+  it('waits as long as Retry-After says', async () => {
+    sim.setFault({ kind: 'rate-limit', retryAfter: 1, count: 1 });
+    const started = Date.now();
+    await load();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(sim.requests.map((r) => r.status)).toEqual([429, 200]);
+  });
+});
+
+describe('faults that persist: a clear failure, nothing stored, nothing damaged', () => {
+  it.each<[string, Fault, typeof DataError | typeof TransientError]>([
+    ['503 forever', { kind: 'status', status: 503 }, TransientError],
+    ['429 forever', { kind: 'rate-limit' }, TransientError],
+    ['truncated forever', { kind: 'truncate' }, TransientError],
+    ['timeouts forever', { kind: 'delay', ms: 1500 }, TransientError],
+    ['malformed forever', { kind: 'malformed' }, DataError],
+    ['HTML forever', { kind: 'html' }, DataError],
+    ['rows outside the window', { kind: 'out-of-window' }, DataError],
+    ['the window ignored (latest data instead)', { kind: 'ignore-window' }, DataError],
+    ['a fraction in an INTEGER column', { kind: 'type-drift' }, DataError],
+  ])('%s', async (_name, fault, errorClass) => {
+    await load({ range: days('2025-10-26', '2025-10-27') });
+    const before = await snapshot();
+    sim.setFault(fault);
+    const [r] = await load({ timeoutMs: 1000 });
+    expect(r.inserted).toBe(0);
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0].error).toBeInstanceOf(errorClass);
+    expect(await countRows(tmp.db)).toBe(6000);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('a 400 is terminal: no retry, the API message is quoted', async () => {
+    sim.setFault({ kind: 'status', status: 400 });
+    const [r] = await load();
+    expect(r.failures[0].error).toBeInstanceOf(ApiError);
+    expect(sim.requests).toHaveLength(1);
+  });
+
+  it('out-of-window rows are named in the message', async () => {
+    sim.setFault({ kind: 'out-of-window' });
+    const [r] = await load();
+    expect(r.failures[0].error.message).toMatch(/outside the requested window \(settlement date 2025-10-27\)/);
+  });
+
+  it('a type drift names the column and the value', async () => {
+    sim.setFault({ kind: 'type-drift' });
+    const [r] = await load();
+    expect(r.failures[0].error.message).toMatch(/generation/);
+  });
+});
+
+describe('a failing window leaves the others alone', () => {
+  it('one bad day of three: two land whole, the bad one loads nothing', async () => {
+    sim.setFault({ kind: 'type-drift', count: 1 });
+    const [r] = await runPipeline({ api: sim.url, db: tmp.db, datasets: ['FUELINST'], range: days('2025-10-25', '2025-10-28'), concurrency: 1 });
+    expect(r.failures).toHaveLength(1);
+    expect(r.inserted).toBe(5760 + 6000);
+    const perDay = await query(tmp.db, 'SELECT settlementDate::VARCHAR AS d, count(*) AS n FROM bmrs_fuelinst GROUP BY 1 ORDER BY 1');
+    expect(perDay).toEqual([
+      { d: '2025-10-26', n: 6000 },
+      { d: '2025-10-27', n: 5760 },
+    ]);
+    // Re-running repairs the gap without duplicating the rest.
+    const [again] = await runPipeline({ api: sim.url, db: tmp.db, datasets: ['FUELINST'], range: days('2025-10-25', '2025-10-28') });
+    expect(again).toMatchObject({ inserted: 5760, failures: [] });
+    expect(await scalar(tmp.db, 'SELECT count(*) - count(DISTINCT _hash_key) FROM bmrs_fuelinst')).toBe(0);
+  });
+
+  it('an unknown extra field is dropped and reported, the load completes', async () => {
+    sim.setFault({ kind: 'extra-field' });
+    const [r] = await load();
+    expect(r.failures).toEqual([]);
+    expect(r.inserted).toBe(5760);
+    expect(r.unknownFields.length).toBeGreaterThan(0);
+  });
+});

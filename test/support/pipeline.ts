@@ -1,0 +1,65 @@
+// Runs the real pipeline (got client, DuckDB file, ingest use case) against a simulator URL.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixedClock } from '../../src/adapters/clock.js';
+import { createArchive } from '../../src/adapters/archive.js';
+import { createHttpClient } from '../../src/adapters/http.js';
+import { findDataset } from '../../src/core/datasets.js';
+import { ingest, type DatasetReport } from '../../src/core/ingest.js';
+import type { Range } from '../../src/core/windows.js';
+import { runQuery, type QueryValue } from '../../src/sinks/duckdb-query.js';
+import { openDuckDbSink } from '../../src/sinks/duckdb.js';
+
+export const FAST_RETRY = { attempts: 4, baseDelayMs: 5, maxDelayMs: 50, budgetMs: 10_000 };
+
+export async function tempDir(): Promise<{ dir: string; db: string; cleanup(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'bmrs-test-'));
+  return { dir, db: join(dir, 'bmrs.duckdb'), cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export const days = (from: string, to: string): Range => ({ kind: 'days', from, to });
+export const instants = (from: string, to: string): Range => ({ kind: 'instants', from: Date.parse(from), to: Date.parse(to) });
+
+export interface RunOptions {
+  api: string;
+  db: string;
+  datasets: string[];
+  range: Range;
+  concurrency?: number;
+  timeoutMs?: number;
+  retry?: typeof FAST_RETRY;
+  archive?: string;
+  now?: string;
+}
+
+export async function runPipeline(o: RunOptions): Promise<DatasetReport[]> {
+  const sink = await openDuckDbSink(o.db);
+  try {
+    return await ingest(
+      {
+        api: createHttpClient({ base: o.api, timeoutMs: o.timeoutMs ?? 5_000, retry: o.retry ?? FAST_RETRY, userAgent: 'bmrs-test' }),
+        sink,
+        clock: fixedClock(Date.parse(o.now ?? '2025-11-01T00:00:00Z')),
+        archive: o.archive ? createArchive(o.archive) : undefined,
+      },
+      { datasets: o.datasets.map((c) => findDataset(c)!), range: o.range, concurrency: o.concurrency ?? 2 },
+    );
+  } finally {
+    await sink.close();
+  }
+}
+
+export async function query(db: string, sql: string): Promise<Record<string, QueryValue>[]> {
+  const { columns, rows } = await runQuery(db, sql);
+  return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]])));
+}
+
+export async function scalar(db: string, sql: string): Promise<number> {
+  const [row] = await query(db, sql);
+  return Number(Object.values(row)[0]);
+}
+
+export function countRows(db: string, table = 'bmrs_fuelinst'): Promise<number> {
+  return scalar(db, `SELECT count(*) FROM ${table}`);
+}
