@@ -1,5 +1,5 @@
 // The interfaces the core needs from the outside world. Adapters implement them; tests pass real ones.
-import type { DatasetSpec } from './datasets.js';
+import type { Column, DatasetSpec } from './datasets.js';
 import type { Cell } from './rows.js';
 import type { Window } from './windows.js';
 
@@ -18,11 +18,13 @@ export interface ApiClient {
   fetch<T>(path: string, query: ReadonlyArray<readonly [string, string]>, decode: (body: string, contentType: string) => T): Promise<T>;
 }
 
-/** A row ready to store: content columns in registry order, then the eight metadata columns. */
-export type StoredRow = { [column: string]: Cell };
+/** A row ready to store: its cells in the order of `Batch.columns`. */
+export type StoredRow = readonly Cell[];
 
 export interface Batch {
   readonly window: Window;
+  /** The table's columns: content columns in registry order, then the eight metadata columns. */
+  readonly columns: readonly Column[];
   /** Distinct by `_hash_key`. */
   readonly rows: readonly StoredRow[];
   /** Inclusive bounds of the batch's partition column (settlementDate or event time), for a bounded anti-join. */

@@ -7,8 +7,9 @@ import { DataError } from './errors.js';
 import { hashRow, hashedColumns } from './hash.js';
 import type { Batch, StoredRow } from './ports.js';
 import { pyIsoformatUtc, pyListRepr } from './py-format.js';
-import type { RawRow, Row } from './rows.js';
+import type { Cell, RawRow, Row } from './rows.js';
 import { sanitiseRow, sourceColumns, unknownFields } from './sanitise.js';
+import { tableColumns } from './table.js';
 import type { Window } from './windows.js';
 
 export interface Prepared {
@@ -26,12 +27,13 @@ export interface Prepared {
 export function prepareBatch(window: Window, raws: readonly RawRow[], ingestedMicros: bigint): Prepared {
   const d = window.dataset;
   const eventTimeOf = eventTimeReader(d);
-  const meta = {
-    _dataset: d.code,
-    _window_from_utc: pyIsoformatUtc(BigInt(window.from) * 1000n),
-    _window_to_utc: pyIsoformatUtc(BigInt(window.to) * 1000n),
-    _ingested_utc: pyIsoformatUtc(ingestedMicros),
-  };
+  // Cells follow tableColumns(d): content columns, then the metadata columns in their fixed order.
+  const columns = tableColumns(d);
+  const names = d.columns.map((c) => c.name);
+  const width = columns.length;
+  const windowFrom = pyIsoformatUtc(BigInt(window.from) * 1000n);
+  const windowTo = pyIsoformatUtc(BigInt(window.to) * 1000n);
+  const ingested = pyIsoformatUtc(ingestedMicros);
   const boundsColumn = d.columns.some((c) => c.name === 'settlementDate') ? 'settlementDate' : eventTimeColumn(d);
   const listCache = new Map<string, string>();
   const seen = new Set<string>();
@@ -69,14 +71,17 @@ export function prepareBatch(window: Window, raws: readonly RawRow[], ingestedMi
       if (min === null || bound < min) min = bound;
       if (max === null || bound > max) max = bound;
     }
-    rows.push({
-      ...row,
-      ...meta,
-      _source_columns: cachedList(listCache, sourceColumns(raw)),
-      _source_api: 'BMRS',
-      _hash_source_cols: cachedList(listCache, hashedColumns(d.columns, row)),
-      _hash_key: key,
-    });
+    const cells: Cell[] = new Array(width);
+    for (let c = 0; c < names.length; c++) cells[c] = row[names[c]];
+    cells[names.length] = d.code;
+    cells[names.length + 1] = windowFrom;
+    cells[names.length + 2] = windowTo;
+    cells[names.length + 3] = ingested;
+    cells[names.length + 4] = cachedList(listCache, sourceColumns(raw));
+    cells[names.length + 5] = 'BMRS';
+    cells[names.length + 6] = cachedList(listCache, hashedColumns(d.columns, row));
+    cells[names.length + 7] = key;
+    rows.push(cells);
   }
   if (rejected > 0) {
     throw new DataError(
@@ -85,7 +90,7 @@ export function prepareBatch(window: Window, raws: readonly RawRow[], ingestedMi
     );
   }
   const bounds = min === null ? null : { column: boundsColumn, min, max };
-  return { batch: { window, rows, bounds }, fetched: raws.length, outside, repeated, unknownFields: [...unknown] };
+  return { batch: { window, columns, rows, bounds }, fetched: raws.length, outside, repeated, unknownFields: [...unknown] };
 }
 
 function cachedList(cache: Map<string, string>, names: readonly string[]): string {

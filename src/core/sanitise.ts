@@ -10,7 +10,6 @@ type Convert = (v: JsonValue) => Cell | typeof INVALID;
 
 interface Plan {
   readonly names: readonly string[];
-  readonly types: readonly ColumnType[];
   readonly convert: readonly Convert[];
   readonly known: ReadonlySet<string>;
 }
@@ -22,7 +21,6 @@ function planFor(spec: DatasetSpec): Plan {
   if (plan === undefined) {
     plan = {
       names: spec.columns.map((c) => c.name),
-      types: spec.columns.map((c) => c.type),
       convert: spec.columns.map((c) => converterFor(c.type)),
       known: new Set(spec.columns.map((c) => c.name)),
     };
@@ -46,7 +44,7 @@ export function sanitiseRow(spec: DatasetSpec, raw: RawRow, index?: number): Row
       continue;
     }
     const cell = convert[i](v);
-    if (cell === INVALID) throw misfit(spec, planFor(spec).types[i], names[i], v, index);
+    if (cell === INVALID) throw misfit(spec, spec.columns[i].type, names[i], v, index);
     row[names[i]] = cell;
   }
   return row;
@@ -191,14 +189,20 @@ export function normaliseInstant(s: string): string | null {
   if (minutes < 0) {
     minutes += 1440;
     if (--d < 1) {
-      if (--mo < 1) (mo = 12), y--;
+      if (--mo < 1) {
+        mo = 12;
+        y--;
+      }
       d = daysInMonth(y, mo);
     }
   } else if (minutes >= 1440) {
     minutes -= 1440;
     if (++d > daysInMonth(y, mo)) {
       d = 1;
-      if (++mo > 12) (mo = 1), y++;
+      if (++mo > 12) {
+        mo = 1;
+        y++;
+      }
     }
   }
   if (y < 1 || y > 9999) return null;

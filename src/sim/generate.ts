@@ -2,8 +2,8 @@
 // one RowSource. Rows are rendered as JSON text directly; settlement fields are computed once per
 // instant with a per-day cache, never per row, and never with luxon in the loop.
 import { addDays, PERIOD_MS, settlementDateOf, settlementDayStart, DAY_MS } from '../core/calendar.js';
-import { eventMatches, filtersMatch, settlementMatches } from './query.js';
-import type { RowSource, Window } from './types.js';
+import { eventMatches, settlementMatches } from './query.js';
+import type { RowOut, RowSource, Window } from './types.js';
 import { fuelModels } from './models-fuel.js';
 import { marketModels } from './models-market.js';
 import { miscModels } from './models-misc.js';
@@ -28,7 +28,7 @@ export interface Model {
   /** Rows belong to the settlement period containing eventMs - refOffsetMs; null when they carry none. */
   readonly refOffsetMs: number | null;
   /** Pushes the rows of one event instant, in the API's order (natural key ascending). */
-  render(eventMs: number, ref: SettlementInfo | null, out: string[]): void;
+  render(eventMs: number, ref: SettlementInfo | null, out: RowOut): void;
 }
 
 export type ModelSet = Readonly<Record<string, Model>>;
@@ -67,13 +67,12 @@ export class GeneratedSource implements RowSource {
     return m.instants ? m.instants(lo, hi) : [];
   }
 
-  *groups(w: Window, now: number): Generator<readonly string[]> {
+  *scan(w: Window, now: number, out: RowOut): Generator<void> {
     const m = this.model;
     const hi = Math.min(w.scanHi, now - m.lagMs);
     const lo = w.scanLo;
     if (!(hi >= lo)) return;
     const clock = new SettlementClock();
-    const filtered = w.filters.length > 0;
     for (const t of this.instants(lo, hi)) {
       if (!eventMatches(w, t)) continue;
       let ref: SettlementInfo | null = null;
@@ -81,10 +80,8 @@ export class GeneratedSource implements RowSource {
         ref = clock.of(t - m.refOffsetMs);
         if (!settlementMatches(w, ref.date, ref.period)) continue;
       }
-      let out: string[] = [];
       m.render(t, ref, out);
-      if (filtered) out = out.filter((row) => filtersMatch(w, row));
-      if (out.length > 0) yield out;
+      yield;
     }
   }
 

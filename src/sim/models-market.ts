@@ -31,12 +31,12 @@ function mid(w: Weather): Model {
       const volume = 700 + 1600 * dailyShape(h) + 300 * volumeNoise(t);
       const head = `{"dataset":"MID","startTime":"${toIsoZ(t)}","dataProvider":"`;
       const tail = `","settlementDate":"${ref.date}","settlementPeriod":${ref.period},"price":`;
-      out.push(`${head}APXMIDP${tail}${fmt.float(price, 2)},"volume":${fmt.float(volume, 2)}}`);
+      out.row('', `${head}APXMIDP${tail}${fmt.float(price, 2)},"volume":${fmt.float(volume, 2)}}`);
       // N2EX mostly reports 0.0 / 0.0, as in the captured sample.
       const n2ex = hash01(w.seed, 32, t) < 0.1;
       const nPrice = n2ex ? price + 2 * (hash01(w.seed, 33, t) - 0.5) : 0;
       const nVolume = n2ex ? 40 + 200 * hash01(w.seed, 34, t) : 0;
-      out.push(`${head}N2EXMIDP${tail}${fmt.float(nPrice, 2)},"volume":${fmt.float(nVolume, 2)}}`);
+      out.row('', `${head}N2EXMIDP${tail}${fmt.float(nPrice, 2)},"volume":${fmt.float(nVolume, 2)}}`);
     },
   };
 }
@@ -57,7 +57,7 @@ function bod(w: Weather): Model {
           const level = Math.round((p * u.cap) / 4 + hash01(w.seed, 40 + ui, t) * 4);
           const offer = u.price + shift + 8 * p + 3 * hash01(w.seed, 50 + ui, t);
           const bid = offer - 6 - 4 * Math.abs(p);
-          out.push(
+          out.row('', 
             `{"dataset":"BOD","settlementDate":"${ref.date}","settlementPeriod":${ref.period},"timeFrom":"${from}",` +
               `"levelFrom":${level},"timeTo":"${to}","levelTo":${level},"pairId":${p},"offer":${fmt.float(offer, 2)},` +
               `"bid":${fmt.float(bid, 2)},"nationalGridBmUnit":"${u.ng}","bmUnit":"${u.bm}"}`,
@@ -82,7 +82,7 @@ function boalf(w: Weather): Model {
         const levelFrom = Math.round(u.cap * (0.3 + 0.4 * hash01(w.seed, 70 + ui, t)));
         const levelTo = Math.round(levelFrom * (0.6 + 0.3 * hash01(w.seed, 80 + ui, t)));
         const so = hash01(w.seed, 90 + ui, t) < 0.3;
-        out.push(
+        out.row('', 
           `{"dataset":"BOALF","settlementDate":"${ref.date}","settlementPeriodFrom":${ref.period},` +
             `"settlementPeriodTo":${ref.period},"timeFrom":"${toIsoZ(t)}","timeTo":"${toIsoZ(t + 15 * MINUTE_MS)}",` +
             `"levelFrom":${levelFrom},"levelTo":${levelTo},"acceptanceNumber":${(index % 10_000_000) * 4 + ui},` +
@@ -103,7 +103,7 @@ function netbsad(w: Weather): Model {
       if (!ref) return;
       const active = hash01(w.seed, 100, t) < 0.3;
       const v = (ch: number, scale: number): string => fmt.float(active ? scale * hash01(w.seed, ch, t) : 0, 2);
-      out.push(
+      out.row('', 
         `{"dataset":"NETBSAD","settlementDate":"${ref.date}","settlementPeriod":${ref.period},` +
           `"netBuyPriceCostAdjustmentEnergy":${v(101, 5000)},"netBuyPriceVolumeAdjustmentEnergy":${v(102, 60)},` +
           `"netBuyPriceVolumeAdjustmentSystem":${v(103, 40)},"buyPricePriceAdjustment":0.0,` +
@@ -133,7 +133,7 @@ function disbsad(w: Weather): Model {
         const [party, asset] = PARTIES[(k + Math.floor(hash01(w.seed, 111, t) * 3)) % 3];
         const volume = (hash01(w.seed, 112 + k, t) - 0.4) * 200;
         const cost = volume * (60 + 80 * hash01(w.seed, 120 + k, t));
-        out.push(
+        out.row('', 
           `{"dataset":"DISBSAD","settlementDate":"${ref.date}","settlementPeriod":${ref.period},"id":${base + k},` +
             `"cost":${fmt.float(cost, 2)},"volume":${fmt.float(volume, 3)},"soFlag":true,"storFlag":false,` +
             `"partyId":"${party}","assetId":"${asset}","isTendered":${k % 2 === 0},"service":"Energy"}`,

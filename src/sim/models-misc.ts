@@ -18,7 +18,7 @@ function freq(w: Weather): Model {
     refOffsetMs: null,
     render(t, _ref, out) {
       const f = 50 + 0.07 * drift(t) + 0.012 * (hash01(w.seed, 201, t) - 0.5);
-      out.push(`{"dataset":"FREQ","measurementTime":"${toIsoZ(t)}","frequency":${fmt.float(f, 3)}}`);
+      out.row('', `{"dataset":"FREQ","measurementTime":"${toIsoZ(t)}","frequency":${fmt.float(f, 3)}}`);
     },
   };
 }
@@ -35,7 +35,7 @@ function demandOutturn(code: string, w: Weather, transmission: boolean): Model {
       const start = t - PERIOD_MS;
       const national = 0.93 * w.demand(start + PERIOD_MS / 2, hourOf(ref) + 0.25) - 400 * extra(t);
       const demand = transmission ? national + 1400 + 500 * extra(t) : national;
-      out.push(
+      out.row('', 
         `{"dataset":"${code}","publishTime":"${toIsoZ(t)}","startTime":"${toIsoZ(start)}",` +
           `"settlementDate":"${ref.date}","settlementPeriod":${ref.period},"demand":${fmt.int(demand)}}`,
       );
@@ -71,7 +71,7 @@ function temp(w: Weather): Model {
     render(t, _ref, out) {
       const date = settlementDateOf(t);
       const celsius = 10.5 - 6 * winterness(t) + 3 * weather(t);
-      out.push(`{"dataset":"TEMP","measurementDate":"${date}","publishTime":"${toIsoZ(t)}","temperature":${fmt.float(celsius, 2)}}`);
+      out.row('', `{"dataset":"TEMP","measurementDate":"${date}","publishTime":"${toIsoZ(t)}","temperature":${fmt.float(celsius, 2)}}`);
     },
   };
 }
@@ -88,7 +88,7 @@ function windfor(w: Weather): Model {
       for (let k = 0; k < 48; k++) {
         const start = first + k * HOUR_MS;
         const g = w.wind(start) * (1.12 + (0.02 + k / 400) * error(start + t / 7));
-        out.push(`{"dataset":"WINDFOR","publishTime":"${pub}","startTime":"${toIsoZ(start)}","generation":${fmt.int(g)}}`);
+        out.row('', `{"dataset":"WINDFOR","publishTime":"${pub}","startTime":"${toIsoZ(start)}","generation":${fmt.int(g)}}`);
       }
     },
   };
@@ -106,9 +106,9 @@ function windSolar(w: Weather): Model {
       const tail = `,"startTime":"${toIsoZ(t)}","settlementDate":"${ref.date}","settlementPeriod":${ref.period}}`;
       const wind = w.wind(t + PERIOD_MS / 2);
       const solar = w.solar(t + PERIOD_MS / 2, hourOf(ref) + 0.25);
-      out.push(`${head}Solar generation","psrType":"Solar","quantity":${fmt.float(solar, 3)}${tail}`);
-      out.push(`${head}Wind generation","psrType":"Wind Offshore","quantity":${fmt.float(wind * 0.62, 3)}${tail}`);
-      out.push(`${head}Wind generation","psrType":"Wind Onshore","quantity":${fmt.float(wind * 0.38 + 150, 3)}${tail}`);
+      out.row('', `${head}Solar generation","psrType":"Solar","quantity":${fmt.float(solar, 3)}${tail}`);
+      out.row('', `${head}Wind generation","psrType":"Wind Offshore","quantity":${fmt.float(wind * 0.62, 3)}${tail}`);
+      out.row('', `${head}Wind generation","psrType":"Wind Onshore","quantity":${fmt.float(wind * 0.38 + 150, 3)}${tail}`);
     },
   };
 }

@@ -6,9 +6,9 @@ import { gunzipSync } from 'node:zlib';
 import { periodStart } from '../core/calendar.js';
 import type { DatasetSpec } from '../core/datasets.js';
 import { parseDateTime } from './dates.js';
-import { eventMatches, filtersMatch, settlementMatches } from './query.js';
+import { eventMatches, settlementMatches } from './query.js';
 import { rowTexts } from './json-split.js';
-import type { RowSource, Window } from './types.js';
+import type { RowOut, RowSource, Window } from './types.js';
 
 interface ReplayRow {
   text: string;
@@ -74,22 +74,17 @@ export function loadReplayRows(spec: DatasetSpec, dir: string): ReplayRow[] {
 export class ReplaySource implements RowSource {
   constructor(private readonly rows: readonly ReplayRow[]) {}
 
-  *groups(w: Window, now: number): Generator<readonly string[]> {
+  *scan(w: Window, now: number, out: RowOut): Generator<void> {
     const settled = w.sdLo !== undefined || w.sdHi !== undefined || w.periods !== undefined;
-    let group: string[] = [];
     let groupMs = NaN;
     for (const r of this.rows) {
       if (r.eventMs > now || !eventMatches(w, r.eventMs)) continue;
       if (settled && (r.date === undefined || r.period === undefined || !settlementMatches(w, r.date, r.period))) continue;
-      if (w.filters.length > 0 && !filtersMatch(w, r.text)) continue;
-      if (r.eventMs !== groupMs && group.length > 0) {
-        yield group;
-        group = [];
-      }
+      if (r.eventMs !== groupMs && !Number.isNaN(groupMs)) yield;
       groupMs = r.eventMs;
-      group.push(r.text);
+      out.row('', r.text);
     }
-    if (group.length > 0) yield group;
+    if (!Number.isNaN(groupMs)) yield;
   }
 
   latest(now: number): number | undefined {

@@ -1,14 +1,13 @@
-// Writing answers: bodies are built as text in chunks of a few hundred KB, written with
-// backpressure, and optionally cut mid-body (the truncate fault).
+// Writing answers: bodies arrive as Buffers of a few hundred KB and are written with backpressure,
+// or cut mid-body (the truncate fault).
 import type { ServerResponse } from 'node:http';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
-const CHUNK_CHARS = 256 * 1024;
-/** Default cut point of a truncated body, and the cap on how much of it is held back. */
+/** Default cut point of a truncated body (or half the body when it is shorter). */
 const TRUNCATE_DEFAULT = 64 * 1024;
 
 export interface BodyOptions {
-  /** Send this many bytes (default: half the body, at most 64 KiB), then destroy the socket. */
+  /** Send this many bytes (default: 64 KiB, or half of a shorter body), then destroy the socket. */
   truncate?: { bytes?: number };
   onBytes(n: number): void;
 }
@@ -25,42 +24,38 @@ function waitDrain(res: ServerResponse): Promise<void> {
   });
 }
 
-const gone = (res: ServerResponse): boolean => res.destroyed || res.writableEnded;
-
-async function send(res: ServerResponse, text: string, opts: BodyOptions): Promise<boolean> {
-  opts.onBytes(Buffer.byteLength(text));
-  if (res.write(text)) return true;
-  await waitDrain(res);
-  return false;
-}
-
-/** Streams the parts of a body; resolves when it is written, cut, or the client went away. */
-export async function writeBody(res: ServerResponse, parts: Iterable<string>, opts: BodyOptions): Promise<void> {
-  const cut = opts.truncate ? (opts.truncate.bytes ?? TRUNCATE_DEFAULT) : Infinity;
-  let chunk = '';
+/** Streams a body; resolves when it is written, cut, or the client went away. */
+export async function writeBody(res: ServerResponse, chunks: Iterable<Buffer>, opts: BodyOptions): Promise<void> {
+  if (opts.truncate) return writeTruncated(res, chunks, opts.truncate.bytes, opts);
   let sinceYield = 0;
-  for (const part of parts) {
-    chunk += part;
-    if (chunk.length < Math.min(CHUNK_CHARS, cut)) continue;
-    if (cut !== Infinity) return cutAt(res, chunk, cut, opts);
-    const waited = await send(res, chunk, opts);
-    chunk = '';
-    if (gone(res)) return;
-    // A fast client never makes us wait: let other requests in now and then.
-    if (!waited && ++sinceYield >= 8) {
+  for (const chunk of chunks) {
+    if (res.destroyed) return;
+    opts.onBytes(chunk.length);
+    if (!res.write(chunk)) await waitDrain(res);
+    // A client that never makes us wait: let other requests in now and then.
+    else if (++sinceYield >= 8) {
       sinceYield = 0;
       await yieldToLoop();
     }
   }
-  if (cut !== Infinity) return cutAt(res, chunk, opts.truncate?.bytes ?? Math.floor(chunk.length / 2), opts);
-  if (chunk) opts.onBytes(Buffer.byteLength(chunk));
-  res.end(chunk);
+  if (!res.destroyed) res.end();
 }
 
-function cutAt(res: ServerResponse, text: string, at: number, opts: BodyOptions): Promise<void> {
-  const part = text.slice(0, Math.max(1, Math.min(at, text.length - 1)));
-  opts.onBytes(Buffer.byteLength(part));
-  return new Promise((resolve) => {
+async function writeTruncated(res: ServerResponse, chunks: Iterable<Buffer>, bytes: number | undefined, opts: BodyOptions): Promise<void> {
+  const cut = bytes ?? TRUNCATE_DEFAULT;
+  const held: Buffer[] = [];
+  let size = 0;
+  for (const chunk of chunks) {
+    held.push(chunk);
+    size += chunk.length;
+    if (size >= cut) break;
+  }
+  const body = Buffer.concat(held);
+  // Always cut strictly inside the body, so the answer is never accidentally complete.
+  const at = Math.max(1, Math.min(size >= cut ? cut : (bytes ?? Math.floor(size / 2)), body.length - 1));
+  const part = body.subarray(0, at);
+  opts.onBytes(part.length);
+  await new Promise<void>((resolve) => {
     res.write(part, () => {
       res.socket?.destroy();
       resolve();
@@ -68,8 +63,14 @@ function cutAt(res: ServerResponse, text: string, at: number, opts: BodyOptions)
   });
 }
 
-/** A complete small answer (errors, admin). */
-export function sendFixed(res: ServerResponse, status: number, contentType: string | undefined, body: string, headers: Record<string, string> = {}): number {
+/** A complete small answer (errors, admin). Returns the body's byte length. */
+export function sendFixed(
+  res: ServerResponse,
+  status: number,
+  contentType: string | undefined,
+  body: string,
+  headers: Record<string, string> = {},
+): number {
   const h: Record<string, string> = { ...headers };
   if (contentType) h['Content-Type'] = contentType;
   res.writeHead(status, h);

@@ -7,9 +7,10 @@ import { routeOf, type SimDataset } from './catalog.js';
 import type { FaultBoard, FaultDecision } from './faults.js';
 import { rowMutator } from './mutate.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
-import { parseWindow, readQuery } from './query.js';
+import { CHUNK_BYTES, ChunkWriter, MappedOut } from './chunk-writer.js';
+import { filtersMatch, parseWindow, readQuery } from './query.js';
 import { sendFixed, writeBody } from './respond.js';
-import type { Fault, RequestLogEntry, RowSource, Window } from './types.js';
+import type { Fault, RequestLogEntry, RowOut, RowSource, Window } from './types.js';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -82,33 +83,37 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
   }
   log(200);
   res.writeHead(200, { 'Content-Type': JSON_TYPE });
-  const parts = bodyParts(route.ds, route.stream, source, parsed.window, now, faults);
-  await writeBody(res, parts, { truncate: faults.truncate, onBytes });
+  const chunks = bodyChunks(route.ds, route.stream, source, parsed.window, now, faults);
+  await writeBody(res, chunks, { truncate: faults.truncate, onBytes });
 }
 
-function* bodyParts(ds: SimDataset, stream: boolean, source: RowSource, w: Window, now: number, faults: FaultDecision): Generator<string> {
+function* bodyChunks(ds: SimDataset, stream: boolean, source: RowSource, w: Window, now: number, faults: FaultDecision): Generator<Buffer> {
+  const out = new ChunkWriter();
   const mutate = rowMutator(ds.spec, faults);
-  yield stream ? '[' : ds.spec.envelope === 'metadata' ? '{"metadata":{"datasets":["AGWS"]},"data":[' : '{"data":[';
-  let first = true;
+  const filtered = w.filters.length > 0;
+  const sink: RowOut =
+    mutate || filtered
+      ? new MappedOut(out, (row) => (filtered && !filtersMatch(w, row) ? undefined : mutate ? mutate(row) : row))
+      : out;
+  out.text(stream ? '[' : ds.spec.envelope === 'metadata' ? '{"metadata":{"datasets":["AGWS"]},"data":[' : '{"data":[');
   let groups = 0;
-  const emit = function* (rows: readonly string[]): Generator<string> {
-    const text = mutate ? rows.map(mutate).join(',') : rows.join(',');
-    yield first ? text : `,${text}`;
-    first = false;
-  };
-  for (const rows of source.groups(w, now)) {
-    groups++;
-    yield* emit(rows);
+  let rows = 0;
+  for (const _ of source.scan(w, now, sink)) {
+    if (out.rows > rows) groups++;
+    rows = out.rows;
+    if (out.size >= CHUNK_BYTES) yield out.take();
   }
   if (faults.outOfWindow) {
-    // As many instants again, from just before the window: what a client must reject.
+    // As many instants again, from just before the window: rows a client must reject.
     let extra = 0;
-    for (const rows of source.groups(before(w), now)) {
-      yield* emit(rows);
-      if (++extra >= Math.max(1, groups)) break;
+    for (const _ of source.scan(before(w), now, sink)) {
+      if (out.rows > rows && ++extra >= Math.max(1, groups)) break;
+      rows = out.rows;
+      if (out.size >= CHUNK_BYTES) yield out.take();
     }
   }
-  yield stream ? ']' : ']}';
+  out.text(stream ? ']' : ']}');
+  yield out.take();
 }
 
 /** The day before a window's lower bound. */

@@ -77,10 +77,21 @@ export interface Window {
   scanHi: number;
 }
 
-/** Where rows come from: generated or replayed. Rows are JSON texts in API key order. */
+/**
+ * Receives rows as JSON text in API key order. A row is `head + tail`: rows of one instant share
+ * their head (the same string), so a writer can encode it once per instant, not once per row.
+ */
+export interface RowOut {
+  row(head: string, tail: string): void;
+}
+
+/** Where rows come from: generated or replayed. */
 export interface RowSource {
-  /** Groups of rows (one event instant each), newest first, already filtered by the window and clock. */
-  groups(w: Window, now: number): Iterable<readonly string[]>;
+  /**
+   * Writes the rows in the window (and not after `now`) to `out`, newest first, yielding after each
+   * event instant so the caller can flush. Field filters are the caller's job.
+   */
+  scan(w: Window, now: number, out: RowOut): Iterable<void>;
   /** Newest event time at or before now, for endpoints whose default is "the latest publication". */
   latest(now: number): number | undefined;
 }

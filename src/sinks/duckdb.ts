@@ -48,7 +48,7 @@ export async function openDuckDbSink(path: string): Promise<DuckDbStore> {
     async write(batch: Batch): Promise<WriteResult> {
       if (batch.rows.length === 0) return { inserted: 0, skipped: 0 };
       const d = batch.window.dataset;
-      const cols = tableColumns(d);
+      const cols = batch.columns;
       const file = join(scratch, `batch-${++seq}.ndjson`);
       await writeFile(file, toNdjson(cols.map((c) => c.name), batch.rows));
       const names = cols.map((c) => quoteIdent(c.name)).join(', ');
@@ -111,16 +111,22 @@ async function openInstance(path: string, options: Record<string, string>): Prom
   }
 }
 
+/** NDJSON for read_json. Strings that need no escaping skip JSON.stringify (most of them). */
 function toNdjson(names: readonly string[], rows: readonly StoredRow[]): string {
-  const keys = names.map((n) => `${JSON.stringify(n)}:`);
+  const keys = names.map((n, i) => `${i ? ',' : '{'}${JSON.stringify(n)}:`);
   const parts: string[] = [];
   for (const row of rows) {
-    let line = '{';
-    for (let i = 0; i < names.length; i++) {
-      const v = row[names[i]];
-      line += (i ? ',' : '') + keys[i] + (v === null || v === undefined ? 'null' : typeof v === 'string' ? JSON.stringify(v) : String(v));
+    for (let i = 0; i < keys.length; i++) {
+      const v = row[i];
+      parts.push(keys[i], v === null || v === undefined ? 'null' : typeof v === 'string' ? jsonString(v) : String(v));
     }
-    parts.push(line, '}\n');
+    parts.push('}\n');
   }
   return parts.join('');
+}
+
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029]/;
+
+function jsonString(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
