@@ -104,6 +104,7 @@ function rendererFor(column: Column): Render {
   if (column.type === 'FLOAT') return (v) => renderFloat(v) ?? fail(v);
   if (column.type === 'BOOLEAN') return (v) => (typeof v === 'boolean' ? String(v) : fail(v));
   if (isTimeNamed(column.name)) return timeRenderer(column.type === 'TIMESTAMP' ? '+00:00' : '', fail);
+  if (column.type === 'TIMESTAMP' || column.type === 'DATETIME') return apiTextRenderer(fail);
   return (v) => (typeof v === 'string' ? pyJsonString(v) : fail(v));
 }
 
@@ -125,6 +126,19 @@ function renderFloat(v: Value): string | null {
   if (typeof v === 'number') return pyJsonFloat(v);
   if (typeof v === 'bigint') return pyFloatRepr(Number(v));
   return typeof v === 'string' && NUMBER_TEXT.test(v) ? pyJsonFloat(Number(v)) : null;
+}
+
+// A time column whose name does not end in time/date (BOD's timeFrom, timeTo) was never converted by
+// the old pipeline: it hashed the API's own text, which the API writes as 2024-02-12T17:45:00Z.
+// (An inference from the documented rule; no stored BOD hash has been checked yet.)
+function apiTextRenderer(fail: (v: Value) => never): Render {
+  return (v) => {
+    if (typeof v !== 'string') return fail(v);
+    const text = CANONICAL.test(v) ? v : normaliseInstant(v);
+    if (text === null) return fail(v);
+    const full = text.length === 10 ? `${text} 00:00:00` : text;
+    return `"${full.slice(0, 10)}T${full.slice(11).replace(/\.000000$/, '')}Z"`;
+  };
 }
 
 const CANONICAL = /^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}(?:\.\d{6})?)?$/;

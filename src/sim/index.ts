@@ -49,6 +49,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
   };
   const server = createServer(createHandler(state));
+  // Node's default 5 s idle timeout races clients that pause between requests (a client busy parsing
+  // a big body reuses a socket the server is just closing); the real API keeps sockets far longer.
+  server.keepAliveTimeout = 60_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

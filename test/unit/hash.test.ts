@@ -95,8 +95,8 @@ describe('every rendering rule', () => {
         naïve: 'x',
         timeFrom: '2024-02-12 17:45:00',
       },
-      '{"Zeta": "\\u00e9\\u20ac\\ud83d\\ude00", "alpha": 5, "big": 12345678901234567890, "flag": true, "measurementTime": "2024-02-12 17:50:00.123000+00:00", "na\\u00efve": "x", "note": "say \\"hi\\" \\\\ /\\n\\t\\r\\b\\f\\u0001\\u007f", "price": 5.0, "publishTime": "2024-02-12 17:50:00", "settlementDate": "2024-02-12 00:00:00", "timeFrom": "2024-02-12 17:45:00"}',
-      '1d6703326b316c5ab1883f7c59ae84df',
+      '{"Zeta": "\\u00e9\\u20ac\\ud83d\\ude00", "alpha": 5, "big": 12345678901234567890, "flag": true, "measurementTime": "2024-02-12 17:50:00.123000+00:00", "na\\u00efve": "x", "note": "say \\"hi\\" \\\\ /\\n\\t\\r\\b\\f\\u0001\\u007f", "price": 5.0, "publishTime": "2024-02-12 17:50:00", "settlementDate": "2024-02-12 00:00:00", "timeFrom": "2024-02-12T17:45:00Z"}',
+      'a4b10781bcb6dc26587ebca7d63c07b7',
     ],
     [
       'nulls dropped, false, 1e-05, microsecond DATETIME, negative bigint',
@@ -172,7 +172,8 @@ describe('renderHashValue', () => {
     [{ name: 'STARTTIME', type: 'DATETIME' }, '2024-02-12 17:45:00.000000', '"2024-02-12 17:45:00"'],
     [{ name: 'someDate', type: 'TIMESTAMP' }, '2024-02-12', '"2024-02-12 00:00:00+00:00"'],
     [{ name: 'someDate', type: 'STRING' }, '2024-02-12T18:50:00.5+01:00', '"2024-02-12 17:50:00.500000"'],
-    [{ name: 'timeFrom', type: 'TIMESTAMP' }, '2024-02-12 17:45:00', '"2024-02-12 17:45:00"'],
+    [{ name: 'timeFrom', type: 'TIMESTAMP' }, '2024-02-12 17:45:00', '"2024-02-12T17:45:00Z"'],
+    [{ name: 'timeTo', type: 'TIMESTAMP' }, '2024-02-12 17:45:00.500000', '"2024-02-12T17:45:00.500000Z"'],
     [{ name: 's', type: 'STRING' }, 'é', '"\\u00e9"'],
     [{ name: 's', type: 'STRING' }, null, 'null'],
   ];
