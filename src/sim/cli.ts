@@ -1,8 +1,9 @@
 // `elexon-sim`: runs the simulator until SIGTERM/SIGINT. The first stdout line is always
 // `listening on <url>` so a parent process can wait for it.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseFaultFlag, readNow, startSimulator } from './index.js';
-import type { Fault, SimulatorOptions } from './types.js';
+import type { Fault, RequestLogEntry, SimulatorOptions } from './types.js';
 
 const USAGE = 'usage: elexon-sim [--port N] [--host H] [--seed N] [--now ISO] [--data DIR] [--fault SPEC]... [--verbose]';
 
@@ -52,6 +53,7 @@ function readOptions(argv: string[]): { options: SimulatorOptions; verbose: bool
       throw new UsageError(`--now must be an ISO instant such as 2025-10-27T00:00:00Z, got '${v.now}'`);
     }
   }
+  if (v.data !== undefined && !existsSync(v.data)) throw new UsageError(`--data: no such directory '${v.data}'`);
   const options: SimulatorOptions = {
     port: int('port', v.port, 65535) ?? 0,
     host: v.host,
@@ -76,15 +78,13 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\nSee docs/simulator.md.\n`);
     return;
   }
-  const sim = await startSimulator(read.options);
+  const onRequest = (e: RequestLogEntry): void => {
+    const pairs = Object.entries(e.query).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x): [string, string] => [k, x]));
+    const query = new URLSearchParams(pairs);
+    process.stderr.write(`${e.status} ${e.method} ${e.path}${query.size > 0 ? `?${query.toString()}` : ''}\n`);
+  };
+  const sim = await startSimulator({ ...read.options, onRequest: read.verbose ? onRequest : undefined });
   process.stdout.write(`listening on ${sim.url}\n`);
-  if (read.verbose) {
-    const push = sim.requests.push.bind(sim.requests);
-    sim.requests.push = (...entries) => {
-      for (const e of entries) process.stderr.write(`${e.status} ${e.method} ${e.path} ${new URLSearchParams(e.query as Record<string, string>).toString()}\n`);
-      return push(...entries);
-    };
-  }
   let closing = false;
   const stop = (): void => {
     if (closing) return;

@@ -1,4 +1,5 @@
 // The Elexon simulator: a local HTTP server imitating the BMRS Insights API (see docs/simulator.md).
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -15,12 +16,13 @@ export { parseFaultFlag } from './faults.js';
 
 /** Epoch ms of a clock setting; throws on an unreadable one. */
 export function readNow(now: number | string): number {
-  const ms = typeof now === 'number' ? now : parseDateTime(now);
+  const ms = typeof now === 'number' ? now : /^\d{10,}$/.test(now) ? Number(now) : parseDateTime(now);
   if (!Number.isFinite(ms)) throw new RangeError(`not an instant: ${String(now)}`);
   return ms;
 }
 
 function buildSources(options: SimulatorOptions): Map<string, RowSource> {
+  if (options.dataDir && !existsSync(options.dataDir)) throw new Error(`replay directory not found: ${options.dataDir}`);
   const sources = new Map<string, RowSource>();
   const models = options.dataDir ? undefined : createModels(options.seed ?? 1);
   for (const { spec } of SIM_DATASETS) {
@@ -44,6 +46,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests,
     sources: buildSources(options),
     now: () => fixedNow ?? Date.now(),
+    onRequest: options.onRequest,
     setNow: (now) => {
       fixedNow = now === undefined ? undefined : readNow(now);
     },

@@ -180,12 +180,11 @@ export function eventMatches(w: Window, ms: number): boolean {
   return (w.eventLo === undefined || ms >= w.eventLo) && (w.eventHi === undefined || ms <= w.eventHi);
 }
 
-/** Whether a row's JSON text passes the field filters (fuelType=..., bmUnit=...). */
-export function filtersMatch(w: Window, text: string): boolean {
-  for (const f of w.filters) {
-    if (!f.values.some((v) => new RegExp(`"${f.field}"\\s*:\\s*"${escapeRe(v)}"`, 'i').test(text))) return false;
-  }
-  return true;
+/** A test of a row's JSON text against the field filters (fuelType=..., bmUnit=...), or undefined. */
+export function compileFilters(w: Window): ((text: string) => boolean) | undefined {
+  if (w.filters.length === 0) return undefined;
+  const res = w.filters.map((f) => f.values.map((v) => new RegExp(`"${f.field}"\\s*:\\s*"${escapeRe(v)}"`, 'i')));
+  return (text) => res.every((any) => any.some((re) => re.test(text)));
 }
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

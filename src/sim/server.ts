@@ -8,7 +8,7 @@ import type { FaultBoard, FaultDecision } from './faults.js';
 import { rowMutator } from './mutate.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
 import { CHUNK_BYTES, ChunkWriter, MappedOut } from './chunk-writer.js';
-import { filtersMatch, parseWindow, readQuery } from './query.js';
+import { compileFilters, parseWindow, readQuery } from './query.js';
 import { sendFixed, writeBody } from './respond.js';
 import type { Fault, RequestLogEntry, RowOut, RowSource, Window } from './types.js';
 
@@ -19,6 +19,7 @@ export interface SimState {
   requests: RequestLogEntry[];
   sources: ReadonlyMap<string, RowSource>;
   now(): number;
+  onRequest?: (entry: RequestLogEntry) => void;
   setNow(now: number | string | undefined): void;
 }
 
@@ -45,6 +46,7 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
   const log = (status: number): void => {
     entry.status = status;
     state.requests.push(entry);
+    state.onRequest?.(entry);
   };
   const onBytes = (n: number): void => {
     entry.bytes += n;
@@ -90,11 +92,9 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
 function* bodyChunks(ds: SimDataset, stream: boolean, source: RowSource, w: Window, now: number, faults: FaultDecision): Generator<Buffer> {
   const out = new ChunkWriter();
   const mutate = rowMutator(ds.spec, faults);
-  const filtered = w.filters.length > 0;
+  const keep = compileFilters(w);
   const sink: RowOut =
-    mutate || filtered
-      ? new MappedOut(out, (row) => (filtered && !filtersMatch(w, row) ? undefined : mutate ? mutate(row) : row))
-      : out;
+    mutate || keep ? new MappedOut(out, (row) => (keep && !keep(row) ? undefined : mutate ? mutate(row) : row)) : out;
   out.text(stream ? '[' : ds.spec.envelope === 'metadata' ? '{"metadata":{"datasets":["AGWS"]},"data":[' : '{"data":[');
   let groups = 0;
   let rows = 0;

@@ -40,6 +40,8 @@ export interface SimulatorOptions {
   /** Replay directory: DIR/<CODE>/*.json[.gz] instead of generated data. */
   dataDir?: string;
   faults?: Fault[];
+  /** Called with each log entry as soon as its status is known (bytes and duration still growing). */
+  onRequest?: (entry: RequestLogEntry) => void;
 }
 
 export interface Simulator {

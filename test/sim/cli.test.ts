@@ -41,6 +41,7 @@ describe('elexon-sim bin', () => {
     [['--port', 'abc']],
     [['--fault', 'explode']],
     [['--now', 'tomorrow']],
+    [['--data', '/nonexistent/elexon-sim-data']],
   ])('exits 2 with one line on stderr for bad flags %j', async (args) => {
     const { exit, stderr } = run(args);
     const [code] = await exit;
