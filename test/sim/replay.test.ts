@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { get, rows } from './helpers.js';
 
-const SAMPLES = '/work/shared/elexon/samples';
+const SAMPLES = join(import.meta.dirname, '../fixtures/elexon');
 const FUELINST_SAMPLE = join(SAMPLES, 'FUELINST_reutils_2024-02-12_stream.json');
 const MID_SAMPLE = join(SAMPLES, 'MID_gridflow-vault_2026-05-06_excerpt.json');
 

@@ -211,7 +211,7 @@ describe('isTimeNamed', () => {
 
 describe('the 19 rows of a real FUELINST stream body', () => {
   const raws = JSON.parse(
-    readFileSync(join(import.meta.dirname, '../fixtures/FUELINST_2024-02-12_stream.json'), 'utf8'),
+    readFileSync(join(import.meta.dirname, '../fixtures/elexon/FUELINST_reutils_2024-02-12_stream.json'), 'utf8'),
   ) as RawRow[];
   const expected: [string, string][] = [
     ['BIOMASS', 'd0a3676970ee09e4ceae3cc7e1e0ec98'],
