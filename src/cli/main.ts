@@ -6,11 +6,12 @@ import { datasetsCommand } from './commands/datasets.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
 import { style } from './render.js';
+import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
   const program = new Command('bmrs')
     .description('Keep a warehouse of GB electricity market data from the Elexon BMRS Insights API complete, correct and fresh.')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(VERSION)
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', `
 Examples:

@@ -9,8 +9,7 @@ import { parseDatasets, parseRange } from '../core/range.js';
 import { planWindows, windowUrl } from '../core/windows.js';
 import type { IngestOptions } from './commands/ingest.js';
 import { num, plural, style, writeJson } from './render.js';
-
-const VERSION = '0.1.0';
+import { VERSION } from '../version.js';
 
 export async function runIngest(opts: IngestOptions): Promise<number> {
   const config = loadConfig({ db: opts.db, apiBase: opts.apiBase });

@@ -121,17 +121,30 @@ async function openInstance(path: string, options: Record<string, string>): Prom
  * allow_quoted_nulls is off.
  */
 function toCsv(rows: readonly StoredRow[]): string {
-  const parts: string[] = [];
+  if (rows.length === 0) return '';
+  const width = rows[0].length;
+  // Metadata strings repeat row after row (often the very same instance): quote each once.
+  const lastIn: unknown[] = new Array(width);
+  const lastOut: string[] = new Array(width);
+  let out = '';
   for (const row of rows) {
-    for (let i = 0; i < row.length; i++) {
+    let line = '';
+    for (let i = 0; i < width; i++) {
       const v = row[i];
-      if (i) parts.push(',');
-      if (v === null || v === undefined) continue;
-      parts.push(typeof v === 'string' ? csvString(v) : String(v));
+      let text: string;
+      if (v === null || v === undefined) text = '';
+      else if (typeof v !== 'string') text = String(v);
+      else if (v === lastIn[i]) text = lastOut[i];
+      else {
+        text = csvString(v);
+        lastIn[i] = v;
+        lastOut[i] = text;
+      }
+      line += i === 0 ? text : `,${text}`;
     }
-    parts.push('\n');
+    out += `${line}\n`;
   }
-  return parts.join('');
+  return out;
 }
 
 const NEEDS_QUOTES = /[",\n\r]/;
