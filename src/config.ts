@@ -35,10 +35,7 @@ function loadDotEnv(env: NodeJS.ProcessEnv): void {
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   loadDotEnv(env);
-  const apiBase = flags.apiBase ?? env.BMRS_API_BASE ?? DEFAULT_API_BASE;
-  if (!/^https?:\/\/[^\s/]+/.test(apiBase)) {
-    throw new UsageError(`BMRS_API_BASE is not an http(s) URL: ${apiBase}`, { hint: `for example ${DEFAULT_API_BASE}` });
-  }
+  const apiBase = checkUrl(flags.apiBase ?? env.BMRS_API_BASE ?? DEFAULT_API_BASE);
   const sink = (flags.sink ?? env.BMRS_SINK ?? 'duckdb').toLowerCase();
   if (sink !== 'duckdb') {
     throw new UsageError(`unknown or unavailable sink: ${sink}`, { hint: 'the available sink is duckdb (BMRS_SINK=duckdb); BigQuery support is coming' });
@@ -52,21 +49,40 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
   return {
     apiBase: apiBase.replace(/\/+$/, ''),
     sink,
-    duckdbPath: flags.db ?? env.BMRS_DUCKDB_PATH ?? DEFAULT_DUCKDB_PATH,
+    duckdbPath: loadStorePath(flags, env),
     now,
-    timeoutMs: intVar(env, 'BMRS_HTTP_TIMEOUT_MS', 60_000),
+    timeoutMs: intVar(env, 'BMRS_HTTP_TIMEOUT_MS', 60_000, 1),
     retry: {
-      attempts: intVar(env, 'BMRS_RETRY_ATTEMPTS', 6),
-      baseDelayMs: intVar(env, 'BMRS_RETRY_BASE_MS', 1_000),
-      maxDelayMs: intVar(env, 'BMRS_RETRY_MAX_DELAY_MS', 30_000),
-      budgetMs: intVar(env, 'BMRS_RETRY_BUDGET_MS', 180_000),
+      attempts: intVar(env, 'BMRS_RETRY_ATTEMPTS', 6, 1),
+      baseDelayMs: intVar(env, 'BMRS_RETRY_BASE_MS', 1_000, 0),
+      maxDelayMs: intVar(env, 'BMRS_RETRY_MAX_DELAY_MS', 30_000, 0),
+      budgetMs: intVar(env, 'BMRS_RETRY_BUDGET_MS', 180_000, 0),
     },
   };
 }
 
-function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** Only the store's path: what read-only commands need, so unrelated settings cannot break them. */
+export function loadStorePath(flags: Pick<ConfigFlags, 'db'> = {}, env: NodeJS.ProcessEnv = process.env): string {
+  loadDotEnv(env);
+  return flags.db ?? env.BMRS_DUCKDB_PATH ?? DEFAULT_DUCKDB_PATH;
+}
+
+function checkUrl(text: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || /\s/.test(text)) {
+    throw new UsageError(`BMRS_API_BASE is not an http(s) URL: ${text}`, { hint: `for example ${DEFAULT_API_BASE}` });
+  }
+  return text;
+}
+
+function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const v = env[name];
   if (v === undefined || v === '') return fallback;
-  if (!/^\d+$/.test(v)) throw new UsageError(`${name} must be a whole number, got: ${v}`);
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`${name} must be a whole number of at least ${min}, got: ${v}`);
   return Number(v);
 }

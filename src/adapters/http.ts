@@ -78,7 +78,8 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
         const wait = Math.max(backoff, r.retryAfterMs ?? 0);
         const out = n >= opts.retry.attempts || Date.now() - started + wait > opts.retry.budgetMs;
         if (out) {
-          if (r.terminal) throw r.terminal;
+          // A body that stayed malformed (an HTML error page, a truncation) is still a failure to
+          // get an answer, not a wrong answer: transient, like the other exhausted retries.
           throw new TransientError(`${path}: gave up after ${n} attempt${n === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)}s (last: ${last})`, {
             hint: 'the API is failing or rate limiting; nothing from this window was loaded, run again later',
           });
@@ -104,7 +105,7 @@ function describeRequestError(e: RequestError): string {
 
 /** A 4xx: quote the API's own message (ASP.NET ProblemDetails `errors`, or `title`). */
 function apiError(url: string, status: number, body: string): ApiError {
-  let message = body.slice(0, 300);
+  let message = body.trim() === '' ? '(empty body)' : body.slice(0, 300);
   try {
     const p = JSON.parse(body) as { title?: string; errors?: Record<string, string[]> };
     const details = p.errors ? Object.values(p.errors).flat() : [];

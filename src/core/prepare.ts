@@ -2,7 +2,7 @@
 // was asked for fails the whole window: the API ignores parameters it does not know and answers
 // with other days' data, which is how the old system loaded months of the wrong day.
 import { periodStart } from './calendar.js';
-import type { DatasetSpec } from './datasets.js';
+import { hasSettlementDate, type DatasetSpec } from './datasets.js';
 import { DataError } from './errors.js';
 import { hashRow, hashedColumns } from './hash.js';
 import type { Batch, StoredRow } from './ports.js';
@@ -34,7 +34,7 @@ export function prepareBatch(window: Window, raws: readonly RawRow[], ingestedMi
   const windowFrom = pyIsoformatUtc(BigInt(window.from) * 1000n);
   const windowTo = pyIsoformatUtc(BigInt(window.to) * 1000n);
   const ingested = pyIsoformatUtc(ingestedMicros);
-  const boundsColumn = d.columns.some((c) => c.name === 'settlementDate') ? 'settlementDate' : eventTimeColumn(d);
+  const boundsColumn = hasSettlementDate(d) ? 'settlementDate' : eventTimeColumn(d);
   const listCache = new Map<string, string>();
   const seen = new Set<string>();
   const unknown = new Set<string>();
@@ -45,6 +45,8 @@ export function prepareBatch(window: Window, raws: readonly RawRow[], ingestedMi
   let firstRejected = '';
   let min: string | null = null;
   let max: string | null = null;
+  // A row without a bounds value could only be found by an unbounded anti-join.
+  let unbounded = false;
 
   for (let i = 0; i < raws.length; i++) {
     const raw = raws[i];
@@ -70,6 +72,8 @@ export function prepareBatch(window: Window, raws: readonly RawRow[], ingestedMi
     if (typeof bound === 'string') {
       if (min === null || bound < min) min = bound;
       if (max === null || bound > max) max = bound;
+    } else {
+      unbounded = true;
     }
     const cells: Cell[] = new Array(width);
     for (let c = 0; c < names.length; c++) cells[c] = row[names[c]];
@@ -89,7 +93,7 @@ export function prepareBatch(window: Window, raws: readonly RawRow[], ingestedMi
       { hint: 'the API ignored or misread the window parameters; check the dataset registry and the API base URL' },
     );
   }
-  const bounds = min === null ? null : { column: boundsColumn, min, max };
+  const bounds = min === null || unbounded ? null : { column: boundsColumn, min, max };
   return { batch: { window, columns, rows, bounds }, fetched: raws.length, outside, repeated, unknownFields: [...unknown] };
 }
 

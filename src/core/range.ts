@@ -1,5 +1,5 @@
 // Parses what the user typed into a Range and a list of datasets, with one clear message per mistake.
-import { addDays, isIsoDate, parseInstant, settlementDateOf } from './calendar.js';
+import { addDays, isIsoDate, parseInstant, settlementDateOf, settlementDayStart, toIsoZ } from './calendar.js';
 import { DATASETS, findDataset, type DatasetSpec } from './datasets.js';
 import { UsageError } from './errors.js';
 import type { Range } from './windows.js';
@@ -16,6 +16,7 @@ export function parseRange(from: string | undefined, to: string | undefined, now
   const fDate = isIsoDate(f), tDate = isIsoDate(t);
   if (fDate && tDate) {
     if (f >= t) throw new UsageError(`--from ${f} is not before --to ${t}`, { hint: '--to is exclusive: --from 2025-10-27 --to 2025-10-28 loads the settlement day 2025-10-27' });
+    if (settlementDayStart(f) >= now) throw future(f, now);
     return { kind: 'days', from: f, to: t };
   }
   const fi = checkInstant('--from', f), ti = checkInstant('--to', t);
@@ -25,7 +26,14 @@ export function parseRange(from: string | undefined, to: string | undefined, now
     });
   }
   if (fi >= ti) throw new UsageError(`--from ${f} is not before --to ${t}`, { hint: 'the window is half-open: [from, to)' });
+  if (fi >= now) throw future(f, now);
   return { kind: 'instants', from: fi, to: ti };
+}
+
+function future(from: string, now: number): UsageError {
+  return new UsageError(`--from ${from} is not before now (${toIsoZ(now)}): nothing has been published for it yet`, {
+    hint: 'pick a range that starts in the past (BMRS_NOW fixes "now" for tests)',
+  });
 }
 
 function checkInstant(flag: string, s: string): number {

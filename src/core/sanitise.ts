@@ -128,17 +128,24 @@ const MIN_SAFE = -MAX_SAFE;
 const INTEGER_TEXT = /^-?\d+$/;
 const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
+// INTEGER is INT64 in BigQuery and BIGINT in DuckDB: a wider value must fail its window here,
+// not crash the load in the sink.
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 function toIntegerCell(v: JsonValue): Cell | typeof INVALID {
   if (typeof v === 'number') {
     if (!Number.isInteger(v)) return INVALID;
-    return Number.isSafeInteger(v) ? v + 0 : BigInt(v);
+    return Number.isSafeInteger(v) ? v + 0 : bigIntegerCell(BigInt(v));
   }
-  if (typeof v === 'bigint') return v >= MIN_SAFE && v <= MAX_SAFE ? Number(v) : v;
-  if (typeof v === 'string' && INTEGER_TEXT.test(v)) {
-    const b = BigInt(v);
-    return b >= MIN_SAFE && b <= MAX_SAFE ? Number(b) : b;
-  }
+  if (typeof v === 'bigint') return bigIntegerCell(v);
+  if (typeof v === 'string' && INTEGER_TEXT.test(v)) return bigIntegerCell(BigInt(v));
   return INVALID;
+}
+
+function bigIntegerCell(b: bigint): Cell | typeof INVALID {
+  if (b < INT64_MIN || b > INT64_MAX) return INVALID;
+  return b >= MIN_SAFE && b <= MAX_SAFE ? Number(b) : b;
 }
 
 function toFloatCell(v: JsonValue): Cell | typeof INVALID {

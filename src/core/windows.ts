@@ -2,8 +2,8 @@
 // verifies its answer and the rule that keeps only the rows that belong to it.
 // The API's bounds are inclusive at both ends, so consecutive windows share their boundary instant;
 // `keep` gives each boundary row to exactly one window (half-open on our side).
-import { addDays, DAY_MS, HOUR_MS, settlementDayStart, toIsoZ } from './calendar.js';
-import type { DatasetSpec } from './datasets.js';
+import { addDays, DAY_MS, HOUR_MS, MINUTE_MS, settlementDayStart, toIsoZ } from './calendar.js';
+import { hasSettlementDate, type DatasetSpec } from './datasets.js';
 import { InternalError } from './errors.js';
 
 /** What the user asked for: whole settlement days [from, to) or instants [from, to). */
@@ -35,7 +35,6 @@ export interface Window {
   readonly keep: Keep;
 }
 
-const MINUTE_MS = 60_000;
 
 export function planWindows(dataset: DatasetSpec, range: Range): Window[] {
   const windows = range.kind === 'days' ? planDays(dataset, range.from, range.to) : planInstants(dataset, range.from, range.to);
@@ -55,7 +54,6 @@ function dayWindow(d: DatasetSpec, day: string): Window {
   const end = settlementDayStart(addDays(day, 1));
   const base = { dataset: d, from: start, to: end, days: { from: day, to: day }, path: endpointPath(d) };
   const sq = d.settlementQuery;
-  const hasDate = d.columns.some((c) => c.name === 'settlementDate');
   const sameDay = { by: 'settlementDate', from: day, to: day } as const;
   if (sq && 'dateParams' in sq) {
     return { ...base, query: [[sq.dateParams.from, day], [sq.dateParams.to, day]], accept: sameDay, keep: { by: 'all' } };
@@ -70,7 +68,7 @@ function dayWindow(d: DatasetSpec, day: string): Window {
     ];
     return { ...base, query, accept: sameDay, keep: { by: 'all' } };
   }
-  if (hasDate) {
+  if (hasSettlementDate(d)) {
     // Publish-time endpoints that carry a settlement date: ask for a publish window that covers
     // the day and its late publications, then keep that day's rows only.
     const qTo = end + (d.publishLagMinutes ?? 0) * MINUTE_MS;

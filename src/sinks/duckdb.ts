@@ -17,7 +17,13 @@ export interface DuckDbStore extends Sink {
 
 /** Opens (creating if needed) the store read-write. One writer per file: a second gets TransientError. */
 export async function openDuckDbSink(path: string): Promise<DuckDbStore> {
-  await mkdir(dirname(path), { recursive: true });
+  try {
+    await mkdir(dirname(path), { recursive: true });
+  } catch (e) {
+    throw new UsageError(`cannot create the folder for the store ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      hint: 'point --db or BMRS_DUCKDB_PATH at a writable location',
+    });
+  }
   const instance = await openInstance(path, {});
   const connection = await instance.connect();
   const scratch = await mkdtemp(join(tmpdir(), 'bmrs-duckdb-'));
@@ -92,7 +98,8 @@ export async function openDuckDbSink(path: string): Promise<DuckDbStore> {
 
 /** Opens the store read-only, so a query cannot change data. */
 export async function openDuckDbReadOnly(path: string): Promise<{ connection: DuckDBConnection; close(): void }> {
-  const instance = await openInstance(path, { access_mode: 'READ_ONLY' });
+  // No external access either: COPY ... TO or read_csv cannot reach the file system from a query.
+  const instance = await openInstance(path, { access_mode: 'READ_ONLY', enable_external_access: 'false' });
   const connection = await instance.connect();
   return { connection, close: () => (connection.closeSync(), instance.closeSync()) };
 }
@@ -110,6 +117,11 @@ async function openInstance(path: string, options: Record<string, string>): Prom
     }
     if (options.access_mode === 'READ_ONLY' && /No such file|does not exist|Cannot open/i.test(msg)) {
       throw new UsageError(`there is no store at ${path}`, { hint: 'run bmrs ingest first, or point --db / BMRS_DUCKDB_PATH at your store' });
+    }
+    if (/Is a directory|not a valid DuckDB database|Permission denied|Read-only file system|Cannot open file/i.test(msg)) {
+      throw new UsageError(`cannot open ${path} as a DuckDB store: ${msg.split('\n')[0]}`, {
+        hint: 'point --db or BMRS_DUCKDB_PATH at a DuckDB file (it is created if missing)',
+      });
     }
     throw e;
   }
@@ -133,7 +145,7 @@ function toCsv(rows: readonly StoredRow[]): string {
       const v = row[i];
       let text: string;
       if (v === null || v === undefined) text = '';
-      else if (typeof v !== 'string') text = String(v);
+      else if (typeof v !== 'string') text = Object.is(v, -0) ? '-0.0' : String(v);
       else if (v === lastIn[i]) text = lastOut[i];
       else {
         text = csvString(v);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadConfig } from '../../config.js';
+import { loadStorePath } from '../../config.js';
 import { csvCell, table, writeJson } from '../render.js';
 
 export function queryCommand(): Command {
@@ -14,9 +14,8 @@ Examples:
   bmrs query "SELECT settlementDate, count(DISTINCT settlementPeriod) AS periods FROM bmrs_fuelinst GROUP BY 1 ORDER BY 1"
   bmrs query "SELECT _hash_key, count(*) FROM bmrs_fuelinst GROUP BY 1 HAVING count(*) > 1" --json`)
     .action(async (sql: string, opts: { db?: string; json?: boolean; csv?: boolean }) => {
-      const config = loadConfig({ db: opts.db });
       const { runQuery } = await import('../../sinks/duckdb-query.js');
-      const { columns, rows } = await runQuery(config.duckdbPath, sql);
+      const { columns, rows } = await runQuery(loadStorePath({ db: opts.db }), sql);
       if (opts.json) return writeJson(rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]]))));
       if (opts.csv) {
         process.stdout.write([columns, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
