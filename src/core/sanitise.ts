@@ -79,6 +79,7 @@ function misfit(spec: DatasetSpec, type: ColumnType, column: string, v: JsonValu
 }
 
 function describeValue(v: JsonValue): string {
+  if (typeof v === 'bigint') return v.toString();
   const text = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? String(v);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

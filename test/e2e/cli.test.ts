@@ -117,6 +117,10 @@ describe('usage errors: one clear line, exit 2, no stack trace', () => {
     [['ingest', '-d', 'FUELINST', '--bogus'], /unknown option '--bogus'/],
     [['ingest', '-d', 'FUELINST', '--concurrency', 'lots'], /--concurrency must be a whole number/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['ingest', '-d', 'FUELINST', '--from', '2025-11-02', '--to', '2025-11-03'], /--from 2025-11-02 is not before now \(2025-11-01T00:00:00Z\)/],
+    [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--db', '/etc/passwd/x.duckdb'], /cannot create the folder for the store/],
+    [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--db', '/tmp'], /cannot open \/tmp as a DuckDB store/],
+    [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--archive', '/etc/passwd/raw'], /cannot write the archive folder/],
   ])('bmrs %j', async (args, message) => {
     const r = await bmrs(args);
     expect(r.code).toBe(2);
@@ -124,10 +128,18 @@ describe('usage errors: one clear line, exit 2, no stack trace', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a bad environment variable', async () => {
-    const r = await bmrs(['ingest', '-d', 'FUELINST'], { BMRS_NOW: 'yesterday' });
+  it.each([
+    [{ BMRS_NOW: 'yesterday' }, /BMRS_NOW is not an ISO instant/],
+    [{ BMRS_API_BASE: 'http://x y' }, /BMRS_API_BASE is not an http\(s\) URL/],
+    [{ BMRS_API_BASE: 'ftp://example.org' }, /BMRS_API_BASE is not an http\(s\) URL/],
+    [{ BMRS_HTTP_TIMEOUT_MS: '0' }, /BMRS_HTTP_TIMEOUT_MS must be a whole number of at least 1/],
+    [{ BMRS_RETRY_ATTEMPTS: 'x' }, /BMRS_RETRY_ATTEMPTS must be a whole number/],
+    [{ BMRS_SINK: 'bigquery' }, /unknown or unavailable sink: bigquery/],
+  ])('a bad environment variable %j', async (env, message) => {
+    const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28'], env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/BMRS_NOW is not an ISO instant/);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
 
@@ -142,6 +154,9 @@ describe('bmrs query and datasets', () => {
     const del = await bmrs(['query', 'DELETE FROM bmrs_fuelinst']);
     expect(del.code).toBe(2);
     expect(del.stderr).toMatch(/read-only/);
+    const copy = await bmrs(['query', `COPY bmrs_fuelinst TO '${join(tmp.dir, 'out.csv')}'`]);
+    expect(copy.code).toBe(2);
+    expect(readdirSync(tmp.dir)).not.toContain('out.csv');
     expect(await countRows(tmp.db)).toBe(5760);
   });
 

@@ -128,3 +128,27 @@ describe('a failing window leaves the others alone', () => {
     expect(r.unknownFields.length).toBeGreaterThan(0);
   });
 });
+
+describe('window verification on every path: publish-lag days, from/to days, derived event time, instants', () => {
+  const cases: [string, string, ReturnType<typeof days>][] = [
+    ['INDO by day (publish window plus lag)', 'INDO', days('2025-10-27', '2025-10-28')],
+    ['MID by day (settlement periods)', 'MID', days('2025-10-27', '2025-10-28')],
+    ['NETBSAD by day (event time from the period)', 'NETBSAD', days('2025-10-27', '2025-10-28')],
+    ['FREQ by day (local-midnight bounds)', 'FREQ', days('2025-10-27', '2025-10-28')],
+    ['FUELINST by instants', 'FUELINST', { kind: 'instants', from: Date.parse('2025-10-27T10:00:00Z'), to: Date.parse('2025-10-27T12:00:00Z') }],
+  ];
+  for (const kind of ['out-of-window', 'ignore-window'] as const) {
+    it.each(cases)(`${kind}: %s fails whole, nothing stored`, async (_name, code, range) => {
+      sim.setFault({ kind });
+      const [r] = await runPipeline({ api: sim.url, db: tmp.db, datasets: [code], range });
+      expect(r.failures).toHaveLength(1);
+      expect(r.failures[0].error).toBeInstanceOf(DataError);
+      expect(r.failures[0].error.message).toMatch(/outside the requested window/);
+      expect(r.inserted).toBe(0);
+      sim.setFault(null);
+      const [clean] = await runPipeline({ api: sim.url, db: tmp.db, datasets: [code], range });
+      expect(clean.failures).toEqual([]);
+      expect(clean.inserted).toBeGreaterThan(0);
+    });
+  }
+});

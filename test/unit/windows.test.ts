@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DATASETS, findDataset } from '../../src/core/datasets.js';
 import { planWindows, windowUrl } from '../../src/core/windows.js';
+import { InternalError } from '../../src/core/errors.js';
 
 const ds = (code: string) => findDataset(code)!;
 const z = (s: string) => Date.parse(s);
@@ -38,8 +39,17 @@ describe('planWindows: days', () => {
     expect(w.keep).toEqual({ by: 'eventTime', before: z('2025-10-27T00:00:00Z') });
   });
 
-  it('every registry dataset plans a day within its endpoint limit', () => {
-    for (const d of DATASETS) expect(() => planWindows(d, { kind: 'days', from: '2025-03-30', to: '2025-04-01' })).not.toThrow();
+  it('every registry dataset plans the clock-change days within its endpoint limit', () => {
+    for (const d of DATASETS) {
+      expect(() => planWindows(d, { kind: 'days', from: '2025-03-30', to: '2025-04-01' })).not.toThrow();
+      expect(() => planWindows(d, { kind: 'days', from: '2025-10-26', to: '2025-10-27' })).not.toThrow();
+    }
+  });
+
+  it('refuses a plan wider than a non-stream endpoint allows (FREQ without its stream: 24 h, and 2025-10-26 has 25)', () => {
+    const freqWithoutStream = { ...ds('FREQ'), stream: false };
+    expect(() => planWindows(freqWithoutStream, { kind: 'days', from: '2025-10-27', to: '2025-10-28' })).not.toThrow();
+    expect(() => planWindows(freqWithoutStream, { kind: 'days', from: '2025-10-26', to: '2025-10-27' })).toThrow(InternalError);
   });
 });
 
