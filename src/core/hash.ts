@@ -6,7 +6,7 @@ import type { Column } from './datasets.js';
 import { DataError } from './errors.js';
 import { compareCodePoints, pyFloatRepr, pyJsonFloat, pyJsonString } from './py-format.js';
 import type { Cell, Row } from './rows.js';
-import { normaliseInstant } from './sanitise.js';
+import { INTEGER_TEXT, NUMBER_TEXT, normaliseInstant } from './sanitise.js';
 
 type Value = Exclude<Cell, null>;
 type Render = (v: Value) => string;
@@ -108,7 +108,6 @@ function rendererFor(column: Column): Render {
   return (v) => (typeof v === 'string' ? pyJsonString(v) : fail(v));
 }
 
-const INTEGER_TEXT = /^-?\d+$/;
 
 function renderInteger(v: Value): string | null {
   if (typeof v === 'number') {
@@ -120,7 +119,6 @@ function renderInteger(v: Value): string | null {
   return typeof v === 'string' && INTEGER_TEXT.test(v) ? BigInt(v).toString() : null;
 }
 
-const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 function renderFloat(v: Value): string | null {
   if (typeof v === 'number') return pyJsonFloat(v);

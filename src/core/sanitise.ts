@@ -126,8 +126,9 @@ function toStringCell(v: JsonValue): Cell | typeof INVALID {
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE = -MAX_SAFE;
-const INTEGER_TEXT = /^-?\d+$/;
-const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+/** A string holding an integer, or a number in JSON's grammar (BigQuery's REST API sends both). */
+export const INTEGER_TEXT = /^-?\d+$/;
+export const NUMBER_TEXT = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 // INTEGER is INT64 in BigQuery and BIGINT in DuckDB: a wider value must fail its window here,
 // not crash the load in the sink.
