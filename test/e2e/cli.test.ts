@@ -1,7 +1,7 @@
 // Spawns bin/bmrs.js (the compiled CLI, as a user runs it) against the simulator and checks stdout,
 // stderr, the DuckDB file and the exit code.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDuckDbSink } from '../../src/sinks/duckdb.js';
@@ -26,11 +26,11 @@ afterEach(() => tmp.cleanup());
 
 interface Result { code: number | null; stdout: string; stderr: string }
 
-function bmrs(args: string[], env: Record<string, string> = {}): Promise<Result> {
+function bmrs(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: tmp.dir,
-      env: {
+      env: definedOnly({
         PATH: process.env.PATH ?? '',
         NO_COLOR: '1',
         BMRS_API_BASE: sim.url,
@@ -39,7 +39,7 @@ function bmrs(args: string[], env: Record<string, string> = {}): Promise<Result>
         BMRS_RETRY_BASE_MS: '5',
         BMRS_RETRY_ATTEMPTS: '3',
         ...env,
-      },
+      }),
     });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -47,6 +47,10 @@ function bmrs(args: string[], env: Record<string, string> = {}): Promise<Result>
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
 describe('bmrs ingest', () => {
@@ -140,6 +144,22 @@ describe('usage errors: one clear line, exit 2, no stack trace', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('configuration', () => {
+  it('reads .env from the working directory; the environment wins over it, a flag over both', async () => {
+    writeFileSync(join(tmp.dir, '.env'), `BMRS_NOW=2025-10-20T00:00:00Z\nBMRS_DUCKDB_PATH=${join(tmp.dir, 'from-env-file.duckdb')}\n`);
+    const fromFile = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28'], { BMRS_NOW: undefined });
+    expect(fromFile.code).toBe(2);
+    expect(fromFile.stderr).toMatch(/not before now \(2025-10-20T00:00:00Z\)/);
+    // BMRS_NOW=2025-11-01 from the environment beats the file's 2025-10-20; the store path comes from the file.
+    const envWins = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-25', '--to', '2025-10-26'], { BMRS_DUCKDB_PATH: undefined });
+    expect(envWins.code).toBe(0);
+    expect(readdirSync(tmp.dir)).toContain('from-env-file.duckdb');
+    const flagWins = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-19', '--to', '2025-10-20', '--db', join(tmp.dir, 'flag.duckdb')], { BMRS_DUCKDB_PATH: undefined });
+    expect(flagWins.code).toBe(0);
+    expect(readdirSync(tmp.dir)).toContain('flag.duckdb');
   });
 });
 
