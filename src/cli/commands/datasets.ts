@@ -12,10 +12,15 @@ export function datasetsCommand(): Command {
         d.code,
         d.stream ? `${d.path}/stream` : d.path,
         `${d.params.from}/${d.params.to}`,
-        d.stream ? 'none (stream)' : d.maxWindowMinutes === null ? 'undocumented' : `${d.maxWindowMinutes / 60} h`,
+        d.stream ? 'none (stream)' : d.maxWindowMinutes === null ? 'undocumented' : duration(d.maxWindowMinutes),
         d.table,
         d.title,
       ]);
       process.stdout.write(table(['DATASET', 'ENDPOINT', 'WINDOW PARAMETERS', 'MAX WINDOW', 'TABLE', 'DESCRIPTION'], rows));
     });
+}
+
+function duration(minutes: number): string {
+  if (minutes % 1440 === 0) return minutes === 1440 ? '1 day' : `${minutes / 1440} days`;
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`;
 }
