@@ -3,38 +3,25 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDuckDbSink } from '../../src/sinks/duckdb.js';
-import { startSimulator } from '../../src/sim/index.js';
-import { countRows, tempDir } from '../support/pipeline.js';
+import { countRows, useSimulatorAndStore } from '../support/pipeline.js';
 
 const BIN = new URL('../../bin/bmrs.js', import.meta.url).pathname;
 
-type Sim = Awaited<ReturnType<typeof startSimulator>>;
-let sim: Sim;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, now: '2025-11-01T00:00:00Z' });
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  tmp = await tempDir();
-  sim.setFault(null);
-});
-afterEach(() => tmp.cleanup());
+const ctx = useSimulatorAndStore({ now: '2025-11-01T00:00:00Z' });
 
 interface Result { code: number | null; stdout: string; stderr: string }
 
 function bmrs(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: tmp.dir,
+      cwd: ctx.tmp.dir,
       env: definedOnly({
         PATH: process.env.PATH ?? '',
         NO_COLOR: '1',
-        BMRS_API_BASE: sim.url,
-        BMRS_DUCKDB_PATH: tmp.db,
+        BMRS_API_BASE: ctx.sim.url,
+        BMRS_DUCKDB_PATH: ctx.tmp.db,
         BMRS_NOW: '2025-11-01T00:00:00Z',
         BMRS_RETRY_BASE_MS: '5',
         BMRS_RETRY_ATTEMPTS: '3',
@@ -59,7 +46,7 @@ describe('bmrs ingest', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^✓ FUELINST: 1 window, 5,760 fetched, 5,760 inserted, 0 skipped as duplicates in [\d.]+s -> bmrs_fuelinst/);
-    expect(await countRows(tmp.db)).toBe(5760);
+    expect(await countRows(ctx.tmp.db)).toBe(5760);
     const again = await bmrs(['ingest', '--only', 'FUELINST', '--start', '2025-10-27', '--end', '2025-10-28', '--json']);
     expect(again.code).toBe(0);
     const report = JSON.parse(again.stdout);
@@ -67,41 +54,41 @@ describe('bmrs ingest', () => {
   });
 
   it('keeps raw responses with --archive', async () => {
-    const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-29', '--archive', join(tmp.dir, 'raw')]);
+    const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-29', '--archive', join(ctx.tmp.dir, 'raw')]);
     expect(r.code).toBe(0);
-    expect(readdirSync(join(tmp.dir, 'raw', 'FUELINST')).sort()).toEqual([
+    expect(readdirSync(join(ctx.tmp.dir, 'raw', 'FUELINST')).sort()).toEqual([
       '20251027T000000Z_20251028T000000Z.json.gz',
       '20251028T000000Z_20251029T000000Z.json.gz',
     ]);
   });
 
   it('--dry-run prints the plan and fetches nothing', async () => {
-    sim.requests.length = 0;
+    ctx.sim.requests.length = 0;
     const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-26', '--to', '2025-10-28', '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('FUELINST -> bmrs_fuelinst: 2 windows');
     expect(r.stdout).toContain('/datasets/FUELINST/stream?settlementDateFrom=2025-10-26&settlementDateTo=2025-10-26');
-    expect(sim.requests).toHaveLength(0);
+    expect(ctx.sim.requests).toHaveLength(0);
   });
 
   it('exits 65 when verification fails, naming the window, with nothing stored', async () => {
-    sim.setFault({ kind: 'type-drift' });
+    ctx.sim.setFault({ kind: 'type-drift' });
     const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28']);
     expect(r.code).toBe(65);
     expect(r.stdout).toMatch(/^✗ FUELINST: .*1 failed/);
     expect(r.stderr).toMatch(/error: FUELINST \[2025-10-27T00:00:00Z, 2025-10-28T00:00:00Z\): .*generation/);
-    expect(await countRows(tmp.db)).toBe(0);
+    expect(await countRows(ctx.tmp.db)).toBe(0);
   });
 
   it('exits 75 when retries run out', async () => {
-    sim.setFault({ kind: 'status', status: 503 });
+    ctx.sim.setFault({ kind: 'status', status: 503 });
     const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--json']);
     expect(r.code).toBe(75);
     expect(JSON.parse(r.stdout).datasets[0].failures[0]).toMatchObject({ error: 'TransientError', retryable: true, exitCode: 75 });
   });
 
   it('exits 75 without touching the store when another process holds it', async () => {
-    const holder = await openDuckDbSink(tmp.db);
+    const holder = await openDuckDbSink(ctx.tmp.db);
     try {
       const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28']);
       expect(r.code).toBe(75);
@@ -149,17 +136,17 @@ describe('usage errors: one clear line, exit 2, no stack trace', () => {
 
 describe('configuration', () => {
   it('reads .env from the working directory; the environment wins over it, a flag over both', async () => {
-    writeFileSync(join(tmp.dir, '.env'), `BMRS_NOW=2025-10-20T00:00:00Z\nBMRS_DUCKDB_PATH=${join(tmp.dir, 'from-env-file.duckdb')}\n`);
+    writeFileSync(join(ctx.tmp.dir, '.env'), `BMRS_NOW=2025-10-20T00:00:00Z\nBMRS_DUCKDB_PATH=${join(ctx.tmp.dir, 'from-env-file.duckdb')}\n`);
     const fromFile = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28'], { BMRS_NOW: undefined });
     expect(fromFile.code).toBe(2);
     expect(fromFile.stderr).toMatch(/not before now \(2025-10-20T00:00:00Z\)/);
     // BMRS_NOW=2025-11-01 from the environment beats the file's 2025-10-20; the store path comes from the file.
     const envWins = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-25', '--to', '2025-10-26'], { BMRS_DUCKDB_PATH: undefined });
     expect(envWins.code).toBe(0);
-    expect(readdirSync(tmp.dir)).toContain('from-env-file.duckdb');
-    const flagWins = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-19', '--to', '2025-10-20', '--db', join(tmp.dir, 'flag.duckdb')], { BMRS_DUCKDB_PATH: undefined });
+    expect(readdirSync(ctx.tmp.dir)).toContain('from-env-file.duckdb');
+    const flagWins = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-19', '--to', '2025-10-20', '--db', join(ctx.tmp.dir, 'flag.duckdb')], { BMRS_DUCKDB_PATH: undefined });
     expect(flagWins.code).toBe(0);
-    expect(readdirSync(tmp.dir)).toContain('flag.duckdb');
+    expect(readdirSync(ctx.tmp.dir)).toContain('flag.duckdb');
   });
 });
 
@@ -174,14 +161,14 @@ describe('bmrs query and datasets', () => {
     const del = await bmrs(['query', 'DELETE FROM bmrs_fuelinst']);
     expect(del.code).toBe(2);
     expect(del.stderr).toMatch(/read-only/);
-    const copy = await bmrs(['query', `COPY bmrs_fuelinst TO '${join(tmp.dir, 'out.csv')}'`]);
+    const copy = await bmrs(['query', `COPY bmrs_fuelinst TO '${join(ctx.tmp.dir, 'out.csv')}'`]);
     expect(copy.code).toBe(2);
-    expect(readdirSync(tmp.dir)).not.toContain('out.csv');
-    expect(await countRows(tmp.db)).toBe(5760);
+    expect(readdirSync(ctx.tmp.dir)).not.toContain('out.csv');
+    expect(await countRows(ctx.tmp.db)).toBe(5760);
   });
 
   it('query against a missing store is a usage error', async () => {
-    const r = await bmrs(['query', 'SELECT 1'], { BMRS_DUCKDB_PATH: join(tmp.dir, 'nope.duckdb') });
+    const r = await bmrs(['query', 'SELECT 1'], { BMRS_DUCKDB_PATH: join(ctx.tmp.dir, 'nope.duckdb') });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/no store at/);
   });

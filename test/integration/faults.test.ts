@@ -1,31 +1,17 @@
 // Every simulator fault ends in a complete load or a clear failure with nothing partial stored and
 // nothing already stored damaged.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError, DataError, TransientError } from '../../src/core/errors.js';
-import { startSimulator } from '../../src/sim/index.js';
-import { countRows, days, query, runPipeline, scalar, tempDir } from '../support/pipeline.js';
+import type { Fault } from '../../src/sim/index.js';
+import { countRows, days, query, runPipeline, scalar, useSimulatorAndStore } from '../support/pipeline.js';
 
-type Sim = Awaited<ReturnType<typeof startSimulator>>;
-type Fault = Parameters<Sim['setFault']>[0];
-let sim: Sim;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, seed: 3, now: '2025-11-01T00:00:00Z' });
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  tmp = await tempDir();
-  sim.setFault(null);
-  sim.requests.length = 0;
-});
-afterEach(() => tmp.cleanup());
+const ctx = useSimulatorAndStore({ seed: 3, now: '2025-11-01T00:00:00Z' });
 
 const DAY = days('2025-10-27', '2025-10-28');
-const load = (extra: object = {}) => runPipeline({ api: sim.url, db: tmp.db, datasets: ['FUELINST'], range: DAY, ...extra });
+const load = (extra: object = {}) => runPipeline({ api: ctx.sim.url, db: ctx.tmp.db, datasets: ['FUELINST'], range: DAY, ...extra });
 
 async function snapshot(): Promise<string> {
-  const rows = await query(tmp.db, 'SELECT _hash_key, _ingested_utc FROM bmrs_fuelinst ORDER BY _hash_key');
+  const rows = await query(ctx.tmp.db, 'SELECT _hash_key, _ingested_utc FROM bmrs_fuelinst ORDER BY _hash_key');
   return JSON.stringify(rows);
 }
 
@@ -40,23 +26,23 @@ describe('faults that retries absorb: a complete load', () => {
     ['an HTML error page with 200', { kind: 'html', count: 1 }],
     ['a slow answer past the timeout', { kind: 'delay', ms: 1500, count: 1 }],
   ])('%s', async (_name, fault) => {
-    sim.setFault(fault);
+    ctx.sim.setFault(fault);
     const [r] = await load({ timeoutMs: 1000 });
     expect(r.failures.map((f) => f.error.message)).toEqual([]);
     expect(r.inserted).toBe(5760);
-    expect(await countRows(tmp.db)).toBe(5760);
+    expect(await countRows(ctx.tmp.db)).toBe(5760);
     // A later attempt succeeded. (A request the client abandoned on timeout is logged only when
     // the simulator's delay ends, so the log is not counted here.)
-    expect(sim.requests.at(-1)?.status).toBe(200);
+    expect(ctx.sim.requests.at(-1)?.status).toBe(200);
   });
 
   it('waits as long as Retry-After says', async () => {
-    sim.setFault({ kind: 'rate-limit', retryAfter: 1, count: 1 });
+    ctx.sim.setFault({ kind: 'rate-limit', retryAfter: 1, count: 1 });
     const started = Date.now();
     await load();
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     // Status 0 marks a request an earlier test's client gave up on (logged when the delay ends).
-    expect(sim.requests.map((r) => r.status).filter((s) => s !== 0)).toEqual([429, 200]);
+    expect(ctx.sim.requests.map((r) => r.status).filter((s) => s !== 0)).toEqual([429, 200]);
   });
 });
 
@@ -74,30 +60,30 @@ describe('faults that persist: a clear failure, nothing stored, nothing damaged'
   ])('%s', async (_name, fault, errorClass) => {
     await load({ range: days('2025-10-26', '2025-10-27') });
     const before = await snapshot();
-    sim.setFault(fault);
+    ctx.sim.setFault(fault);
     const [r] = await load({ timeoutMs: 1000 });
     expect(r.inserted).toBe(0);
     expect(r.failures).toHaveLength(1);
     expect(r.failures[0].error).toBeInstanceOf(errorClass);
-    expect(await countRows(tmp.db)).toBe(6000);
+    expect(await countRows(ctx.tmp.db)).toBe(6000);
     expect(await snapshot()).toBe(before);
   });
 
   it('a 400 is terminal: no retry, the API message is quoted', async () => {
-    sim.setFault({ kind: 'status', status: 400 });
+    ctx.sim.setFault({ kind: 'status', status: 400 });
     const [r] = await load();
     expect(r.failures[0].error).toBeInstanceOf(ApiError);
-    expect(sim.requests).toHaveLength(1);
+    expect(ctx.sim.requests).toHaveLength(1);
   });
 
   it('out-of-window rows are named in the message', async () => {
-    sim.setFault({ kind: 'out-of-window' });
+    ctx.sim.setFault({ kind: 'out-of-window' });
     const [r] = await load();
     expect(r.failures[0].error.message).toMatch(/outside the requested window \(settlement date 2025-10-27\)/);
   });
 
   it('a type drift names the column and the value', async () => {
-    sim.setFault({ kind: 'type-drift' });
+    ctx.sim.setFault({ kind: 'type-drift' });
     const [r] = await load();
     expect(r.failures[0].error.message).toMatch(/generation/);
   });
@@ -105,23 +91,23 @@ describe('faults that persist: a clear failure, nothing stored, nothing damaged'
 
 describe('a failing window leaves the others alone', () => {
   it('one bad day of three: two land whole, the bad one loads nothing', async () => {
-    sim.setFault({ kind: 'type-drift', count: 1 });
-    const [r] = await runPipeline({ api: sim.url, db: tmp.db, datasets: ['FUELINST'], range: days('2025-10-25', '2025-10-28'), concurrency: 1 });
+    ctx.sim.setFault({ kind: 'type-drift', count: 1 });
+    const [r] = await runPipeline({ api: ctx.sim.url, db: ctx.tmp.db, datasets: ['FUELINST'], range: days('2025-10-25', '2025-10-28'), concurrency: 1 });
     expect(r.failures).toHaveLength(1);
     expect(r.inserted).toBe(5760 + 6000);
-    const perDay = await query(tmp.db, 'SELECT settlementDate::VARCHAR AS d, count(*) AS n FROM bmrs_fuelinst GROUP BY 1 ORDER BY 1');
+    const perDay = await query(ctx.tmp.db, 'SELECT settlementDate::VARCHAR AS d, count(*) AS n FROM bmrs_fuelinst GROUP BY 1 ORDER BY 1');
     expect(perDay).toEqual([
       { d: '2025-10-26', n: 6000 },
       { d: '2025-10-27', n: 5760 },
     ]);
     // Re-running repairs the gap without duplicating the rest.
-    const [again] = await runPipeline({ api: sim.url, db: tmp.db, datasets: ['FUELINST'], range: days('2025-10-25', '2025-10-28') });
+    const [again] = await runPipeline({ api: ctx.sim.url, db: ctx.tmp.db, datasets: ['FUELINST'], range: days('2025-10-25', '2025-10-28') });
     expect(again).toMatchObject({ inserted: 5760, failures: [] });
-    expect(await scalar(tmp.db, 'SELECT count(*) - count(DISTINCT _hash_key) FROM bmrs_fuelinst')).toBe(0);
+    expect(await scalar(ctx.tmp.db, 'SELECT count(*) - count(DISTINCT _hash_key) FROM bmrs_fuelinst')).toBe(0);
   });
 
   it('an unknown extra field is dropped and reported, the load completes', async () => {
-    sim.setFault({ kind: 'extra-field' });
+    ctx.sim.setFault({ kind: 'extra-field' });
     const [r] = await load();
     expect(r.failures).toEqual([]);
     expect(r.inserted).toBe(5760);
@@ -139,14 +125,14 @@ describe('window verification on every path: publish-lag days, from/to days, der
   ];
   for (const kind of ['out-of-window', 'ignore-window'] as const) {
     it.each(cases)(`${kind}: %s fails whole, nothing stored`, async (_name, code, range) => {
-      sim.setFault({ kind });
-      const [r] = await runPipeline({ api: sim.url, db: tmp.db, datasets: [code], range });
+      ctx.sim.setFault({ kind });
+      const [r] = await runPipeline({ api: ctx.sim.url, db: ctx.tmp.db, datasets: [code], range });
       expect(r.failures).toHaveLength(1);
       expect(r.failures[0].error).toBeInstanceOf(DataError);
       expect(r.failures[0].error.message).toMatch(/outside the requested window/);
       expect(r.inserted).toBe(0);
-      sim.setFault(null);
-      const [clean] = await runPipeline({ api: sim.url, db: tmp.db, datasets: [code], range });
+      ctx.sim.setFault(null);
+      const [clean] = await runPipeline({ api: ctx.sim.url, db: ctx.tmp.db, datasets: [code], range });
       expect(clean.failures).toEqual([]);
       expect(clean.inserted).toBeGreaterThan(0);
     });

@@ -1,39 +1,27 @@
 // The real pipeline against the simulator and a temporary DuckDB file: exact day counts,
 // idempotence, overlapping windows, boundaries, and the stored metadata.
-import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findDataset } from '../../src/core/datasets.js';
 import { hashRow } from '../../src/core/hash.js';
 import type { Row } from '../../src/core/rows.js';
-import { startSimulator } from '../../src/sim/index.js';
-import { countRows, days, instants, query, runPipeline, scalar, tempDir } from '../support/pipeline.js';
+import { countRows, days, instants, query, runPipeline, scalar, useSimulatorAndStore } from '../support/pipeline.js';
 
-type Sim = Awaited<ReturnType<typeof startSimulator>>;
-let sim: Sim;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, seed: 7, now: '2025-11-01T00:00:00Z' });
-});
-afterAll(() => sim.close());
-beforeEach(async () => {
-  tmp = await tempDir();
-});
-afterEach(() => tmp.cleanup());
+const ctx = useSimulatorAndStore({ seed: 7, now: '2025-11-01T00:00:00Z' });
 
 const run = (datasets: string[], range: ReturnType<typeof days>, extra: object = {}) =>
-  runPipeline({ api: sim.url, db: tmp.db, datasets, range, ...extra });
+  runPipeline({ api: ctx.sim.url, db: ctx.tmp.db, datasets, range, ...extra });
 
 describe('ingest FUELINST by settlement day', () => {
   it('loads 2025-10-27 exactly: 5,760 rows, 288 per fuel type, last one published at midnight', async () => {
     const [r] = await run(['FUELINST'], days('2025-10-27', '2025-10-28'));
     expect(r.failures).toEqual([]);
     expect(r).toMatchObject({ windows: 1, fetched: 5760, inserted: 5760, skipped: 0 });
-    expect(await countRows(tmp.db)).toBe(5760);
-    const perFuel = await query(tmp.db, 'SELECT fuelType, count(*) AS n FROM bmrs_fuelinst GROUP BY 1');
+    expect(await countRows(ctx.tmp.db)).toBe(5760);
+    const perFuel = await query(ctx.tmp.db, 'SELECT fuelType, count(*) AS n FROM bmrs_fuelinst GROUP BY 1');
     expect(perFuel).toHaveLength(20);
     expect(new Set(perFuel.map((r) => Number(r.n)))).toEqual(new Set([288]));
     const [span] = await query(
-      tmp.db,
+      ctx.tmp.db,
       `SELECT min(settlementDate)::VARCHAR AS d0, max(settlementDate)::VARCHAR AS d1, min(settlementPeriod) AS p0,
               max(settlementPeriod) AS p1, max(publishTime)::VARCHAR AS lastPublish FROM bmrs_fuelinst`,
     );
@@ -45,8 +33,8 @@ describe('ingest FUELINST by settlement day', () => {
     expect(first).toMatchObject({ fetched: 6000, inserted: 6000, skipped: 0 });
     const [second] = await run(['FUELINST'], days('2025-10-26', '2025-10-27'));
     expect(second).toMatchObject({ fetched: 6000, inserted: 0, skipped: 6000 });
-    expect(await countRows(tmp.db)).toBe(6000);
-    expect(await scalar(tmp.db, 'SELECT max(settlementPeriod) FROM bmrs_fuelinst')).toBe(50);
+    expect(await countRows(ctx.tmp.db)).toBe(6000);
+    expect(await scalar(ctx.tmp.db, 'SELECT max(settlementPeriod) FROM bmrs_fuelinst')).toBe(50);
   });
 
   it('the 46-period day 2025-03-30 has 5,520 rows', async () => {
@@ -63,23 +51,23 @@ describe('overlapping runs never duplicate', () => {
     expect(overlap.inserted).toBe(0);
     const [wider] = await run(['FUELINST'], days('2025-10-25', '2025-10-29'));
     expect(wider.inserted).toBe(5760 * 2);
-    expect(await countRows(tmp.db)).toBe(6000 + 5760 * 3);
-    expect(await scalar(tmp.db, 'SELECT count(*) - count(DISTINCT _hash_key) FROM bmrs_fuelinst')).toBe(0);
+    expect(await countRows(ctx.tmp.db)).toBe(6000 + 5760 * 3);
+    expect(await scalar(ctx.tmp.db, 'SELECT count(*) - count(DISTINCT _hash_key) FROM bmrs_fuelinst')).toBe(0);
   });
 
   it('consecutive instant windows share their boundary instant but load it once', async () => {
     await run(['FUELINST'], instants('2025-10-27T10:00:00Z', '2025-10-27T10:30:00Z'));
     await run(['FUELINST'], instants('2025-10-27T10:30:00Z', '2025-10-27T11:00:00Z'));
     // publishTime in [10:00, 11:00): 12 publications x 20 fuel types.
-    expect(await countRows(tmp.db)).toBe(240);
-    expect(await scalar(tmp.db, "SELECT count(*) FROM bmrs_fuelinst WHERE publishTime = '2025-10-27 10:30:00'")).toBe(20);
-    expect(await scalar(tmp.db, "SELECT count(*) FROM bmrs_fuelinst WHERE publishTime = '2025-10-27 11:00:00'")).toBe(0);
+    expect(await countRows(ctx.tmp.db)).toBe(240);
+    expect(await scalar(ctx.tmp.db, "SELECT count(*) FROM bmrs_fuelinst WHERE publishTime = '2025-10-27 10:30:00'")).toBe(20);
+    expect(await scalar(ctx.tmp.db, "SELECT count(*) FROM bmrs_fuelinst WHERE publishTime = '2025-10-27 11:00:00'")).toBe(0);
   });
 
   it('concurrent windows of a multi-day range land exactly once each', async () => {
     const [r] = await run(['FUELINST'], days('2025-10-13', '2025-10-20'), { concurrency: 4 });
     expect(r).toMatchObject({ windows: 7, inserted: 5760 * 7, failures: [] });
-    const perDay = await query(tmp.db, 'SELECT settlementDate::VARCHAR AS d, count(*) AS n FROM bmrs_fuelinst GROUP BY 1 ORDER BY 1');
+    const perDay = await query(ctx.tmp.db, 'SELECT settlementDate::VARCHAR AS d, count(*) AS n FROM bmrs_fuelinst GROUP BY 1 ORDER BY 1');
     expect(perDay.map((r) => Number(r.n))).toEqual(Array(7).fill(5760));
   });
 });
@@ -88,7 +76,7 @@ describe('stored rows', () => {
   it('carry the old system metadata formats and a _hash_key that matches the row content', async () => {
     await run(['FUELINST'], days('2025-10-27', '2025-10-28'));
     const rows = await query(
-      tmp.db,
+      ctx.tmp.db,
       `SELECT dataset, strftime(publishTime, '%Y-%m-%dT%H:%M:%SZ') AS publishTime, strftime(startTime, '%Y-%m-%dT%H:%M:%SZ') AS startTime,
               settlementDate::VARCHAR AS settlementDate, settlementPeriod, fuelType, generation,
               _dataset, _window_from_utc, _window_to_utc, _ingested_utc, _source_columns, _source_api, _hash_source_cols, _hash_key
@@ -133,15 +121,15 @@ describe('every registry dataset loads the 50-period day 2025-10-26 exactly', ()
     expect(r.failures.map((f) => f.error.message)).toEqual([]);
     if (expected !== null) expect(r.inserted).toBe(expected);
     expect(r.inserted).toBeGreaterThan(0);
-    expect(await countRows(tmp.db, d.table)).toBe(r.inserted);
-    expect(await scalar(tmp.db, `SELECT count(*) - count(DISTINCT _hash_key) FROM ${d.table}`)).toBe(0);
+    expect(await countRows(ctx.tmp.db, d.table)).toBe(r.inserted);
+    expect(await scalar(ctx.tmp.db, `SELECT count(*) - count(DISTINCT _hash_key) FROM ${d.table}`)).toBe(0);
     const cols = d.columns.map((c) => c.name);
     if (cols.includes('settlementDate')) {
-      const [days_] = await query(tmp.db, `SELECT min(settlementDate)::DATE::VARCHAR AS d0, max(settlementDate)::DATE::VARCHAR AS d1 FROM ${d.table}`);
+      const [days_] = await query(ctx.tmp.db, `SELECT min(settlementDate)::DATE::VARCHAR AS d0, max(settlementDate)::DATE::VARCHAR AS d1 FROM ${d.table}`);
       expect(days_).toEqual({ d0: '2025-10-26', d1: '2025-10-26' });
     }
     if (cols.includes('settlementPeriod')) {
-      expect(await scalar(tmp.db, `SELECT count(DISTINCT settlementPeriod) FROM ${d.table}`)).toBe(50);
+      expect(await scalar(ctx.tmp.db, `SELECT count(DISTINCT settlementPeriod) FROM ${d.table}`)).toBe(50);
     }
     const [again] = await run([code], days('2025-10-26', '2025-10-27'));
     expect(again.inserted).toBe(0);

@@ -1,5 +1,6 @@
 // Runs the real pipeline (got client, DuckDB file, ingest use case) against a simulator URL.
 import { mkdtemp, rm } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixedClock } from '../../src/adapters/clock.js';
@@ -10,10 +11,17 @@ import { ingest, type DatasetReport } from '../../src/core/ingest.js';
 import type { Range } from '../../src/core/windows.js';
 import { runQuery, type QueryValue } from '../../src/sinks/duckdb-query.js';
 import { openDuckDbSink } from '../../src/sinks/duckdb.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 
 export const FAST_RETRY = { attempts: 4, baseDelayMs: 5, maxDelayMs: 50, budgetMs: 10_000 };
 
-export async function tempDir(): Promise<{ dir: string; db: string; cleanup(): Promise<void> }> {
+export interface TempDir {
+  dir: string;
+  db: string;
+  cleanup(): Promise<void>;
+}
+
+export async function tempDir(): Promise<TempDir> {
   const dir = await mkdtemp(join(tmpdir(), 'bmrs-test-'));
   return { dir, db: join(dir, 'bmrs.duckdb'), cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
@@ -62,4 +70,23 @@ export async function scalar(db: string, sql: string): Promise<number> {
 
 export function countRows(db: string, table = 'bmrs_fuelinst'): Promise<number> {
   return scalar(db, `SELECT count(*) FROM ${table}`);
+}
+
+/**
+ * One simulator per test file and a fresh temporary store per test; faults and the request log
+ * are cleared before each test. Read `ctx.sim` and `ctx.tmp` inside hooks and tests.
+ */
+export function useSimulatorAndStore(options: SimulatorOptions): { sim: Simulator; tmp: TempDir } {
+  const ctx = {} as { sim: Simulator; tmp: TempDir };
+  beforeAll(async () => {
+    ctx.sim = await startSimulator({ port: 0, ...options });
+  });
+  afterAll(() => ctx.sim.close());
+  beforeEach(async () => {
+    ctx.tmp = await tempDir();
+    ctx.sim.setFault(null);
+    ctx.sim.requests.length = 0;
+  });
+  afterEach(() => ctx.tmp.cleanup());
+  return ctx;
 }
