@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { parseInstant } from './core/calendar.js';
 import { UsageError } from './core/errors.js';
-import type { RetryPolicy } from './adapters/http.js';
+import type { RetryPolicy } from './core/ports.js';
 
 export const DEFAULT_API_BASE = 'https://data.elexon.co.uk/bmrs/api/v1';
 export const DEFAULT_DUCKDB_PATH = 'data/bmrs.duckdb';

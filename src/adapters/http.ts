@@ -5,16 +5,9 @@
 import got, { RequestError } from 'got';
 import { MalformedBodyError } from '../core/decode.js';
 import { ApiError, TransientError } from '../core/errors.js';
-import type { ApiClient } from '../core/ports.js';
+import type { ApiClient, RetryPolicy } from '../core/ports.js';
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  readonly attempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  /** No retry starts later than this after the first attempt. */
-  readonly budgetMs: number;
-}
+export type { RetryPolicy };
 
 export interface HttpOptions {
   readonly base: string;

@@ -12,6 +12,16 @@ export interface Clock {
   monotonic(): number;
 }
 
+/** How the API client retries transient failures (read from the environment by src/config.ts). */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** No retry starts later than this after the first attempt. */
+  readonly budgetMs: number;
+}
+
 /** Fetches a response body. Retries transient failures itself; `decode` failures count as transient too. */
 export interface ApiClient {
   readonly base: string;
