@@ -15,6 +15,8 @@ export interface Config {
   readonly now: number | undefined;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
+  /** How long to wait for a store another process holds (BMRS_STORE_WAIT_SECONDS). */
+  readonly storeWaitMs: number;
 }
 
 export interface ConfigFlags {
@@ -52,6 +54,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     duckdbPath: loadStorePath(flags, env),
     now,
     timeoutMs: intVar(env, 'BMRS_HTTP_TIMEOUT_MS', 60_000, 1),
+    storeWaitMs: loadStoreWaitMs(env),
     retry: {
       attempts: intVar(env, 'BMRS_RETRY_ATTEMPTS', 6, 1),
       baseDelayMs: intVar(env, 'BMRS_RETRY_BASE_MS', 1_000, 0),
@@ -65,6 +68,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
 export function loadStorePath(flags: Pick<ConfigFlags, 'db'> = {}, env: NodeJS.ProcessEnv = process.env): string {
   loadDotEnv(env);
   return flags.db ?? env.BMRS_DUCKDB_PATH ?? DEFAULT_DUCKDB_PATH;
+}
+
+/** BMRS_STORE_WAIT_SECONDS: how long to wait for a store another process holds (default 30 s). */
+export function loadStoreWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  loadDotEnv(env);
+  return intVar(env, 'BMRS_STORE_WAIT_SECONDS', 30, 0) * 1000;
 }
 
 function checkUrl(text: string): string {

@@ -60,6 +60,15 @@ export class InternalError extends BmrsError {
   readonly retryable = false;
 }
 
+/** The store is held by another process (a writer, or readers while we want to write) past our bounded wait. Exit 75. */
+export class StoreBusyError extends TransientError {}
+
+/** An existing table whose columns we cannot write correctly; nothing was written. Exit 65. */
+export class SchemaConflictError extends DataError {}
+
+/** The store failed (disk full, I/O error, a driver error): the real message, exit 70. */
+export class StoreFailure extends InternalError {}
+
 export function isBmrsError(e: unknown): e is BmrsError {
   return e instanceof BmrsError;
 }

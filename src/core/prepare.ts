@@ -5,15 +5,13 @@ import { periodStart } from './calendar.js';
 import { hasSettlementDate, type DatasetSpec } from './datasets.js';
 import { DataError } from './errors.js';
 import { hashRow, hashedColumns } from './hash.js';
-import type { Batch, StoredRow } from './ports.js';
+import type { StoredRow, TableHandle, WindowWrite } from './store.js';
 import { pyIsoformatUtc, pyListRepr } from './py-format.js';
 import type { Cell, RawRow, Row } from './rows.js';
 import { sanitiseRow, sourceColumns, unknownFields } from './sanitise.js';
-import { tableColumns } from './table.js';
 import type { Window } from './windows.js';
 
-export interface Prepared {
-  readonly batch: Batch;
+export interface Prepared extends Pick<WindowWrite, 'columns' | 'rows' | 'bounds'> {
   /** Rows the API returned. */
   readonly fetched: number;
   /** Rows that belong to a neighbouring window (boundary instants, neighbouring settlement days). */
@@ -24,11 +22,15 @@ export interface Prepared {
   readonly unknownFields: readonly string[];
 }
 
-export function prepareBatch(window: Window, raws: readonly RawRow[], ingestedMicros: bigint): Prepared {
-  const d = window.dataset;
+/**
+ * Verifies, sanitises and hashes one window's rows for `table`. Values are rendered by the table's
+ * own column types (table.spec), which may differ from the registry's (an existing warehouse table).
+ */
+export function prepareWindow(window: Window, table: TableHandle, raws: readonly RawRow[], ingestedMicros: bigint): Prepared {
+  const d = table.spec;
   const eventTimeOf = eventTimeReader(d);
-  // Cells follow tableColumns(d): content columns, then the metadata columns in their fixed order.
-  const columns = tableColumns(d);
+  // Cells follow table.columns: content columns, then the metadata columns in their fixed order.
+  const columns = table.columns;
   const names = d.columns.map((c) => c.name);
   const width = columns.length;
   const windowFrom = pyIsoformatUtc(BigInt(window.from) * 1000n);
@@ -93,8 +95,8 @@ export function prepareBatch(window: Window, raws: readonly RawRow[], ingestedMi
       { hint: 'the API ignored or misread the window parameters; check the dataset registry and the API base URL' },
     );
   }
-  const bounds = min === null || unbounded ? null : { column: boundsColumn, min, max };
-  return { batch: { window, columns, rows, bounds }, fetched: raws.length, outside, repeated, unknownFields: [...unknown] };
+  const bounds = min === null || max === null || unbounded ? null : { column: boundsColumn, min, max };
+  return { columns, rows, bounds, fetched: raws.length, outside, repeated, unknownFields: [...unknown] };
 }
 
 function cachedList(cache: Map<string, string>, names: readonly string[]): string {

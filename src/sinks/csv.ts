@@ -1,5 +1,5 @@
 // Batches as CSV for DuckDB's read_csv.
-import type { StoredRow } from '../core/ports.js';
+import type { StoredRow } from '../core/store.js';
 
 /**
  * CSV for read_csv: a third smaller than NDJSON (no repeated keys) and faster to parse. NULL is an

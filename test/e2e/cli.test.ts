@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDuckDbSink } from '../../src/sinks/duckdb.js';
+import { openSession } from '../../src/sinks/duckdb-open.js';
 import { countRows, useSimulatorAndStore } from '../support/pipeline.js';
 
 const BIN = new URL('../../bin/bmrs.js', import.meta.url).pathname;
@@ -87,15 +87,17 @@ describe('bmrs ingest', () => {
     expect(JSON.parse(r.stdout).datasets[0].failures[0]).toMatchObject({ error: 'TransientError', retryable: true, exitCode: 75 });
   });
 
-  it('exits 75 without touching the store when another process holds it', async () => {
-    const holder = await openDuckDbSink(ctx.tmp.db);
+  it('exits 75 without touching the store when a writer holds it past the wait', async () => {
+    const holder = await openSession(ctx.tmp.db, 'write', { waitMs: 0 });
     try {
-      const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28']);
+      const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28'], { BMRS_STORE_WAIT_SECONDS: '1' });
       expect(r.code).toBe(75);
-      expect(r.stderr).toMatch(/error: the store .* is in use by another process/);
+      expect(r.stderr).toContain(`waiting up to 1 s for the store, held by a writer (PID ${process.pid}`);
+      expect(r.stderr).toMatch(new RegExp(`^error: the store .* is in use by a writer \\(PID ${process.pid}.*; waited \\d`, 'm'));
     } finally {
-      await holder.close();
+      holder.close();
     }
+    expect(await countRows(ctx.tmp.db).catch(() => 0)).toBe(0);
   });
 });
 

@@ -7,10 +7,11 @@ import { fixedClock } from '../../src/adapters/clock.js';
 import { createArchive } from '../../src/adapters/archive.js';
 import { createHttpClient } from '../../src/adapters/http.js';
 import { findDataset } from '../../src/core/datasets.js';
-import { ingest, type DatasetReport } from '../../src/core/ingest.js';
+import { ingest } from '../../src/core/ingest.js';
+import type { DatasetReport } from '../../src/core/report.js';
 import type { Range } from '../../src/core/windows.js';
 import { runQuery, type QueryValue } from '../../src/sinks/duckdb-query.js';
-import { openDuckDbSink } from '../../src/sinks/duckdb.js';
+import { openDuckDbStore } from '../../src/sinks/duckdb.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 
 export const FAST_RETRY = { attempts: 4, baseDelayMs: 5, maxDelayMs: 50, budgetMs: 10_000 };
@@ -42,19 +43,20 @@ export interface RunOptions {
 }
 
 export async function runPipeline(o: RunOptions): Promise<DatasetReport[]> {
-  const sink = await openDuckDbSink(o.db);
+  const store = await openDuckDbStore(o.db);
   try {
     return await ingest(
       {
         api: createHttpClient({ base: o.api, timeoutMs: o.timeoutMs ?? 5_000, retry: o.retry ?? FAST_RETRY, userAgent: 'bmrs-test' }),
-        sink,
+        store,
+        runId: 'test',
         clock: fixedClock(Date.parse(o.now ?? '2025-11-01T00:00:00Z')),
         archive: o.archive ? createArchive(o.archive) : undefined,
       },
       { datasets: o.datasets.map((c) => findDataset(c)!), range: o.range, concurrency: o.concurrency ?? 2 },
     );
   } finally {
-    await sink.close();
+    await store.close();
   }
 }
 

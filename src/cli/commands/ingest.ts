@@ -1,17 +1,5 @@
 import { Command, Option } from 'commander';
-
-export interface IngestOptions {
-  dataset?: string[];
-  from?: string;
-  to?: string;
-  db?: string;
-  apiBase?: string;
-  archive?: string;
-  concurrency: string;
-  json?: boolean;
-  dryRun?: boolean;
-  quiet?: boolean;
-}
+import type { IngestOptions } from '../ingest/run.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -49,7 +37,7 @@ Examples:
   bmrs ingest --dataset FUELINST --from 2025-10-27 --to 2025-10-28 --dry-run
   BMRS_API_BASE=http://127.0.0.1:8080 bmrs ingest --dataset FUELINST --json   (against elexon-sim)`)
     .action(async (opts: IngestOptions & { only?: string[]; start?: string; end?: string; dataDir?: string }) => {
-      const { runIngest } = await import('../run-ingest.js');
+      const { runIngest } = await import('../ingest/run.js');
       process.exitCode = await runIngest({
         ...opts,
         dataset: [...(opts.dataset ?? []), ...(opts.only ?? [])],

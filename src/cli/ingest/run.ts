@@ -1,0 +1,99 @@
+// Composes `bmrs ingest`: configuration, plan, the HTTP client, the store, the window runner, the
+// report. The use cases decide outcomes and the exit code; this file only wires and renders.
+import { randomUUID } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { createArchive } from '../../adapters/archive.js';
+import { fixedClock, systemClock } from '../../adapters/clock.js';
+import { createHttpClient } from '../../adapters/http.js';
+import { loadConfig, type Config } from '../../config.js';
+import { EXIT, UsageError } from '../../core/errors.js';
+import { planIngest } from '../../core/plan.js';
+import { parseDatasets, parseRange } from '../../core/range.js';
+import { exitCodeOf, summarise } from '../../core/report.js';
+import { runWindows } from '../../core/runner.js';
+import type { Store } from '../../core/store.js';
+import { VERSION } from '../../version.js';
+import { style } from '../render.js';
+import { progressReporter } from './progress.js';
+import { printDryRun, printReports, reportJson } from './report.js';
+import { writeJson } from '../render.js';
+
+export interface IngestOptions {
+  dataset?: string[];
+  from?: string;
+  to?: string;
+  db?: string;
+  apiBase?: string;
+  archive?: string;
+  concurrency: string;
+  json?: boolean;
+  dryRun?: boolean;
+  quiet?: boolean;
+}
+
+/** Where the store comes from; tests pass one with hooks. */
+export type OpenStore = (config: Config, onWait: (holder: string) => void) => Promise<Store>;
+
+const openDefaultStore: OpenStore = async (config, onWait) => {
+  const { openDuckDbStore } = await import('../../sinks/duckdb.js');
+  return openDuckDbStore(config.duckdbPath, { waitMs: config.storeWaitMs, onWait });
+};
+
+export async function runIngest(opts: IngestOptions, openStore: OpenStore = openDefaultStore): Promise<number> {
+  const config = loadConfig({ db: opts.db, apiBase: opts.apiBase });
+  const clock = config.now === undefined ? systemClock() : fixedClock(config.now);
+  const datasets = parseDatasets(opts.dataset);
+  const range = parseRange(opts.from, opts.to, clock.now());
+  const concurrency = Number(opts.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
+    throw new UsageError(`--concurrency must be a whole number from 1 to 32, got ${opts.concurrency}`);
+  }
+  const plans = planIngest(datasets, range, clock.now());
+  if (opts.dryRun) {
+    printDryRun(plans, config.apiBase, opts.json === true);
+    return EXIT.ok;
+  }
+
+  if (opts.archive) await checkWritableDir(opts.archive);
+  const quietWait = opts.quiet === true;
+  const store = await openStore(config, (holder) => {
+    if (!quietWait) process.stderr.write(`${style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`)}\n`);
+  });
+  const progress = progressReporter(!opts.quiet && !opts.json && process.stderr.isTTY === true);
+  try {
+    const outcomes = await runWindows(
+      {
+        api: createHttpClient({ base: config.apiBase, timeoutMs: config.timeoutMs, retry: config.retry, userAgent: `bmrs/${VERSION}` }),
+        store,
+        clock,
+        archive: opts.archive ? createArchive(opts.archive) : undefined,
+        runId: randomUUID(),
+        onEvent: progress.onEvent,
+      },
+      plans.flatMap((p) => p.due),
+      concurrency,
+    );
+    progress.done();
+    const reports = summarise(plans, outcomes);
+    const code = exitCodeOf(reports);
+    if (opts.json) writeJson(reportJson(reports, store.location, code));
+    else printReports(reports, store.location);
+    return code;
+  } finally {
+    progress.done();
+    await store.close();
+  }
+}
+
+/** Refuse an archive folder that cannot be written before anything is fetched. */
+async function checkWritableDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (e) {
+    throw new UsageError(`cannot write the archive folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      hint: 'point --archive at a writable folder',
+    });
+  }
+}

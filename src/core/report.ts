@@ -1,0 +1,68 @@
+// Outcomes -> one report per dataset, and the exit-code policy. Findings are data: a run's exit
+// code is decided here, from its reports, not by whoever renders them.
+import { EXIT, type BmrsError } from './errors.js';
+import type { DatasetPlan } from './plan.js';
+import type { WindowOutcome } from './runner.js';
+import type { Window } from './windows.js';
+
+export interface DatasetReport {
+  readonly dataset: string;
+  readonly table: string;
+  /** Windows planned for the range, due or not. */
+  readonly windows: number;
+  /** Windows that start after now: not fetched, nothing can have been published for them yet. */
+  readonly pending: number;
+  /** Whether the last fetched window reaches past now, so later runs will add to it. */
+  readonly partial: boolean;
+  /** Windows the API answered with no rows of theirs. */
+  readonly empty: number;
+  readonly fetched: number;
+  readonly outside: number;
+  readonly inserted: number;
+  /** Already stored, or repeated within a response. */
+  readonly skipped: number;
+  readonly seconds: number;
+  readonly unknownFields: readonly string[];
+  readonly failures: readonly { readonly window: Window; readonly fetched: number; readonly error: BmrsError }[];
+}
+
+/** One report per planned dataset, in the plan's order. */
+export function summarise(plans: readonly DatasetPlan[], outcomes: readonly WindowOutcome[]): DatasetReport[] {
+  return plans.map((plan) => {
+    const mine = outcomes.filter((o) => o.window.dataset === plan.dataset);
+    const unknown = new Set<string>();
+    let fetched = 0, outside = 0, inserted = 0, skipped = 0, empty = 0;
+    let first = Infinity, last = -Infinity;
+    for (const o of mine) {
+      fetched += o.fetched;
+      outside += o.outside;
+      inserted += o.inserted;
+      skipped += o.skipped;
+      if (o.status === 'empty') empty++;
+      o.unknownFields.forEach((f) => unknown.add(f));
+      first = Math.min(first, o.started);
+      last = Math.max(last, o.finished);
+    }
+    return {
+      dataset: plan.dataset.code,
+      table: plan.dataset.table,
+      windows: plan.planned,
+      pending: plan.pending,
+      partial: plan.partial,
+      empty,
+      fetched,
+      outside,
+      inserted,
+      skipped,
+      seconds: mine.length ? (last - first) / 1000 : 0,
+      unknownFields: [...unknown],
+      failures: mine.filter((o) => o.error).map((o) => ({ window: o.window, fetched: o.fetched, error: o.error! })),
+    };
+  });
+}
+
+/** The most serious failure decides: a bug (70), then data (65), which needs a person, then transient (75), which only needs time. */
+export function exitCodeOf(reports: readonly DatasetReport[]): number {
+  const codes = new Set(reports.flatMap((r) => r.failures.map((f) => f.error.exitCode)));
+  return [EXIT.internal, EXIT.data, EXIT.transient].find((c) => codes.has(c)) ?? (codes.size ? EXIT.internal : EXIT.ok);
+}

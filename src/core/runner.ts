@@ -1,0 +1,148 @@
+// The window runner: takes any list of windows (a plan's due windows, the ledger's missing ones),
+// fetches, verifies, prepares and stores each as one atomic write with its ledger entry, and emits
+// events before and after each window. A failed window loads nothing and is a finding in its
+// outcome; the windows around it are unaffected. A table we cannot write fails its dataset's
+// windows only. What is thrown stops the run before anything is fetched (the store cannot be
+// opened: busy, misconfigured, broken) or is a bug.
+import type { DatasetSpec } from './datasets.js';
+import { decodeRows } from './decode.js';
+import { BmrsError, InternalError, SchemaConflictError } from './errors.js';
+import { mapPool } from './pool.js';
+import type { ApiClient, Archive, Clock } from './ports.js';
+import { prepareWindow, type Prepared } from './prepare.js';
+import type { LedgerRecord, LedgerStatus, Store, TableHandle, WindowKey } from './store.js';
+import type { Window } from './windows.js';
+import { writeQueue, type WriteQueue } from './write-queue.js';
+
+export interface RunnerDeps {
+  readonly api: ApiClient;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly archive?: Archive;
+  /** Written into every ledger entry of this run. */
+  readonly runId: string;
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+export interface WindowOutcome {
+  readonly window: Window;
+  readonly status: LedgerStatus;
+  /** Rows the API returned (also for a window rejected after they were received). */
+  readonly fetched: number;
+  /** Rows that belong to a neighbouring window (shared boundary instants, neighbouring days). */
+  readonly outside: number;
+  readonly inserted: number;
+  /** Already stored, or repeated within the response. */
+  readonly skipped: number;
+  readonly unknownFields: readonly string[];
+  readonly error?: BmrsError;
+  /** Monotonic ms when the window started and finished, for per-dataset durations. */
+  readonly started: number;
+  readonly finished: number;
+}
+
+export type RunEvent =
+  | { readonly type: 'planned'; readonly datasets: readonly { readonly dataset: string; readonly windows: number }[] }
+  | { readonly type: 'window-started'; readonly window: Window }
+  | { readonly type: 'window-finished'; readonly outcome: WindowOutcome };
+
+export async function runWindows(deps: RunnerDeps, windows: readonly Window[], concurrency: number): Promise<WindowOutcome[]> {
+  const tables = new Map<DatasetSpec, TableHandle | BmrsError>();
+  const totals = new Map<string, number>();
+  for (const w of windows) {
+    totals.set(w.dataset.code, (totals.get(w.dataset.code) ?? 0) + 1);
+    // Per dataset, inside the error handling: a table we cannot write fails that dataset's windows only.
+    if (!tables.has(w.dataset)) tables.set(w.dataset, await openTable(deps.store, w.dataset));
+  }
+  deps.onEvent?.({ type: 'planned', datasets: [...totals].map(([dataset, n]) => ({ dataset, windows: n })) });
+  const writes = writeQueue(deps.store, concurrency);
+  return mapPool(windows, concurrency, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes));
+}
+
+async function openTable(store: Store, dataset: DatasetSpec): Promise<TableHandle | BmrsError> {
+  try {
+    return await store.openTable(dataset);
+  } catch (e) {
+    if (e instanceof SchemaConflictError) return e;
+    throw e;
+  }
+}
+
+async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | BmrsError, writes: WriteQueue): Promise<WindowOutcome> {
+  const started = deps.clock.monotonic();
+  deps.onEvent?.({ type: 'window-started', window });
+  const key: WindowKey = { dataset: window.dataset.code, from: window.from, to: window.to };
+  const finish = (o: Omit<WindowOutcome, 'window' | 'started' | 'finished'>): WindowOutcome => {
+    const outcome = { window, started, finished: deps.clock.monotonic(), ...o };
+    deps.onEvent?.({ type: 'window-finished', outcome });
+    return outcome;
+  };
+  const failed = (error: BmrsError, fetched = 0): WindowOutcome =>
+    finish({ status: 'failed', fetched, outside: 0, inserted: 0, skipped: 0, unknownFields: [], error });
+  if (table instanceof BmrsError) return failed(table);
+
+  let fetched = 0;
+  let prepared: Prepared;
+  try {
+    const stream = window.path.endsWith('/stream');
+    const { raws, body } = await deps.api.fetch(window.path, window.query, (body, type) => ({
+      raws: decodeRows(window.dataset, stream, body, type),
+      body,
+    }));
+    fetched = raws.length;
+    prepared = prepareWindow(window, table, raws, deps.clock.nowMicros());
+    if (deps.archive) await archiving(() => deps.archive!.save(window, body));
+  } catch (e) {
+    if (!(e instanceof BmrsError)) throw e;
+    // Record the failure so a repair finds it; if the store cannot take even that, the window is
+    // simply missing from the ledger, which a repair treats the same way.
+    await writes({ table: table.name, key, columns: table.columns, rows: [], bounds: null, ledger: record(deps, 'failed', fetched, e) }).catch(() => undefined);
+    return failed(e, fetched);
+  }
+
+  const status: LedgerStatus = prepared.rows.length > 0 ? 'loaded' : 'empty';
+  try {
+    const { inserted, skipped } = await writes({
+      table: table.name,
+      key,
+      columns: prepared.columns,
+      rows: prepared.rows,
+      bounds: prepared.bounds,
+      ledger: record(deps, status, prepared.fetched),
+    });
+    return finish({
+      status,
+      fetched: prepared.fetched,
+      outside: prepared.outside,
+      inserted,
+      skipped: skipped + prepared.repeated,
+      unknownFields: prepared.unknownFields,
+    });
+  } catch (e) {
+    if (!(e instanceof BmrsError)) throw e;
+    return failed(e, prepared.fetched);
+  }
+}
+
+function record(deps: RunnerDeps, status: LedgerStatus, fetched: number, error?: BmrsError): LedgerRecord {
+  return {
+    status,
+    fetched,
+    runId: deps.runId,
+    at: deps.clock.now(),
+    ...(error ? { error: { exitCode: error.exitCode, message: error.message } } : {}),
+  };
+}
+
+/** A failure to archive is this window's failure (exit 70), not a crash of the whole run. */
+async function archiving(task: () => Promise<void>): Promise<void> {
+  try {
+    await task();
+  } catch (e) {
+    if (e instanceof BmrsError) throw e;
+    throw new InternalError(`archive failed: ${(e as Error).message.split('\n')[0]}`, {
+      cause: e,
+      hint: 'nothing from this window was stored; check the disk and the archive folder, then run again',
+    });
+  }
+}

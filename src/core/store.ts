@@ -1,0 +1,154 @@
+// The store port: everything a command needs from where the rows live. DuckDB implements it now,
+// BigQuery next; the use cases read `capabilities` instead of asking which store this is, and no
+// command ever holds a driver connection (docs/architecture.md).
+import type { Column, DatasetSpec } from './datasets.js';
+import type { Cell, Row } from './rows.js';
+
+/** A row ready to store: its cells in the order of `WindowWrite.columns`. */
+export type StoredRow = readonly Cell[];
+
+export interface StoreCapabilities {
+  /** Whether `write` may be called again before the previous call has settled. */
+  readonly parallelWrites: boolean;
+  /** Rows worth grouping into one `write` call (BigQuery: one load job and one MERGE per call). */
+  readonly preferredRowsPerWrite: number;
+  /**
+   * Whether a write's rows and ledger entries commit together. When false the ledger entries are
+   * written only after the rows are durable, and re-running a window is harmless either way.
+   */
+  readonly transactions: boolean;
+}
+
+/** A dataset's table as it really is. Sanitising and hashing follow `spec.columns`, not the registry. */
+export interface TableHandle {
+  readonly name: string;
+  /** The registry record with the table's own content columns and types (extra nullable columns included). */
+  readonly spec: DatasetSpec;
+  /** Content columns, then the eight metadata columns: the cell order of every write to this table. */
+  readonly columns: readonly Column[];
+  /** Whether this open created the table. */
+  readonly created: boolean;
+}
+
+/** One window of one dataset, as the ledger knows it: half-open UTC bounds in ms. */
+export interface WindowKey {
+  readonly dataset: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * loaded: rows committed and counted; empty: the API answered with no rows for it; incomplete: a
+ * settled day lacks periods; failed: nothing stored, with the error's exit code and message.
+ */
+export type LedgerStatus = 'loaded' | 'empty' | 'incomplete' | 'failed';
+
+/** What the runner knows about a window when it hands it to the store. */
+export interface LedgerRecord {
+  readonly status: LedgerStatus;
+  readonly fetched: number;
+  readonly error?: { readonly exitCode: number; readonly message: string };
+  /** Free text for incomplete windows (missing periods). */
+  readonly detail?: string;
+  readonly runId: string;
+  /** UTC ms of the attempt (from the run's clock). */
+  readonly at: number;
+}
+
+export interface LedgerEntry extends WindowKey {
+  readonly status: LedgerStatus;
+  readonly fetched: number;
+  /** Rows the latest attempt added, and rows it found already stored. */
+  readonly inserted: number;
+  readonly skipped: number;
+  readonly attempts: number;
+  readonly errorCode: number | null;
+  readonly errorMessage: string | null;
+  readonly detail: string | null;
+  readonly runId: string;
+  readonly firstAt: number;
+  readonly updatedAt: number;
+}
+
+/** One window's rows and its ledger record. Rows are distinct by `_hash_key`. */
+export interface WindowWrite {
+  readonly table: string;
+  readonly key: WindowKey;
+  readonly columns: readonly Column[];
+  readonly rows: readonly StoredRow[];
+  /** Inclusive bounds of the partition column (settlementDate or event time), for a bounded anti-join. */
+  readonly bounds: { readonly column: string; readonly min: string; readonly max: string } | null;
+  readonly ledger: LedgerRecord;
+}
+
+export interface WriteResult {
+  readonly inserted: number;
+  /** Rows already stored with the same `_hash_key`. */
+  readonly skipped: number;
+}
+
+export interface LedgerQuery {
+  readonly dataset?: string;
+  /** Windows that overlap [from, to), UTC ms. */
+  readonly from?: number;
+  readonly to?: number;
+}
+
+/** Rows per settlement day and period: what coverage checks compare with the calendar. */
+export interface PeriodCount {
+  readonly date: string;
+  readonly period: number;
+  readonly rows: number;
+}
+
+export interface DuplicateReport {
+  /** `_hash_key` values stored more than once, and the rows beyond the first of each. */
+  readonly groups: number;
+  readonly extraRows: number;
+  readonly nullKeys: number;
+  readonly worst: readonly { readonly hashKey: string; readonly count: number; readonly firstIngested: string; readonly lastIngested: string }[];
+}
+
+export interface RepairRequest {
+  /** Keep one row per `_hash_key`, the one with the latest `_ingested_utc`. */
+  readonly kind: 'dedupe';
+  readonly dropNullKeys: boolean;
+  /** Name of the backup table to create first (the caller stamps it with the time). */
+  readonly backup: string;
+}
+
+export interface RepairResult {
+  readonly backup: string;
+  readonly before: number;
+  readonly after: number;
+  readonly removed: number;
+}
+
+/**
+ * A destination and its ledger. Every `write` is atomic per window: a window's rows land whole or
+ * not at all, and its ledger entry never claims rows that are not durable. Calls may wait for the
+ * store (another process holding it) within a bounded time, then fail with StoreBusyError (75).
+ */
+export interface Store {
+  readonly name: string;
+  /** Where the rows live, for reports: a file path or project.dataset. */
+  readonly location: string;
+  readonly capabilities: StoreCapabilities;
+  /** The dataset's table, created from the registry when missing; refused (SchemaConflictError, 65) when we cannot write it correctly. */
+  openTable(dataset: DatasetSpec): Promise<TableHandle>;
+  /** Writes a group of windows, each with its ledger entry; results in the group's order. */
+  write(group: readonly WindowWrite[]): Promise<WriteResult[]>;
+  ledger(query?: LedgerQuery): Promise<LedgerEntry[]>;
+  /** Row count of a table, or null when it does not exist. */
+  countRows(table: string): Promise<number | null>;
+  /** The latest row by the dataset's event time (settlement date and period where it has no time field). */
+  latestRow(dataset: DatasetSpec): Promise<Row | null>;
+  /** Rows per settlement day and period, for days from..to inclusive (YYYY-MM-DD). */
+  periodCounts(dataset: DatasetSpec, from: string, to: string): Promise<PeriodCount[]>;
+  duplicates(table: string, worst: number): Promise<DuplicateReport>;
+  /** Stored rows as cells of the table's columns (content and metadata), for hash recomputation. */
+  sampleRows(table: string, limit: number): Promise<Row[]>;
+  /** Backup, rewrite, verify; the table is left as it was when any step fails. */
+  repair(table: string, request: RepairRequest): Promise<RepairResult>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,63 @@
+// Hands prepared windows to the store in groups, as its capabilities ask: one write in flight unless
+// the store takes parallel writes, each group as many queued windows as fit its preferred size.
+// A store that is slow to write therefore gets bigger groups, not a longer queue of small ones.
+import { BmrsError, StoreFailure } from './errors.js';
+import type { Store, WindowWrite, WriteResult } from './store.js';
+
+interface Queued {
+  readonly item: WindowWrite;
+  readonly resolve: (r: WriteResult) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+export type WriteQueue = (item: WindowWrite) => Promise<WriteResult>;
+
+export function writeQueue(store: Store, maxInFlight = 4): WriteQueue {
+  const { preferredRowsPerWrite, parallelWrites } = store.capabilities;
+  const limit = parallelWrites ? maxInFlight : 1;
+  const queue: Queued[] = [];
+  let inFlight = 0;
+
+  const pump = (): void => {
+    while (inFlight < limit && queue.length > 0) {
+      const group = takeGroup(queue, preferredRowsPerWrite);
+      inFlight++;
+      store
+        .write(group.map((q) => q.item))
+        .then(
+          (results) => group.forEach((q, i) => q.resolve(results[i])),
+          (e: unknown) => {
+            const error = asStoreError(store.name, e);
+            group.forEach((q) => q.reject(error));
+          },
+        )
+        .finally(() => {
+          inFlight--;
+          pump();
+        });
+    }
+  };
+
+  return (item) =>
+    new Promise<WriteResult>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      pump();
+    });
+}
+
+/** The first queued window always goes; more join while the group stays within `rows`. */
+function takeGroup(queue: Queued[], rows: number): Queued[] {
+  let n = 1;
+  let total = queue[0].item.rows.length;
+  while (n < queue.length && total + queue[n].item.rows.length <= rows) total += queue[n++].item.rows.length;
+  return queue.splice(0, n);
+}
+
+/** A store that throws something other than our errors failed in a way it did not foresee: exit 70 with its message. */
+function asStoreError(name: string, e: unknown): BmrsError {
+  if (e instanceof BmrsError) return e;
+  return new StoreFailure(`${name} store failed: ${(e as Error)?.message?.split('\n')[0] ?? String(e)}`, {
+    cause: e,
+    hint: 'nothing from these windows was stored; check the disk and the store, then run again',
+  });
+}

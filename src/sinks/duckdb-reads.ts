@@ -1,0 +1,87 @@
+// Typed reads for check, update and dedupe-audit. Cells come back in the pipeline's own form
+// (rows.ts: times as UTC 'YYYY-MM-DD HH:MM:SS[.ffffff]', integers as number or bigint), so a stored
+// row can be hashed again exactly as it was hashed on the way in.
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import type { DatasetSpec } from '../core/datasets.js';
+import type { Cell, Row } from '../core/rows.js';
+import type { DuplicateReport, PeriodCount } from '../core/store.js';
+import type { ActualColumn } from '../core/table.js';
+import { describeTable, quoteIdent, tableExists } from './duckdb-schema.js';
+
+/** A SELECT list that reads each column as a cell; columns of types bmrs does not write are left out. */
+function cellSelect(cols: readonly ActualColumn[]): { sql: string; cols: ActualColumn[] } {
+  const kept = cols.filter((c) => c.type !== null);
+  const sql = kept
+    .map((c) => {
+      const q = quoteIdent(c.name);
+      if (c.type === 'DATE') return `strftime(${q}, '%Y-%m-%d')`;
+      if (c.type === 'DATETIME' || c.type === 'TIMESTAMP') return `replace(strftime(${q}, '%Y-%m-%d %H:%M:%S.%f'), '.000000', '')`;
+      return q;
+    })
+    .join(', ');
+  return { sql, cols: kept };
+}
+
+function toCell(v: DuckDBValue): Cell {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return v >= -(2n ** 53n) + 1n && v <= 2n ** 53n - 1n ? Number(v) : v;
+  return String(v);
+}
+
+async function readRows(c: DuckDBConnection, table: string, registry: DatasetSpec | undefined, tail: string): Promise<Row[]> {
+  const { sql, cols } = cellSelect(await describeTable(c, table, registry, false));
+  const r = await c.runAndReadAll(`SELECT ${sql} FROM ${quoteIdent(table)} ${tail}`);
+  return r.getRows().map((values) => Object.fromEntries(cols.map((col, i) => [col.name, toCell(values[i])])));
+}
+
+export async function countRows(c: DuckDBConnection, table: string): Promise<number | null> {
+  if (!(await tableExists(c, table))) return null;
+  const r = await c.runAndReadAll(`SELECT count(*) FROM ${quoteIdent(table)}`);
+  return Number(r.getRows()[0][0]);
+}
+
+/** Latest by event time; a dataset timed by settlement period orders by date, then period. */
+export async function latestRow(c: DuckDBConnection, d: DatasetSpec): Promise<Row | null> {
+  if (!(await tableExists(c, d.table))) return null;
+  const order = 'field' in d.eventTime
+    ? `${quoteIdent(d.eventTime.field)} DESC NULLS LAST`
+    : `"settlementDate" DESC NULLS LAST, "settlementPeriod" DESC NULLS LAST`;
+  const [row] = await readRows(c, d.table, d, `ORDER BY ${order}, _ingested_utc DESC LIMIT 1`);
+  return row ?? null;
+}
+
+export async function periodCounts(c: DuckDBConnection, d: DatasetSpec, from: string, to: string): Promise<PeriodCount[]> {
+  if (!(await tableExists(c, d.table))) return [];
+  const r = await c.runAndReadAll(
+    `SELECT strftime(CAST("settlementDate" AS DATE), '%Y-%m-%d') AS day, "settlementPeriod", count(*)
+     FROM ${quoteIdent(d.table)}
+     WHERE CAST("settlementDate" AS DATE) BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+     GROUP BY ALL ORDER BY 1, 2`,
+    { from, to },
+  );
+  return r.getRows().map((v) => ({ date: String(v[0]), period: Number(v[1]), rows: Number(v[2]) }));
+}
+
+export async function duplicates(c: DuckDBConnection, table: string, worst: number): Promise<DuplicateReport> {
+  const t = quoteIdent(table);
+  const totals = await c.runAndReadAll(
+    `SELECT count(*) FILTER (WHERE n > 1), coalesce(sum(n - 1) FILTER (WHERE n > 1), 0)
+     FROM (SELECT count(*) AS n FROM ${t} WHERE _hash_key IS NOT NULL GROUP BY _hash_key)`,
+  );
+  const nulls = await c.runAndReadAll(`SELECT count(*) FROM ${t} WHERE _hash_key IS NULL`);
+  const top = await c.runAndReadAll(
+    `SELECT _hash_key, count(*) AS n, min(_ingested_utc), max(_ingested_utc) FROM ${t}
+     WHERE _hash_key IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, 1 LIMIT ${Math.max(0, Math.floor(worst))}`,
+  );
+  const [groups, extra] = totals.getRows()[0];
+  return {
+    groups: Number(groups),
+    extraRows: Number(extra),
+    nullKeys: Number(nulls.getRows()[0][0]),
+    worst: top.getRows().map((v) => ({ hashKey: String(v[0]), count: Number(v[1]), firstIngested: String(v[2]), lastIngested: String(v[3]) })),
+  };
+}
+
+export function sampleRows(c: DuckDBConnection, table: string, limit: number, registry: DatasetSpec | undefined): Promise<Row[]> {
+  return readRows(c, table, registry, `USING SAMPLE reservoir(${Math.max(0, Math.floor(limit))} ROWS) REPEATABLE (42)`);
+}
