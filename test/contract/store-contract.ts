@@ -1,0 +1,176 @@
+// The store contract: one suite that every implementation of the store port must pass (DuckDB, the
+// fault-injecting memory store, BigQuery when it lands). Each test gets a fresh, empty store.
+import { beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { periodStart } from '../../src/core/calendar.js';
+import { findDataset, type ColumnType } from '../../src/core/datasets.js';
+import { SchemaConflictError, UsageError } from '../../src/core/errors.js';
+import { hashRow } from '../../src/core/hash.js';
+import { prepareWindow } from '../../src/core/prepare.js';
+import type { RawRow, Row } from '../../src/core/rows.js';
+import type { LedgerRecord, Store, TableHandle, WindowWrite } from '../../src/core/store.js';
+import { tableColumns } from '../../src/core/table.js';
+import { planWindows, type Window } from '../../src/core/windows.js';
+
+export interface StoreHarness {
+  readonly store: Store;
+  /** Creates a table as another writer would have; 'UNWRITABLE' is a type bmrs cannot write (an array). */
+  createTable(name: string, columns: readonly { name: string; type: ColumnType | 'UNWRITABLE' }[]): Promise<void>;
+  /** Appends rows as they are, bypassing de-duplication. */
+  insertRaw(table: string, rows: readonly Row[]): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+const FUELINST = findDataset('FUELINST')!;
+const FUELS = ['BIOMASS', 'CCGT', 'NUCLEAR', 'WIND'];
+
+/** FUELINST rows as the API sends them: `periods` periods of a day, one reading per fuel each. */
+export function fuelinstRaws(day: string, periods: number, generation = 1000): RawRow[] {
+  const out: RawRow[] = [];
+  for (let p = 1; p <= periods; p++) {
+    const start = new Date(periodStart(day, p));
+    for (const [i, fuel] of FUELS.entries()) {
+      out.push({
+        dataset: 'FUELINST',
+        publishTime: new Date(start.getTime() + 300_000).toISOString().replace('.000', ''),
+        startTime: start.toISOString().replace('.000', ''),
+        settlementDate: day,
+        settlementPeriod: p,
+        fuelType: fuel,
+        generation: generation + i,
+      });
+    }
+  }
+  return out;
+}
+
+export const dayWindow = (day: string): Window => planWindows(FUELINST, { kind: 'days', from: day, to: nextDay(day) })[0];
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+const record = (status: LedgerRecord['status'], fetched: number, at = 1_761_955_200_000): LedgerRecord => ({ status, fetched, runId: 'run-1', at });
+
+export function windowWrite(table: TableHandle, window: Window, raws: RawRow[], micros = 1_761_955_200_000_000n): WindowWrite {
+  const p = prepareWindow(window, table, raws, micros);
+  return {
+    table: table.name,
+    key: { dataset: window.dataset.code, from: window.from, to: window.to },
+    columns: p.columns,
+    rows: p.rows,
+    bounds: p.bounds,
+    ledger: record(p.rows.length ? 'loaded' : 'empty', p.fetched),
+  };
+}
+
+export function describeStoreContract(name: string, make: () => Promise<StoreHarness>): void {
+  describe(`store contract: ${name}`, () => {
+    let h: StoreHarness;
+    beforeEach(async () => {
+      h = await make();
+    });
+    afterEach(() => h.cleanup());
+
+    it('opens a missing table by creating it from the registry, then finds it as it is', async () => {
+      expect(await h.store.countRows(FUELINST.table)).toBeNull();
+      const first = await h.store.openTable(FUELINST);
+      expect(first).toMatchObject({ name: 'bmrs_fuelinst', created: true });
+      expect(first.columns).toEqual(tableColumns(FUELINST));
+      const again = await h.store.openTable(FUELINST);
+      expect(again.created).toBe(false);
+      expect(again.spec.columns).toEqual(FUELINST.columns);
+      expect(await h.store.countRows(FUELINST.table)).toBe(0);
+    });
+
+    it('writes a window with its ledger entry; writing it again adds nothing and counts the attempt', async () => {
+      const t = await h.store.openTable(FUELINST);
+      const w = windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 3));
+      expect(await h.store.write([w])).toEqual([{ inserted: 12, skipped: 0 }]);
+      expect(await h.store.write([w])).toEqual([{ inserted: 0, skipped: 12 }]);
+      expect(await h.store.countRows(t.name)).toBe(12);
+      const [entry] = await h.store.ledger();
+      expect(entry).toMatchObject({ ...w.key, status: 'loaded', fetched: 12, inserted: 0, skipped: 12, attempts: 2, errorCode: null, runId: 'run-1' });
+      expect(entry.firstAt).toBe(w.ledger.at);
+    });
+
+    it('a group is written in order: a later window skips rows an earlier one of the group stored', async () => {
+      const t = await h.store.openTable(FUELINST);
+      const a = windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 2));
+      const b = windowWrite(t, dayWindow('2025-10-28'), fuelinstRaws('2025-10-28', 2));
+      const again = { ...a, key: { ...a.key, to: a.key.to + 1 } };
+      expect(await h.store.write([a, b, again])).toEqual([{ inserted: 8, skipped: 0 }, { inserted: 8, skipped: 0 }, { inserted: 0, skipped: 8 }]);
+      expect((await h.store.ledger()).map((e) => e.status)).toEqual(['loaded', 'loaded', 'loaded']);
+    });
+
+    it('records empty and failed windows without touching rows; the ledger reads by dataset and range', async () => {
+      const t = await h.store.openTable(FUELINST);
+      const empty = windowWrite(t, dayWindow('2025-10-25'), []);
+      const failed: WindowWrite = { ...windowWrite(t, dayWindow('2025-10-26'), []), ledger: { ...record('failed', 7), error: { exitCode: 65, message: 'rows outside the window' } } };
+      await h.store.write([empty, failed]);
+      expect(await h.store.countRows(t.name)).toBe(0);
+      const entries = await h.store.ledger({ dataset: 'FUELINST' });
+      expect(entries.map((e) => [e.status, e.fetched, e.errorCode, e.errorMessage])).toEqual([
+        ['empty', 0, null, null],
+        ['failed', 7, 65, 'rows outside the window'],
+      ]);
+      expect(await h.store.ledger({ dataset: 'FUELINST', from: failed.key.from, to: failed.key.to })).toHaveLength(1);
+      expect(await h.store.ledger({ dataset: 'FREQ' })).toEqual([]);
+    });
+
+    it('reads the latest row and rows per period; stored rows hash back to their _hash_key', async () => {
+      const t = await h.store.openTable(FUELINST);
+      await h.store.write([windowWrite(t, dayWindow('2025-10-26'), fuelinstRaws('2025-10-26', 50)), windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 2))]);
+      const latest = await h.store.latestRow(FUELINST);
+      expect(latest).toMatchObject({ settlementDate: '2025-10-27', settlementPeriod: 2, publishTime: '2025-10-27 00:35:00', fuelType: expect.any(String) });
+      const counts = await h.store.periodCounts(FUELINST, '2025-10-26', '2025-10-26');
+      expect(counts).toHaveLength(50);
+      expect(counts.every((c) => c.date === '2025-10-26' && c.rows === 4)).toBe(true);
+      const sample = await h.store.sampleRows(t.name, 20);
+      expect(sample).toHaveLength(20);
+      for (const row of sample) expect(hashRow(t.spec.columns, row)).toBe(row._hash_key);
+    });
+
+    it('finds duplicates and NULL keys, and repairs with a verified backup, keeping the latest ingest', async () => {
+      const t = await h.store.openTable(FUELINST);
+      const w = windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1));
+      await h.store.write([w]);
+      const [original] = await h.store.sampleRows(t.name, 1);
+      const newer = { ...original, _ingested_utc: '2099-01-01T00:00:00+00:00' };
+      await h.insertRaw(t.name, [newer, { ...original }, { ...original, _hash_key: null }]);
+      const dups = await h.store.duplicates(t.name, 5);
+      expect(dups).toMatchObject({ groups: 1, extraRows: 2, nullKeys: 1, worst: [{ hashKey: original._hash_key, count: 3, lastIngested: '2099-01-01T00:00:00+00:00' }] });
+
+      const result = await h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: false, backup: 'bmrs_fuelinst_backup_1' });
+      expect(result).toEqual({ backup: 'bmrs_fuelinst_backup_1', before: 7, after: 5, removed: 2 });
+      expect(await h.store.countRows('bmrs_fuelinst_backup_1')).toBe(7);
+      expect(await h.store.duplicates(t.name, 5)).toMatchObject({ groups: 0, extraRows: 0, nullKeys: 1 });
+      const kept = (await h.store.sampleRows(t.name, 10)).filter((r) => r._hash_key === original._hash_key);
+      expect(kept.map((r) => r._ingested_utc)).toEqual(['2099-01-01T00:00:00+00:00']);
+      await expect(h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: true, backup: 'bmrs_fuelinst_backup_1' })).rejects.toBeInstanceOf(UsageError);
+      expect(await h.store.countRows(t.name)).toBe(5);
+    });
+
+    it('an existing table whose times are TIMESTAMP (an instant) gets hashes rendered with +00:00', async () => {
+      await h.createTable(FUELINST.table, tableColumns(FUELINST).map((c) => ({ name: c.name, type: c.type === 'DATETIME' ? 'TIMESTAMP' : c.type })));
+      const t = await h.store.openTable(FUELINST);
+      expect(t.created).toBe(false);
+      expect(t.spec.columns.find((c) => c.name === 'publishTime')?.type).toBe('TIMESTAMP');
+      const w = windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1));
+      await h.store.write([w]);
+      const [row] = await h.store.sampleRows(t.name, 1);
+      expect(row.publishTime).toBe('2025-10-27 00:05:00');
+      expect(row._hash_key).toBe(hashRow(t.spec.columns, row));
+      expect(row._hash_key).not.toBe(hashRow(FUELINST.columns, row));
+    });
+
+    it('refuses a table it cannot write correctly, and writes nothing', async () => {
+      await h.createTable(FUELINST.table, tableColumns(FUELINST).map((c) => ({ name: c.name, type: c.name === 'generation' ? 'UNWRITABLE' : c.name === 'fuelType' ? 'INTEGER' : c.type })));
+      const refused = await h.store.openTable(FUELINST).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(SchemaConflictError);
+      expect((refused as Error).message).toMatch(/bmrs_fuelinst cannot be written correctly: fuelType is \w+ where bmrs writes STRING; generation is .* where bmrs writes INTEGER/);
+      expect(await h.store.countRows(FUELINST.table)).toBe(0);
+    });
+
+    it('refuses a table that lacks a column', async () => {
+      await h.createTable(FUELINST.table, tableColumns(FUELINST).filter((c) => c.name !== 'fuelType'));
+      await expect(h.store.openTable(FUELINST)).rejects.toThrow(/lacks column\(s\) fuelType/);
+    });
+  });
+}

@@ -1,0 +1,187 @@
+// An in-memory implementation of the store port that fails on command (the way dlt's dummy
+// destination does): the Nth write, its commit, the gap after its rows and before its ledger
+// entries, or a write held open until the test lets it go. The contract suite runs against it too.
+import { StoreFailure, UsageError } from '../../src/core/errors.js';
+import type { ColumnType, DatasetSpec } from '../../src/core/datasets.js';
+import type { Row } from '../../src/core/rows.js';
+import type { LedgerEntry, Store, StoreCapabilities, WindowWrite, WriteResult } from '../../src/core/store.js';
+import { resolveTable, tableColumns, type ActualColumn } from '../../src/core/table.js';
+
+export interface MemoryFaults {
+  /** The Nth write call (1-based) fails before it stores anything. */
+  failWrite?: number;
+  /** The Nth write call stores everything, then its commit fails (a transactional store rolls back). */
+  failCommit?: number;
+  /** The Nth write call fails after its rows are stored and before any ledger entry (no transactions). */
+  failAfterRows?: number;
+  /** Awaited at the start of every write call: a slow store, released by the test. */
+  beforeWrite?: (call: number) => Promise<void>;
+}
+
+interface Table { actual: ActualColumn[]; rows: Row[] }
+
+export interface MemoryStore extends Store {
+  readonly tables: Map<string, Table>;
+  readonly stats: { writeCalls: number; inFlight: number; maxInFlight: number; groupSizes: number[] };
+  /** Creates a table with the given columns (our type names), as another writer would have. */
+  createTable(name: string, columns: readonly { name: string; type: ColumnType | null; storeType?: string }[]): void;
+  /** Appends rows as they are, bypassing de-duplication (the old system's duplicates). */
+  insertRaw(table: string, rows: readonly Row[]): void;
+}
+
+const key = (e: { dataset: string; from: number; to: number }) => `${e.dataset}|${e.from}|${e.to}`;
+const clone = <T>(m: Map<string, T>, f: (v: T) => T) => new Map([...m].map(([k, v]) => [k, f(v)]));
+
+export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabilities>; faults?: MemoryFaults } = {}): MemoryStore {
+  const capabilities: StoreCapabilities = { parallelWrites: false, preferredRowsPerWrite: 250_000, transactions: true, ...opts.capabilities };
+  const faults = opts.faults ?? {};
+  let tables = new Map<string, Table>();
+  let ledger = new Map<string, LedgerEntry>();
+  const stats = { writeCalls: 0, inFlight: 0, maxInFlight: 0, groupSizes: [] as number[] };
+  const table = (name: string) => {
+    const t = tables.get(name);
+    if (!t) throw new StoreFailure(`no table ${name}`);
+    return t;
+  };
+
+  function applyRows(t: Table, w: WindowWrite): WriteResult {
+    const have = new Set(t.rows.map((r) => r._hash_key));
+    let inserted = 0;
+    for (const cells of w.rows) {
+      const row: Row = Object.fromEntries(w.columns.map((c, i) => [c.name, cells[i]]));
+      if (have.has(row._hash_key)) continue;
+      have.add(row._hash_key);
+      t.rows.push(row);
+      inserted++;
+    }
+    return { inserted, skipped: w.rows.length - inserted };
+  }
+
+  function applyLedger(w: WindowWrite, r: WriteResult): void {
+    const old = ledger.get(key(w.key));
+    const rec = w.ledger;
+    ledger.set(key(w.key), {
+      ...w.key,
+      status: rec.status,
+      fetched: rec.fetched,
+      inserted: r.inserted,
+      skipped: r.skipped,
+      attempts: (old?.attempts ?? 0) + 1,
+      errorCode: rec.error?.exitCode ?? null,
+      errorMessage: rec.error?.message ?? null,
+      detail: rec.detail ?? null,
+      runId: rec.runId,
+      firstAt: old?.firstAt ?? rec.at,
+      updatedAt: rec.at,
+    });
+  }
+
+  const store: MemoryStore = {
+    name: 'memory',
+    location: 'memory',
+    capabilities,
+    get tables() {
+      return tables;
+    },
+    stats,
+    createTable(name, columns) {
+      tables.set(name, { actual: columns.map((c) => ({ name: c.name, type: c.type, storeType: c.storeType ?? String(c.type) })), rows: [] });
+    },
+    insertRaw(name, rows) {
+      table(name).rows.push(...rows.map((r) => ({ ...r })));
+    },
+    async openTable(d: DatasetSpec) {
+      const created = !tables.has(d.table);
+      if (created) store.createTable(d.table, tableColumns(d));
+      return resolveTable(d, d.table, table(d.table).actual, created);
+    },
+    async write(group) {
+      const call = ++stats.writeCalls;
+      stats.groupSizes.push(group.length);
+      stats.maxInFlight = Math.max(stats.maxInFlight, ++stats.inFlight);
+      try {
+        await faults.beforeWrite?.(call);
+        if (faults.failWrite === call) throw new StoreFailure(`write ${call} failed (injected)`);
+        // A transaction works on copies and swaps them in at commit; without one, rows land as they go.
+        const before = { tables, ledger };
+        if (capabilities.transactions) {
+          tables = clone(tables, (t) => ({ actual: t.actual, rows: [...t.rows] }));
+          ledger = new Map(ledger);
+        }
+        try {
+          const results = group.map((w) => applyRows(table(w.table), w));
+          if (faults.failAfterRows === call) throw new StoreFailure(`write ${call} failed after its rows (injected)`);
+          group.forEach((w, i) => applyLedger(w, results[i]));
+          if (faults.failCommit === call) throw new StoreFailure(`commit of write ${call} failed (injected)`);
+          return results;
+        } catch (e) {
+          if (capabilities.transactions) ({ tables, ledger } = before);
+          throw e;
+        }
+      } finally {
+        stats.inFlight--;
+      }
+    },
+    async ledger(q = {}) {
+      return [...ledger.values()]
+        .filter((e) => (q.dataset === undefined || e.dataset === q.dataset) && (q.to === undefined || e.from < q.to) && (q.from === undefined || e.to > q.from))
+        .sort((a, b) => a.dataset.localeCompare(b.dataset) || a.from - b.from);
+    },
+    async countRows(name) {
+      return tables.get(name)?.rows.length ?? null;
+    },
+    async latestRow(d) {
+      const rows = tables.get(d.table)?.rows ?? [];
+      const sortKey = (r: Row) => ('field' in d.eventTime ? String(r[d.eventTime.field] ?? '') : `${String(r.settlementDate ?? '')}|${String(r.settlementPeriod ?? 0).padStart(2, '0')}`);
+      return rows.reduce<Row | null>((best, r) => (best === null || sortKey(r) > sortKey(best) ? r : best), null);
+    },
+    async periodCounts(d, from, to) {
+      const counts = new Map<string, number>();
+      for (const r of tables.get(d.table)?.rows ?? []) {
+        const date = String(r.settlementDate).slice(0, 10);
+        if (date >= from && date <= to) counts.set(`${date}|${String(r.settlementPeriod)}`, (counts.get(`${date}|${String(r.settlementPeriod)}`) ?? 0) + 1);
+      }
+      return [...counts]
+        .map(([k, rows]) => ({ date: k.split('|')[0], period: Number(k.split('|')[1]), rows }))
+        .sort((a, b) => a.date.localeCompare(b.date) || a.period - b.period);
+    },
+    async duplicates(name, worst) {
+      const groups = new Map<string, Row[]>();
+      let nullKeys = 0;
+      for (const r of table(name).rows) {
+        if (r._hash_key === null) nullKeys++;
+        else groups.set(String(r._hash_key), [...(groups.get(String(r._hash_key)) ?? []), r]);
+      }
+      const dups = [...groups].filter(([, rs]) => rs.length > 1);
+      const ingested = (rs: Row[]) => rs.map((r) => String(r._ingested_utc)).sort();
+      return {
+        groups: dups.length,
+        extraRows: dups.reduce((n, [, rs]) => n + rs.length - 1, 0),
+        nullKeys,
+        worst: dups
+          .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
+          .slice(0, worst)
+          .map(([hashKey, rs]) => ({ hashKey, count: rs.length, firstIngested: ingested(rs)[0], lastIngested: ingested(rs).at(-1)! })),
+      };
+    },
+    async sampleRows(name, limit) {
+      return table(name).rows.slice(0, limit).map((r) => ({ ...r }));
+    },
+    async repair(name, req) {
+      const t = table(name);
+      if (tables.has(req.backup)) throw new UsageError(`the backup table ${req.backup} already exists`);
+      tables.set(req.backup, { actual: t.actual, rows: t.rows.map((r) => ({ ...r })) });
+      const latest = new Map<string, Row>();
+      const nulls: Row[] = [];
+      for (const r of t.rows) {
+        if (r._hash_key === null) nulls.push(r);
+        else if (!latest.has(String(r._hash_key)) || String(r._ingested_utc) > String(latest.get(String(r._hash_key))!._ingested_utc)) latest.set(String(r._hash_key), r);
+      }
+      const before = t.rows.length;
+      t.rows = [...latest.values(), ...(req.dropNullKeys ? [] : nulls)];
+      return { backup: req.backup, before, after: t.rows.length, removed: before - t.rows.length };
+    },
+    async close() {},
+  };
+  return store;
+}
