@@ -6,7 +6,7 @@
 // opened: busy, misconfigured, broken) or is a bug.
 import type { DatasetSpec } from './datasets.js';
 import { decodeRows } from './decode.js';
-import { BmrsError, InternalError, SchemaConflictError } from './errors.js';
+import { BmrsError, InternalError, SchemaConflictError, StoreBusyError } from './errors.js';
 import { mapPool } from './pool.js';
 import type { ApiClient, Archive, Clock } from './ports.js';
 import { prepareWindow, type Prepared } from './prepare.js';
@@ -77,9 +77,17 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
     deps.onEvent?.({ type: 'window-finished', outcome });
     return outcome;
   };
-  const failed = (error: BmrsError, fetched = 0): WindowOutcome =>
-    finish({ status: 'failed', fetched, outside: 0, inserted: 0, skipped: 0, unknownFields: [], error });
-  if (table instanceof BmrsError) return failed(table);
+  if (table instanceof BmrsError) return finish(failure(table, 0));
+  const failed = async (error: BmrsError, fetched: number): Promise<WindowOutcome> => {
+    // Record the failure so a repair finds it; if the store cannot take even that (or is held by
+    // another process, where trying again would only wait again), the window is simply missing
+    // from the ledger, which a repair treats the same way.
+    if (!(error instanceof StoreBusyError)) {
+      const ledger = record(deps, 'failed', fetched, error);
+      await writes({ table: table.name, key, columns: table.columns, rows: [], bounds: null, ledger }).catch(() => undefined);
+    }
+    return finish(failure(error, fetched));
+  };
 
   let fetched = 0;
   let prepared: Prepared;
@@ -94,9 +102,6 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
     if (deps.archive) await archiving(() => deps.archive!.save(window, body));
   } catch (e) {
     if (!(e instanceof BmrsError)) throw e;
-    // Record the failure so a repair finds it; if the store cannot take even that, the window is
-    // simply missing from the ledger, which a repair treats the same way.
-    await writes({ table: table.name, key, columns: table.columns, rows: [], bounds: null, ledger: record(deps, 'failed', fetched, e) }).catch(() => undefined);
     return failed(e, fetched);
   }
 
@@ -122,6 +127,10 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
     if (!(e instanceof BmrsError)) throw e;
     return failed(e, prepared.fetched);
   }
+}
+
+function failure(error: BmrsError, fetched: number): Omit<WindowOutcome, 'window' | 'started' | 'finished'> {
+  return { status: 'failed', fetched, outside: 0, inserted: 0, skipped: 0, unknownFields: [], error };
 }
 
 function record(deps: RunnerDeps, status: LedgerStatus, fetched: number, error?: BmrsError): LedgerRecord {
