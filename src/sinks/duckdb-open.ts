@@ -72,7 +72,7 @@ async function describeHolder(mode: Mode, msg: string): Promise<string> {
   const role = mode === 'write' && /read-only mode/i.test(msg) ? 'a reader' : 'a writer';
   if (!pid) return role;
   const cmd = await readFile(`/proc/${pid}/cmdline`, 'utf8').then(
-    (t) => t.split('\0').filter(Boolean).map((a) => a.replace(/^.*\/(bmrs)(\.js)?$/, '$1')).join(' '),
+    (t) => t.split('\0').filter(Boolean).map((a) => (a.startsWith('/') ? a.replace(/^.*\//, '').replace(/\.js$/, '') : a)).join(' '),
     () => '',
   );
   return `${role} (PID ${pid}${cmd ? `: ${cmd.length > 80 ? `${cmd.slice(0, 77)}...` : cmd}` : ''})`;

@@ -101,6 +101,20 @@ describe('bmrs ingest', () => {
   });
 });
 
+describe('a table bmrs cannot write', () => {
+  it('fails its own dataset only (65); the others load and the --json report is whole', async () => {
+    const s = await openSession(ctx.tmp.db, 'write', { waitMs: 0 });
+    await s.connection.run('CREATE TABLE bmrs_mid (dataset VARCHAR, startTime TIMESTAMPTZ, price DOUBLE)');
+    s.close();
+    const r = await bmrs(['ingest', '-d', 'FUELINST,MID', '--from', '2025-10-27', '--to', '2025-10-28', '--json']);
+    expect(r.code).toBe(65);
+    const report = JSON.parse(r.stdout);
+    expect(report.datasets.map((d: { dataset: string; inserted: number }) => [d.dataset, d.inserted])).toEqual([['FUELINST', 5760], ['MID', 0]]);
+    expect(report.datasets[1].failures).toMatchObject([{ error: 'SchemaConflictError', exitCode: 65, message: expect.stringMatching(/^table bmrs_mid cannot be written correctly: lacks column\(s\) dataProvider, settlementDate/) }]);
+    expect(ctx.sim.requests.every((q) => q.path.startsWith('/datasets/FUELINST'))).toBe(true);
+  });
+});
+
 describe('usage errors: one clear line, exit 2, no stack trace', () => {
   it.each([
     [['ingest', '-d', 'FUELINST', '--from', '2025-02-30', '--to', '2025-03-02'], /--from 2025-02-30 is not a date/],
