@@ -1,7 +1,7 @@
 // The Elexon API over got. Retries 429, 5xx, timeouts, resets and malformed 200 bodies with
 // exponential backoff and full jitter, honours Retry-After, and never retries past a total budget:
 // the old system turned every one of these into a silent gap. A 4xx other than 429 is terminal and
-// quotes the API's own message.
+// quotes the API's own message; so is a JSON answer of the wrong shape (a DataError from decode).
 import got, { RequestError } from 'got';
 import { MalformedBodyError } from '../core/decode.js';
 import { ApiError, TransientError } from '../core/errors.js';
@@ -75,9 +75,12 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
         // A malformed body is retried (truncation, a proxy's error page) but reported as what it is.
         if (r.terminal && !(r.terminal instanceof MalformedBodyError)) throw r.terminal;
         const backoff = Math.min(opts.retry.maxDelayMs, opts.retry.baseDelayMs * 2 ** (n - 1)) * random();
+        const elapsed = Date.now() - started;
         const wait = Math.max(backoff, r.retryAfterMs ?? 0);
-        const out = n >= opts.retry.attempts || Date.now() - started + wait > opts.retry.budgetMs;
-        if (out) {
+        if (n < opts.retry.attempts && r.retryAfterMs !== undefined && elapsed + r.retryAfterMs > opts.retry.budgetMs) {
+          throw retryAfterTooLong(path, last, r.retryAfterMs, elapsed, opts.retry.budgetMs);
+        }
+        if (n >= opts.retry.attempts || elapsed + wait > opts.retry.budgetMs) {
           // A body that stayed malformed (an HTML error page, a truncation) is still a failure to
           // get an answer, not a wrong answer: transient, like the other exhausted retries.
           throw new TransientError(`${path}: gave up after ${n} attempt${n === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)}s (last: ${last})`, {
@@ -88,6 +91,16 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
       }
     },
   };
+}
+
+/** The API asked for a pause longer than what is left of the budget: fail now rather than sleep. */
+function retryAfterTooLong(path: string, status: string, waitMs: number, elapsedMs: number, budgetMs: number): TransientError {
+  const secs = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
+  const wait = `${Math.ceil(waitMs / 1000)} s`;
+  const limit = waitMs > budgetMs ? `the retry budget of ${secs(budgetMs)}` : `the ${secs(Math.max(0, budgetMs - elapsedMs))} left of the retry budget of ${secs(budgetMs)}`;
+  return new TransientError(`${path}: ${status}, and the API asked us to wait ${wait} (Retry-After), more than ${limit}`, {
+    hint: 'nothing from this window was loaded; run again after that wait (BMRS_RETRY_BUDGET_MS sets the budget)',
+  });
 }
 
 function parseRetryAfter(v: string | string[] | undefined): number | undefined {
