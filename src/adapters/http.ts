@@ -2,10 +2,13 @@
 // exponential backoff and full jitter, honours Retry-After, and never retries past a total budget:
 // the old system turned every one of these into a silent gap. A 4xx other than 429 is terminal and
 // quotes the API's own message; so is a JSON answer of the wrong shape (a DataError from decode).
+// A host that cannot be reached at all is tried NETWORK_ATTEMPTS times in all across the client,
+// then every fetch fails at once with the same NetworkError.
 import got, { RequestError } from 'got';
 import { MalformedBodyError } from '../core/decode.js';
-import { ApiError, TransientError } from '../core/errors.js';
+import { ApiError, type NetworkError, TransientError } from '../core/errors.js';
 import type { ApiClient } from '../core/ports.js';
+import { NETWORK_ATTEMPTS, networkError } from './network.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -18,6 +21,8 @@ export interface RetryPolicy {
 
 export interface HttpOptions {
   readonly base: string;
+  /** Where the base URL came from, named when its host cannot be reached. Default "BMRS_API_BASE". */
+  readonly source?: string;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   readonly userAgent: string;
@@ -27,12 +32,19 @@ export interface HttpOptions {
 
 const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-type Attempt<T> = { ok: true; value: T } | { ok: false; reason: string; retryAfterMs?: number; terminal?: Error };
+type Attempt<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: string; retryAfterMs?: number; terminal?: Error; unreachable?: NetworkError };
 
 export function createHttpClient(opts: HttpOptions): ApiClient {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = opts.random ?? Math.random;
   const base = opts.base.replace(/\/+$/, '');
+  const destination = { base, source: opts.source ?? 'BMRS_API_BASE' };
+  /** Set once the host is found unreachable: every later fetch fails with it at once. */
+  let unreachable: NetworkError | undefined;
+  /** Consecutive attempts of any fetch that could not reach the host. */
+  let networkFailures = 0;
 
   async function attempt<T>(url: string, decode: (body: string, type: string) => T): Promise<Attempt<T>> {
     try {
@@ -57,7 +69,7 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
       }
       return { ok: false, reason: `HTTP ${status}`, terminal: apiError(url, status, res.body) };
     } catch (e) {
-      if (e instanceof RequestError) return { ok: false, reason: describeRequestError(e) };
+      if (e instanceof RequestError) return { ok: false, reason: describeRequestError(e), unreachable: networkError(e.code, destination, e) };
       throw e;
     }
   }
@@ -69,13 +81,24 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
       const started = Date.now();
       let last = '';
       for (let n = 1; ; n++) {
+        if (unreachable) throw unreachable;
         const r = await attempt(url, decode);
+        networkFailures = !r.ok && r.unreachable ? networkFailures + 1 : 0;
         if (r.ok) return r.value;
         last = r.reason;
         // A malformed body is retried (truncation, a proxy's error page) but reported as what it is.
         if (r.terminal && !(r.terminal instanceof MalformedBodyError)) throw r.terminal;
         const backoff = Math.min(opts.retry.maxDelayMs, opts.retry.baseDelayMs * 2 ** (n - 1)) * random();
         const elapsed = Date.now() - started;
+        if (r.unreachable) {
+          // Not the API failing: one short retry in all (a blip), then the whole client gives up.
+          const wait = Math.min(backoff, opts.retry.baseDelayMs);
+          if (networkFailures >= Math.min(NETWORK_ATTEMPTS, opts.retry.attempts) || n >= opts.retry.attempts || elapsed + wait > opts.retry.budgetMs) {
+            throw (unreachable ??= r.unreachable);
+          }
+          await sleep(wait);
+          continue;
+        }
         const wait = Math.max(backoff, r.retryAfterMs ?? 0);
         if (n < opts.retry.attempts && r.retryAfterMs !== undefined && elapsed + r.retryAfterMs > opts.retry.budgetMs) {
           throw retryAfterTooLong(path, last, r.retryAfterMs, elapsed, opts.retry.budgetMs);
