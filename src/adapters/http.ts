@@ -3,12 +3,14 @@
 // the old system turned every one of these into a silent gap. A 4xx other than 429 is terminal and
 // quotes the API's own message; so is a JSON answer of the wrong shape (a DataError from decode).
 // A host that cannot be reached at all is tried NETWORK_ATTEMPTS times in all across the client,
-// then every fetch fails at once with the same NetworkError.
+// then every fetch fails at once with the same NetworkError. Proxies: src/adapters/proxy.ts.
+import type { ClientRequest } from 'node:http';
 import got, { RequestError } from 'got';
 import { MalformedBodyError } from '../core/decode.js';
 import { ApiError, type NetworkError, TransientError } from '../core/errors.js';
 import type { ApiClient } from '../core/ports.js';
-import { NETWORK_ATTEMPTS, networkError } from './network.js';
+import { NETWORK_ATTEMPTS, networkError, tunnelRefused } from './network.js';
+import { proxyRoute, type ProxyEnv } from './proxy.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -23,6 +25,8 @@ export interface HttpOptions {
   readonly base: string;
   /** Where the base URL came from, named when its host cannot be reached. Default "BMRS_API_BASE". */
   readonly source?: string;
+  /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY as configured; none: direct connections. */
+  readonly proxy?: ProxyEnv;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   readonly userAgent: string;
@@ -40,7 +44,8 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = opts.random ?? Math.random;
   const base = opts.base.replace(/\/+$/, '');
-  const destination = { base, source: opts.source ?? 'BMRS_API_BASE' };
+  const route = proxyRoute(base, opts.proxy);
+  const destination = { base, source: opts.source ?? 'BMRS_API_BASE', proxy: route?.proxy };
   /** Set once the host is found unreachable: every later fetch fails with it at once. */
   let unreachable: NetworkError | undefined;
   /** Consecutive attempts of any fetch that could not reach the host. */
@@ -52,10 +57,13 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
         timeout: { request: opts.timeoutMs },
         retry: { limit: 0 },
         throwHttpErrors: false,
+        agent: route?.agent,
         responseType: 'text',
         headers: { 'user-agent': opts.userAgent, accept: 'application/json' },
       });
       const status = res.statusCode;
+      const refused = route?.refusedTunnel((res as unknown as { req?: ClientRequest }).req);
+      if (refused !== undefined) return { ok: false, reason: `proxy refused the tunnel: HTTP ${refused}`, unreachable: tunnelRefused(refused, { ...destination, proxy: route!.proxy }) };
       if (status >= 200 && status < 300) {
         try {
           return { ok: true, value: decode(res.body, String(res.headers['content-type'] ?? '')) };

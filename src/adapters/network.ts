@@ -1,6 +1,7 @@
 // A host that cannot be reached at all (its name does not resolve, nothing listens, no route) is not
 // the API failing: say so, name the host and where its URL came from, and let the client stop asking.
 import { NetworkError } from '../core/errors.js';
+import type { ProxyChoice } from './proxy.js';
 
 const UNREACHABLE: Readonly<Record<string, string>> = {
   ENOTFOUND: 'the host name does not resolve',
@@ -18,6 +19,7 @@ export interface Destination {
   readonly base: string;
   /** Where the base URL came from: "BMRS_API_BASE", "--api-base". */
   readonly source: string;
+  readonly proxy?: ProxyChoice;
 }
 
 /**
@@ -28,7 +30,18 @@ export function networkError(code: string | undefined, to: Destination, cause: u
   const what = code === undefined ? undefined : UNREACHABLE[code];
   if (what === undefined) return undefined;
   const base = new URL(to.base);
-  return build(`cannot reach ${base.host}: ${what} (${code})`, base.host, code!, to, cause);
+  // Through a proxy, the proxy resolves the API's host: an unreachable host here is the proxy.
+  const message = to.proxy
+    ? `cannot reach the proxy ${to.proxy.url.host} (${to.proxy.variable}) for ${base.host}: ${what} (${code})`
+    : `cannot reach ${base.host}: ${what} (${code})`;
+  return build(message, to.proxy ? to.proxy.url.host : base.host, code!, to, cause);
+}
+
+/** The proxy answered the CONNECT for an https:// base with another status than 200. */
+export function tunnelRefused(status: number, to: Destination & { proxy: ProxyChoice }): NetworkError {
+  const base = new URL(to.base);
+  const message = `cannot reach ${base.host} through the proxy ${to.proxy.url.host} (${to.proxy.variable}): it refused the tunnel with HTTP ${status}`;
+  return build(message, base.host, `CONNECT ${status}`, to, undefined);
 }
 
 function build(message: string, host: string, code: string, to: Destination, cause: unknown): NetworkError {
@@ -36,6 +49,6 @@ function build(message: string, host: string, code: string, to: Destination, cau
   const shown = `${base.origin}${base.pathname === '/' ? '' : base.pathname}`;
   return new NetworkError(`${message}; the base URL ${shown} comes from ${to.source}`, host, code, {
     cause,
-    hint: `check the network connection, the proxy settings and the base URL (${to.source}); nothing was loaded from the windows that failed, run again when the host can be reached`,
+    hint: `check the network connection, the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) and the base URL (${to.source}); nothing was loaded from the windows that failed, run again when the host can be reached`,
   });
 }
