@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { parseInstant } from './core/calendar.js';
 import { UsageError } from './core/errors.js';
-import type { RetryPolicy } from './core/ports.js';
+import type { ProxyEnv, RetryPolicy } from './core/ports.js';
 
 export const DEFAULT_API_BASE = 'https://data.elexon.co.uk/bmrs/api/v1';
 export const DEFAULT_DUCKDB_PATH = 'data/bmrs.duckdb';
@@ -17,6 +17,8 @@ export interface Config {
   readonly retry: RetryPolicy;
   /** How long to wait for a store another process holds (BMRS_STORE_WAIT_SECONDS). */
   readonly storeWaitMs: number;
+  /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY, the lower-case form first (as curl); the HTTP client picks. */
+  readonly proxy: ProxyEnv;
 }
 
 export interface ConfigFlags {
@@ -61,6 +63,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
       maxDelayMs: intVar(env, 'BMRS_RETRY_MAX_DELAY_MS', 30_000, 0),
       budgetMs: intVar(env, 'BMRS_RETRY_BUDGET_MS', 180_000, 0),
     },
+    proxy: { httpProxy: envVar(env, 'HTTP_PROXY'), httpsProxy: envVar(env, 'HTTPS_PROXY'), noProxy: envVar(env, 'NO_PROXY') },
   };
 }
 
@@ -87,6 +90,11 @@ function checkUrl(text: string): string {
     throw new UsageError(`BMRS_API_BASE is not an http(s) URL: ${text}`, { hint: `for example ${DEFAULT_API_BASE}` });
   }
   return text;
+}
+
+/** The lower-case form of a variable, else the upper-case one; empty counts as unset. */
+function envVar(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  return env[name.toLowerCase()] || env[name] || undefined;
 }
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {

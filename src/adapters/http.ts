@@ -1,16 +1,25 @@
 // The Elexon API over got. Retries 429, 5xx, timeouts, resets and malformed 200 bodies with
 // exponential backoff and full jitter, honours Retry-After, and never retries past a total budget:
 // the old system turned every one of these into a silent gap. A 4xx other than 429 is terminal and
-// quotes the API's own message.
+// quotes the API's own message; so is a JSON answer of the wrong shape (a DataError from decode).
+// A host that cannot be reached at all is tried NETWORK_ATTEMPTS times in all across the client,
+// then every fetch fails at once with the same NetworkError. Proxies: src/adapters/proxy.ts.
+import type { ClientRequest } from 'node:http';
 import got, { RequestError } from 'got';
 import { MalformedBodyError } from '../core/decode.js';
-import { ApiError, TransientError } from '../core/errors.js';
-import type { ApiClient, RetryPolicy } from '../core/ports.js';
+import { ApiError, type NetworkError, TransientError } from '../core/errors.js';
+import type { ApiClient, ProxyEnv, RetryPolicy } from '../core/ports.js';
+import { NETWORK_ATTEMPTS, networkError, tunnelRefused } from './network.js';
+import { proxyRoute } from './proxy.js';
 
 export type { RetryPolicy };
 
 export interface HttpOptions {
   readonly base: string;
+  /** Where the base URL came from, named when its host cannot be reached. Default "BMRS_API_BASE". */
+  readonly source?: string;
+  /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY as configured; none: direct connections. */
+  readonly proxy?: ProxyEnv;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy;
   readonly userAgent: string;
@@ -20,12 +29,20 @@ export interface HttpOptions {
 
 const RETRY_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-type Attempt<T> = { ok: true; value: T } | { ok: false; reason: string; retryAfterMs?: number; terminal?: Error };
+type Attempt<T> =
+  | { ok: true; value: T }
+  | { ok: false; reason: string; retryAfterMs?: number; terminal?: Error; unreachable?: NetworkError };
 
 export function createHttpClient(opts: HttpOptions): ApiClient {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = opts.random ?? Math.random;
   const base = opts.base.replace(/\/+$/, '');
+  const route = proxyRoute(base, opts.proxy);
+  const destination = { base, source: opts.source ?? 'BMRS_API_BASE', proxy: route?.proxy };
+  /** Set once the host is found unreachable: every later fetch fails with it at once. */
+  let unreachable: NetworkError | undefined;
+  /** Consecutive attempts of any fetch that could not reach the host. */
+  let networkFailures = 0;
 
   async function attempt<T>(url: string, decode: (body: string, type: string) => T): Promise<Attempt<T>> {
     try {
@@ -33,10 +50,13 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
         timeout: { request: opts.timeoutMs },
         retry: { limit: 0 },
         throwHttpErrors: false,
+        agent: route?.agent,
         responseType: 'text',
         headers: { 'user-agent': opts.userAgent, accept: 'application/json' },
       });
       const status = res.statusCode;
+      const refused = route?.refusedTunnel((res as unknown as { req?: ClientRequest }).req);
+      if (refused !== undefined) return { ok: false, reason: `proxy refused the tunnel: HTTP ${refused}`, unreachable: tunnelRefused(refused, { ...destination, proxy: route!.proxy }) };
       if (status >= 200 && status < 300) {
         try {
           return { ok: true, value: decode(res.body, String(res.headers['content-type'] ?? '')) };
@@ -50,7 +70,7 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
       }
       return { ok: false, reason: `HTTP ${status}`, terminal: apiError(url, status, res.body) };
     } catch (e) {
-      if (e instanceof RequestError) return { ok: false, reason: describeRequestError(e) };
+      if (e instanceof RequestError) return { ok: false, reason: describeRequestError(e), unreachable: networkError(e.code, destination, e) };
       throw e;
     }
   }
@@ -62,15 +82,29 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
       const started = Date.now();
       let last = '';
       for (let n = 1; ; n++) {
+        if (unreachable) throw unreachable;
         const r = await attempt(url, decode);
+        networkFailures = !r.ok && r.unreachable ? networkFailures + 1 : 0;
         if (r.ok) return r.value;
         last = r.reason;
         // A malformed body is retried (truncation, a proxy's error page) but reported as what it is.
         if (r.terminal && !(r.terminal instanceof MalformedBodyError)) throw r.terminal;
         const backoff = Math.min(opts.retry.maxDelayMs, opts.retry.baseDelayMs * 2 ** (n - 1)) * random();
+        const elapsed = Date.now() - started;
+        if (r.unreachable) {
+          // Not the API failing: one short retry in all (a blip), then the whole client gives up.
+          const wait = Math.min(backoff, opts.retry.baseDelayMs);
+          if (networkFailures >= Math.min(NETWORK_ATTEMPTS, opts.retry.attempts) || n >= opts.retry.attempts || elapsed + wait > opts.retry.budgetMs) {
+            throw (unreachable ??= r.unreachable);
+          }
+          await sleep(wait);
+          continue;
+        }
         const wait = Math.max(backoff, r.retryAfterMs ?? 0);
-        const out = n >= opts.retry.attempts || Date.now() - started + wait > opts.retry.budgetMs;
-        if (out) {
+        if (n < opts.retry.attempts && r.retryAfterMs !== undefined && elapsed + r.retryAfterMs > opts.retry.budgetMs) {
+          throw retryAfterTooLong(path, last, r.retryAfterMs, elapsed, opts.retry.budgetMs);
+        }
+        if (n >= opts.retry.attempts || elapsed + wait > opts.retry.budgetMs) {
           // A body that stayed malformed (an HTML error page, a truncation) is still a failure to
           // get an answer, not a wrong answer: transient, like the other exhausted retries.
           throw new TransientError(`${path}: gave up after ${n} attempt${n === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)}s (last: ${last})`, {
@@ -81,6 +115,16 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
       }
     },
   };
+}
+
+/** The API asked for a pause longer than what is left of the budget: fail now rather than sleep. */
+function retryAfterTooLong(path: string, status: string, waitMs: number, elapsedMs: number, budgetMs: number): TransientError {
+  const secs = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
+  const wait = `${Math.ceil(waitMs / 1000)} s`;
+  const limit = waitMs > budgetMs ? `the retry budget of ${secs(budgetMs)}` : `the ${secs(Math.max(0, budgetMs - elapsedMs))} left of the retry budget of ${secs(budgetMs)}`;
+  return new TransientError(`${path}: ${status}, and the API asked us to wait ${wait} (Retry-After), more than ${limit}`, {
+    hint: 'nothing from this window was loaded; run again after that wait (BMRS_RETRY_BUDGET_MS sets the budget)',
+  });
 }
 
 function parseRetryAfter(v: string | string[] | undefined): number | undefined {

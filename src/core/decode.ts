@@ -1,12 +1,15 @@
 // Turns a response body into rows, refusing anything that is not the documented shape.
-// The real API sometimes answers 200 with an HTML error page or a truncated body; those are
-// reported as MalformedBodyError so the HTTP adapter retries them like any transient failure.
+// The real API sometimes answers 200 with an HTML error page or a truncated body: no answer at all,
+// reported as MalformedBodyError so the HTTP adapter retries them like any transient failure. A body
+// that parses as JSON but has another shape is an answer, a wrong one: a DataError, not retried.
 import type { DatasetSpec } from './datasets.js';
 import { DataError } from './errors.js';
 import { parseJson } from './json.js';
 import type { JsonValue, RawRow } from './rows.js';
 
 export class MalformedBodyError extends DataError {}
+
+const SHAPE_HINT = 'the API changed the shape of its answer; nothing from this window was loaded and retrying will not help: check the endpoint and update bmrs';
 
 export function decodeRows(dataset: DatasetSpec, stream: boolean, body: string, contentType: string): RawRow[] {
   const where = `${dataset.code} ${stream ? 'stream' : 'endpoint'}`;
@@ -22,14 +25,27 @@ export function decodeRows(dataset: DatasetSpec, stream: boolean, body: string, 
   const rows = stream ? parsed : isObject(parsed) ? parsed.data : undefined;
   if (!Array.isArray(rows)) {
     const expected = stream ? 'a JSON array' : 'an object with a "data" array';
-    throw new MalformedBodyError(`${where} answered with JSON of the wrong shape (expected ${expected})`);
+    throw new DataError(`${where} answered with JSON of the wrong shape: expected ${expected}, got ${describe(parsed)}`, { hint: SHAPE_HINT });
   }
   for (let i = 0; i < rows.length; i++) {
-    if (!isObject(rows[i])) throw new MalformedBodyError(`${where}: row ${i} is not a JSON object`);
+    if (!isObject(rows[i])) throw new DataError(`${where}: row ${i} is ${describe(rows[i])}, not a JSON object`, { hint: SHAPE_HINT });
   }
   return rows as RawRow[];
 }
 
 function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v !== 'bigint';
+}
+
+/** What a JSON value is, for messages: `null`, `an array`, `an object with keys data, metadata`, `a string`. */
+function describe(v: JsonValue | undefined): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (isObject(v)) {
+    const keys = Object.keys(v);
+    const shown = keys.slice(0, 5).join(', ') + (keys.length > 5 ? ', ...' : '');
+    if (!keys.length) return 'an empty object';
+    return `an object with key${keys.length === 1 ? '' : 's'} ${shown}`;
+  }
+  return typeof v === 'bigint' || typeof v === 'number' ? 'a number' : `a ${typeof v}`;
 }

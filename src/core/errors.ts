@@ -54,6 +54,22 @@ export class TransientError extends BmrsError {
   readonly retryable = true;
 }
 
+/**
+ * The API's host (or the proxy) cannot be reached at all: its name does not resolve, or nothing
+ * answers on its port. Exit 75. The message names the host and where its URL came from but no path
+ * or window, so it is the same for every window of a run and can be printed once.
+ */
+export class NetworkError extends TransientError {
+  constructor(
+    message: string,
+    readonly host: string,
+    readonly code: string,
+    options: { hint?: string; cause?: unknown } = {},
+  ) {
+    super(message, options);
+  }
+}
+
 /** Something that should not happen (a sink refusing a well-formed batch, a broken invariant). Exit 70. */
 export class InternalError extends BmrsError {
   readonly exitCode = EXIT.internal;

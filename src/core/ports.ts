@@ -20,7 +20,17 @@ export interface RetryPolicy {
   readonly budgetMs: number;
 }
 
-/** Fetches a response body. Retries transient failures itself; `decode` failures count as transient too. */
+/** Proxy settings as the environment gives them (read by src/config.ts; src/adapters/proxy.ts decides). */
+export interface ProxyEnv {
+  readonly httpProxy?: string;
+  readonly httpsProxy?: string;
+  readonly noProxy?: string;
+}
+
+/**
+ * Fetches a response body. Retries transient failures itself, including a body `decode` cannot
+ * parse (MalformedBodyError); a body of the wrong shape (DataError) is final.
+ */
 export interface ApiClient {
   readonly base: string;
   fetch<T>(path: string, query: ReadonlyArray<readonly [string, string]>, decode: (body: string, contentType: string) => T): Promise<T>;

@@ -76,7 +76,7 @@ describe('bmrs ingest', () => {
     const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28']);
     expect(r.code).toBe(65);
     expect(r.stdout).toMatch(/^✗ FUELINST: .*1 failed/);
-    expect(r.stderr).toMatch(/error: FUELINST \[2025-10-27T00:00:00Z, 2025-10-28T00:00:00Z\): .*generation/);
+    expect(r.stderr).toMatch(/error: FUELINST settlement day 2025-10-27 \[2025-10-27T00:00:00Z, 2025-10-28T00:00:00Z\): .*generation/);
     expect(await countRows(ctx.tmp.db)).toBe(0);
   });
 
@@ -84,7 +84,15 @@ describe('bmrs ingest', () => {
     ctx.sim.setFault({ kind: 'status', status: 503 });
     const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--json']);
     expect(r.code).toBe(75);
-    expect(JSON.parse(r.stdout).datasets[0].failures[0]).toMatchObject({ error: 'TransientError', retryable: true, exitCode: 75 });
+    expect(JSON.parse(r.stdout).datasets[0].failures[0]).toMatchObject({ settlementDate: '2025-10-27', error: 'TransientError', retryable: true, exitCode: 75 });
+  });
+
+  it('says an unreachable API once per run, not once per window', async () => {
+    const r = await bmrs(['ingest', '-d', 'FUELINST,MID', '--from', '2025-10-01', '--to', '2025-10-11'], { BMRS_API_BASE: 'http://bmrs-test.invalid' });
+    expect(r.code).toBe(75);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^error: FUELINST settlement day 2025-10-01 .* and 19 more windows: cannot reach bmrs-test.invalid: .*BMRS_API_BASE$/);
   });
 
   it('exits 75 without touching the store when a writer holds it past the wait', async () => {

@@ -69,6 +69,18 @@ describe('faults that persist: a clear failure, nothing stored, nothing damaged'
     expect(await snapshot()).toBe(before);
   });
 
+  it('a Retry-After longer than the retry budget fails at once and says so', async () => {
+    ctx.sim.setFault({ kind: 'rate-limit', retryAfter: 3600 });
+    const [r] = await load();
+    expect(r.failures).toHaveLength(1);
+    expect(r.failures[0].error).toBeInstanceOf(TransientError);
+    expect(r.failures[0].error.message).toBe(
+      '/datasets/FUELINST/stream: HTTP 429, and the API asked us to wait 3600 s (Retry-After), more than the retry budget of 10 s',
+    );
+    expect(r.failures[0].error.hint).toMatch(/BMRS_RETRY_BUDGET_MS/);
+    expect(ctx.sim.requests.map((q) => q.status)).toEqual([429]);
+  });
+
   it('a 400 is terminal: no retry, the API message is quoted', async () => {
     ctx.sim.setFault({ kind: 'status', status: 400 });
     const [r] = await load();

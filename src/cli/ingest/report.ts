@@ -3,7 +3,7 @@ import { toIsoZ } from '../../core/calendar.js';
 import { EXIT } from '../../core/errors.js';
 import type { DatasetPlan } from '../../core/plan.js';
 import type { DatasetReport } from '../../core/report.js';
-import { windowUrl } from '../../core/windows.js';
+import { windowUrl, type Window } from '../../core/windows.js';
 import { num, plural, style, writeJson } from '../render.js';
 
 export function printDryRun(plans: readonly DatasetPlan[], apiBase: string, json: boolean): void {
@@ -52,7 +52,7 @@ function printFailures(reports: readonly DatasetReport[]): void {
       const key = `${f.error.message}\u0000${f.error.hint ?? ''}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { message: f.error.message, hint: f.error.hint, windows: [] }));
-      g.windows.push(`${r.dataset} [${toIsoZ(f.window.from)}, ${toIsoZ(f.window.to)})`);
+      g.windows.push(describeWindow(r.dataset, f.window));
     }
   }
   for (const g of groups.values()) {
@@ -60,6 +60,12 @@ function printFailures(reports: readonly DatasetReport[]): void {
     process.stderr.write(`${style.error('error:')} ${where}: ${g.message}\n`);
     if (g.hint) process.stderr.write(`${style.dim(`hint: ${g.hint}`)}\n`);
   }
+}
+
+/** The settlement day the user asked for where there is one, else the UTC window. */
+function describeWindow(dataset: string, w: Window): string {
+  if (w.days) return `${dataset} settlement day ${w.days.from} [${toIsoZ(w.from)}, ${toIsoZ(w.to)})`;
+  return `${dataset} [${toIsoZ(w.from)}, ${toIsoZ(w.to)})`;
 }
 
 export function reportJson(reports: readonly DatasetReport[], location: string, exitCode: number) {
@@ -81,6 +87,7 @@ export function reportJson(reports: readonly DatasetReport[], location: string, 
       seconds: Number(r.seconds.toFixed(3)),
       unknownFields: r.unknownFields,
       failures: r.failures.map((f) => ({
+        ...(f.window.days ? { settlementDate: f.window.days.from } : {}),
         from: toIsoZ(f.window.from),
         to: toIsoZ(f.window.to),
         fetched: f.fetched,

@@ -64,7 +64,14 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
   try {
     const outcomes = await runWindows(
       {
-        api: createHttpClient({ base: config.apiBase, timeoutMs: config.timeoutMs, retry: config.retry, userAgent: `bmrs/${VERSION}` }),
+        api: createHttpClient({
+          base: config.apiBase,
+          source: opts.apiBase === undefined ? 'BMRS_API_BASE' : '--api-base',
+          proxy: config.proxy,
+          timeoutMs: config.timeoutMs,
+          retry: config.retry,
+          userAgent: `bmrs/${VERSION}`,
+        }),
         store,
         clock,
         archive: opts.archive ? createArchive(opts.archive) : undefined,
