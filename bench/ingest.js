@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // bench/ingest: one month of FUELINST from the simulator (a child process) into a fresh DuckDB file,
-// through the real pipeline (got client, verification, sanitise, hash, DuckDB bulk load).
+// through the real pipeline (got client, verification, sanitise, hash, DuckDB bulk load). The store
+// opens the file per write group (the windows queued behind a write go in one transaction).
 // Prints rows/s for the first load and for a reload (every row a duplicate), and peak RSS.
 // Usage: npm run bench:ingest [-- --month 2025-10 --concurrency 4]
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +15,7 @@ import { createHttpClient } from '../dist/adapters/http.js';
 import { addDays } from '../dist/core/calendar.js';
 import { findDataset } from '../dist/core/datasets.js';
 import { ingest } from '../dist/core/ingest.js';
-import { openDuckDbSink } from '../dist/sinks/duckdb.js';
+import { openDuckDbStore } from '../dist/sinks/duckdb.js';
 
 const { values } = parseArgs({ options: { month: { type: 'string', default: '2025-10' }, concurrency: { type: 'string', default: '4' } } });
 const from = `${values.month}-01`;
@@ -36,14 +38,14 @@ const db = join(dir, 'bench.duckdb');
 const api = createHttpClient({ base: url, timeoutMs: 60_000, retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000, budgetMs: 10_000 }, userAgent: 'bmrs-bench' });
 
 async function pass(label) {
-  const sink = await openDuckDbSink(db);
+  const store = await openDuckDbStore(db);
   const t0 = performance.now();
   const [r] = await ingest(
-    { api, sink, clock: fixedClock(Date.parse(`${to}T00:00:00Z`)) },
+    { api, store, clock: fixedClock(Date.parse(`${to}T00:00:00Z`)), runId: randomUUID() },
     { datasets: [findDataset('FUELINST')], range: { kind: 'days', from, to }, concurrency: Number(values.concurrency) },
   );
   const s = (performance.now() - t0) / 1000;
-  await sink.close();
+  await store.close();
   if (r.failures.length) throw new Error(r.failures[0].error.message);
   console.log(`${label.padEnd(8)} ${r.fetched.toLocaleString('en-GB')} rows fetched, ${r.inserted.toLocaleString('en-GB')} inserted in ${s.toFixed(2)} s = ${Math.round(r.fetched / s).toLocaleString('en-GB')} rows/s`);
 }
