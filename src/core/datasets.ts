@@ -49,6 +49,13 @@ export interface DatasetSpec {
    */
   readonly publishLagMinutes?: number;
   readonly naturalKey: readonly string[];
+  /**
+   * What a complete settlement day holds, checked once its publication is over (the day's end plus
+   * `lagMinutes`): every period of the day (46, 48 or 50), each with `rowsPerPeriod` rows per member
+   * of the set in `setColumn` (the set is what the day shows: FUELINST's fuel types, MID's
+   * providers). Absent: the dataset has no fixed cadence (BOD, DISBSAD) or no settlement periods.
+   */
+  readonly cadence?: { readonly rowsPerPeriod: number; readonly setColumn?: string; readonly lagMinutes: number };
   readonly columns: readonly Column[];
   readonly table: string;
 }
@@ -72,8 +79,9 @@ function define(d: Draft): DatasetSpec {
   return Object.freeze({ envelope: 'data', windowUnit: 'day', ...d, table: tableName(d.code) });
 }
 
-const generationByFuel = (code: string, title: string): DatasetSpec =>
+const generationByFuel = (code: string, title: string, cadence: DatasetSpec['cadence']): DatasetSpec =>
   define({
+    cadence,
     code,
     title,
     path: `/datasets/${code}`,
@@ -102,14 +110,16 @@ const demandOutturn = (code: string, title: string): DatasetSpec =>
     eventTime: { field: 'publishTime' },
     publishLagMinutes: 120,
     naturalKey: ['startTime', 'publishTime'],
+    cadence: { rowsPerPeriod: 1, lagMinutes: 120 },
     columns: [
       c('dataset', S), c('publishTime', TS), c('startTime', TS), c('settlementDate', TS),
       c('settlementPeriod', I), c('demand', I),
     ],
   });
 
-const adjustment = (code: string, title: string, naturalKey: string[], columns: Column[]): DatasetSpec =>
+const adjustment = (code: string, title: string, naturalKey: string[], cadence: DatasetSpec['cadence'], columns: Column[]): DatasetSpec =>
   define({
+    cadence,
     code,
     title,
     path: `/datasets/${code}`,
@@ -124,8 +134,10 @@ const adjustment = (code: string, title: string, naturalKey: string[], columns: 
   });
 
 export const DATASETS: readonly DatasetSpec[] = Object.freeze([
-  generationByFuel('FUELINST', 'Generation by fuel type, 5-minute instantaneous'),
-  generationByFuel('FUELHH', 'Generation by fuel type, half-hourly'),
+  // Lags are generous on purpose: a day is judged only once the API has surely published all of it.
+  // FUELINST: six 5-minute readings per period per fuel type, published as each interval ends.
+  generationByFuel('FUELINST', 'Generation by fuel type, 5-minute instantaneous', { rowsPerPeriod: 6, setColumn: 'fuelType', lagMinutes: 30 }),
+  generationByFuel('FUELHH', 'Generation by fuel type, half-hourly', { rowsPerPeriod: 1, setColumn: 'fuelType', lagMinutes: 60 }),
   define({
     code: 'FREQ',
     title: 'System frequency, every 15 seconds',
@@ -149,6 +161,8 @@ export const DATASETS: readonly DatasetSpec[] = Object.freeze([
     maxWindowMinutes: 7 * 24 * 60,
     eventTime: { field: 'startTime' },
     naturalKey: ['startTime', 'dataProvider'],
+    // One price per provider (APX, N2EX) per period, published as the period ends.
+    cadence: { rowsPerPeriod: 1, setColumn: 'dataProvider', lagMinutes: 120 },
     columns: [
       c('dataset', S), c('startTime', TS), c('dataProvider', S), c('settlementDate', TS),
       c('settlementPeriod', I), c('price', F), c('volume', F),
@@ -215,13 +229,13 @@ export const DATASETS: readonly DatasetSpec[] = Object.freeze([
       c('rrFlag', B), c('nationalGridBmUnit', S), c('bmUnit', S),
     ],
   }),
-  adjustment('NETBSAD', 'Net balancing services adjustment data', ['settlementDate', 'settlementPeriod'], [
+  adjustment('NETBSAD', 'Net balancing services adjustment data', ['settlementDate', 'settlementPeriod'], { rowsPerPeriod: 1, lagMinutes: 120 }, [
     c('netBuyPriceCostAdjustmentEnergy', F), c('netBuyPriceVolumeAdjustmentEnergy', F),
     c('netBuyPriceVolumeAdjustmentSystem', F), c('buyPricePriceAdjustment', F),
     c('netSellPriceCostAdjustmentEnergy', F), c('netSellPriceVolumeAdjustmentEnergy', F),
     c('netSellPriceVolumeAdjustmentSystem', F), c('sellPricePriceAdjustment', F),
   ]),
-  adjustment('DISBSAD', 'Disaggregated balancing services adjustment data', ['settlementDate', 'settlementPeriod', 'id'], [
+  adjustment('DISBSAD', 'Disaggregated balancing services adjustment data', ['settlementDate', 'settlementPeriod', 'id'], undefined, [
     c('id', I), c('cost', F), c('volume', F), c('soFlag', B), c('storFlag', B), c('partyId', S), c('assetId', S),
     c('isTendered', B), c('service', S),
   ]),
@@ -237,6 +251,8 @@ export const DATASETS: readonly DatasetSpec[] = Object.freeze([
     maxWindowMinutes: 7 * 24 * 60,
     eventTime: { field: 'startTime' },
     naturalKey: ['startTime', 'psrType'],
+    // B1630: one value per type (solar, wind onshore, wind offshore) per period, about an hour late.
+    cadence: { rowsPerPeriod: 1, setColumn: 'psrType', lagMinutes: 180 },
     columns: [
       c('publishTime', TS), c('businessType', S), c('psrType', S), c('quantity', F), c('startTime', TS),
       c('settlementDate', TS), c('settlementPeriod', I),

@@ -1,5 +1,6 @@
 // Planning, pure: which windows a run fetches. Windows that start after now are pending (nothing can
 // have been published for them yet); a window that reaches past now is partial (a later run adds to it).
+import { publicationOver } from './completeness.js';
 import type { DatasetSpec } from './datasets.js';
 import { planWindows, type Range, type Window } from './windows.js';
 
@@ -11,7 +12,7 @@ export interface DatasetPlan {
   readonly due: readonly Window[];
   /** Windows that start at or after now: not fetched. */
   readonly pending: number;
-  /** Whether the last due window reaches past now. */
+  /** Whether the last due window is not wholly published yet (it reaches past now, or past now less the dataset's lag). */
   readonly partial: boolean;
 }
 
@@ -24,7 +25,7 @@ export function planIngest(datasets: readonly DatasetSpec[], range: Range, now: 
       planned: all.length,
       due,
       pending: all.length - due.length,
-      partial: due.length > 0 && due[due.length - 1].to > now,
+      partial: due.length > 0 && !publicationOver(dataset, due[due.length - 1], now),
     };
   });
 }

@@ -1,5 +1,6 @@
 // Outcomes -> one report per dataset, and the exit-code policy. Findings are data: a run's exit
 // code is decided here, from its reports, not by whoever renders them.
+import type { DayGaps } from './completeness.js';
 import { EXIT, type BmrsError } from './errors.js';
 import type { DatasetPlan } from './plan.js';
 import type { WindowOutcome } from './runner.js';
@@ -23,6 +24,8 @@ export interface DatasetReport {
   readonly skipped: number;
   readonly seconds: number;
   readonly unknownFields: readonly string[];
+  /** Settled days that lack periods or rows: loaded, but incomplete. */
+  readonly incomplete: readonly DayGaps[];
   readonly failures: readonly { readonly window: Window; readonly fetched: number; readonly error: BmrsError }[];
 }
 
@@ -56,13 +59,20 @@ export function summarise(plans: readonly DatasetPlan[], outcomes: readonly Wind
       skipped,
       seconds: mine.length ? (last - first) / 1000 : 0,
       unknownFields: [...unknown],
+      incomplete: mine.flatMap((o) => (o.gaps ? [o.gaps] : [])),
       failures: mine.filter((o) => o.error).map((o) => ({ window: o.window, fetched: o.fetched, error: o.error! })),
     };
   });
 }
 
-/** The most serious failure decides: a bug (70), then data (65), which needs a person, then transient (75), which only needs time. */
-export function exitCodeOf(reports: readonly DatasetReport[]): number {
+/**
+ * The most serious failure decides: a bug (70), then data (65), which needs a person, then
+ * transient (75), which only needs time; with no failure, a settled day that is incomplete is 1
+ * ("loaded, but incomplete") unless the caller accepts that.
+ */
+export function exitCodeOf(reports: readonly DatasetReport[], allowIncomplete = false): number {
   const codes = new Set(reports.flatMap((r) => r.failures.map((f) => f.error.exitCode)));
-  return [EXIT.internal, EXIT.data, EXIT.transient].find((c) => codes.has(c)) ?? (codes.size ? EXIT.internal : EXIT.ok);
+  const failed = [EXIT.internal, EXIT.data, EXIT.transient].find((c) => codes.has(c)) ?? (codes.size ? EXIT.internal : undefined);
+  if (failed !== undefined) return failed;
+  return !allowIncomplete && reports.some((r) => r.incomplete.length > 0) ? EXIT.findings : EXIT.ok;
 }

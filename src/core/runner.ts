@@ -4,6 +4,7 @@
 // outcome; the windows around it are unaffected. A table we cannot write fails its dataset's
 // windows only. What is thrown stops the run before anything is fetched (the store cannot be
 // opened: busy, misconfigured, broken) or is a bug.
+import { describeGaps, findGaps, isSettled, type DayGaps } from './completeness.js';
 import type { DatasetSpec } from './datasets.js';
 import { decodeRows } from './decode.js';
 import { BmrsError, InternalError, SchemaConflictError, StoreBusyError } from './errors.js';
@@ -35,6 +36,8 @@ export interface WindowOutcome {
   /** Already stored, or repeated within the response. */
   readonly skipped: number;
   readonly unknownFields: readonly string[];
+  /** A settled day that lacks periods or rows (status incomplete): its rows are stored all the same. */
+  readonly gaps?: DayGaps;
   readonly error?: BmrsError;
   /** Monotonic ms when the window started and finished, for per-dataset durations. */
   readonly started: number;
@@ -105,7 +108,8 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
     return failed(e, fetched);
   }
 
-  const status: LedgerStatus = prepared.rows.length > 0 ? 'loaded' : 'empty';
+  const gaps = isSettled(window.dataset, window, deps.clock.now()) ? findGaps(table.spec, prepared.columns, prepared.rows, window.days!.from) : null;
+  const status: LedgerStatus = gaps ? 'incomplete' : prepared.rows.length > 0 ? 'loaded' : 'empty';
   try {
     const { inserted, skipped } = await writes({
       table: table.name,
@@ -113,7 +117,7 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
       columns: prepared.columns,
       rows: prepared.rows,
       bounds: prepared.bounds,
-      ledger: record(deps, status, prepared.fetched),
+      ledger: { ...record(deps, status, prepared.fetched), ...(gaps ? { detail: describeGaps(gaps) } : {}) },
     });
     return finish({
       status,
@@ -122,6 +126,7 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
       inserted,
       skipped: skipped + prepared.repeated,
       unknownFields: prepared.unknownFields,
+      ...(gaps ? { gaps } : {}),
     });
   } catch (e) {
     if (!(e instanceof BmrsError)) throw e;

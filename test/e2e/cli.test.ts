@@ -5,7 +5,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSession } from '../../src/sinks/duckdb-open.js';
-import { countRows, useSimulatorAndStore } from '../support/pipeline.js';
+import { countRows, query, useSimulatorAndStore } from '../support/pipeline.js';
 
 const BIN = new URL('../../bin/bmrs.js', import.meta.url).pathname;
 
@@ -106,6 +106,43 @@ describe('bmrs ingest', () => {
       holder.close();
     }
     expect(await countRows(ctx.tmp.db).catch(() => 0)).toBe(0);
+  });
+});
+
+describe('settled days are checked against the settlement calendar', () => {
+  it('a past day the API answers half of: stored, named, recorded as incomplete, exit 1', async () => {
+    ctx.sim.setNow('2025-10-27T12:00:00Z');
+    try {
+      const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/^! FUELINST: .*2,880 inserted.*1 day incomplete/);
+      expect(r.stderr).toContain('incomplete: FUELINST settlement day 2025-10-27: periods 25-48 missing (24 of 48)');
+      const [entry] = await query(ctx.tmp.db, `SELECT status, detail, rows_inserted FROM _bmrs_ledger`);
+      expect(entry).toEqual({ status: 'incomplete', detail: 'periods 25-48 missing (24 of 48)', rows_inserted: 2880 });
+      const json = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--json', '--allow-incomplete']);
+      expect(json.code).toBe(0);
+      expect(JSON.parse(json.stdout).datasets[0].incomplete).toMatchObject([{ settlementDate: '2025-10-27', periods: 48, missingPeriods: expect.arrayContaining([25, 48]) }]);
+    } finally {
+      ctx.sim.setNow('2025-11-01T00:00:00Z');
+    }
+  });
+
+  it('a past day answered with no rows at all is incomplete, not "0 fetched, ok"', async () => {
+    ctx.sim.setNow('2025-10-20T00:00:00Z');
+    try {
+      const r = await bmrs(['ingest', '-d', 'MID', '--from', '2025-10-26', '--to', '2025-10-27', '--json']);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout).datasets[0]).toMatchObject({ fetched: 0, incomplete: [{ settlementDate: '2025-10-26', summary: 'periods 1-50 missing (50 of 50)' }] });
+    } finally {
+      ctx.sim.setNow('2025-11-01T00:00:00Z');
+    }
+  });
+
+  it('a day whose publication is not over yet stays partial, exit 0', async () => {
+    // Ten minutes after the day ended, inside FUELINST's 30-minute publication lag.
+    const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--json'], { BMRS_NOW: '2025-10-28T00:10:00Z' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).datasets[0]).toMatchObject({ partial: true, incomplete: [] });
   });
 });
 

@@ -13,6 +13,7 @@ export function ingestCommand(): Command {
     .option('--api-base <url>', 'API base URL (env BMRS_API_BASE; default https://data.elexon.co.uk/bmrs/api/v1)')
     .option('--archive <dir>', 'keep every raw response, gzip-compressed, one file per dataset window')
     .option('--concurrency <n>', 'windows fetched at once', '4')
+    .option('--allow-incomplete', 'exit 0 when a settled day comes back incomplete (it is still reported and recorded in the ledger)')
     .option('--json', 'print the report as JSON')
     .option('--dry-run', 'print the plan (windows and requests) without fetching')
     .option('-q, --quiet', 'no progress output')
@@ -27,6 +28,11 @@ Dates select whole settlement days (Europe/London), --to exclusive:
                                       (FUELINST: 288 readings per fuel type; 276 / 300 on clock-change days)
 Instants select the half-open window [from, to) on the dataset's event time (publishTime for FUELINST):
   --from 2025-10-27T12:00:00Z --to 2025-10-27T12:30:00Z
+
+Once a settlement day's publication is over, it is checked against the settlement calendar: every
+period present (46, 48 or 50), each with its rows (FUELINST: 6 readings per fuel type). A day that
+falls short is stored, named with its missing periods, recorded as incomplete in the ledger, and
+makes the run exit 1 ("loaded, but incomplete") unless --allow-incomplete.
 
 Rows already stored (same _hash_key) are skipped, so re-running is always safe. Each window is
 verified (shape, every row inside the window, every value fits its column) and loaded atomically.

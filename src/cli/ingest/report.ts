@@ -1,5 +1,6 @@
 // Renders an ingest: the plan (--dry-run), the human summary, the --json report.
 import { toIsoZ } from '../../core/calendar.js';
+import { describeGaps } from '../../core/completeness.js';
 import { EXIT } from '../../core/errors.js';
 import type { DatasetPlan } from '../../core/plan.js';
 import type { DatasetReport } from '../../core/report.js';
@@ -27,15 +28,18 @@ export function printDryRun(plans: readonly DatasetPlan[], apiBase: string, json
 export function printReports(reports: readonly DatasetReport[], location: string): void {
   for (const r of reports) {
     const failed = r.failures.length;
-    const mark = failed ? style.error('✗') : style.ok('✓');
+    const mark = failed ? style.error('✗') : r.incomplete.length ? style.warn('!') : style.ok('✓');
     process.stdout.write(
       `${mark} ${r.dataset}: ${plural(r.windows, 'window')}, ${num(r.fetched)} fetched, ${num(r.inserted)} inserted, ` +
         `${num(r.skipped)} skipped as duplicates${r.outside ? `, ${num(r.outside)} left to neighbouring windows` : ''}` +
-        `${r.empty ? `, ${r.empty} empty` : ''}${failed ? `, ${failed} failed` : ''} in ${r.seconds.toFixed(1)}s -> ${r.table} (${location})\n`,
+        `${r.empty ? `, ${r.empty} empty` : ''}${r.incomplete.length ? `, ${plural(r.incomplete.length, 'day')} incomplete` : ''}${failed ? `, ${failed} failed` : ''} in ${r.seconds.toFixed(1)}s -> ${r.table} (${location})\n`,
     );
     if (r.pending || r.partial) {
       const parts = [r.pending ? `${plural(r.pending, 'window')} after now not fetched` : '', r.partial ? 'the last window reaches past now' : ''];
       process.stderr.write(`${style.dim(`note: ${r.dataset}: ${parts.filter(Boolean).join('; ')}; a later run loads what is published by then`)}\n`);
+    }
+    for (const g of r.incomplete) {
+      process.stderr.write(`${style.warn('incomplete:')} ${r.dataset} settlement day ${g.date}: ${describeGaps(g)}; stored as received, recorded in the ledger\n`);
     }
     if (r.unknownFields.length) {
       process.stderr.write(`${style.warn('warning:')} ${r.dataset}: the API sent fields bmrs does not know, not stored: ${r.unknownFields.join(', ')}\n`);
@@ -86,6 +90,7 @@ export function reportJson(reports: readonly DatasetReport[], location: string, 
       skipped: r.skipped,
       seconds: Number(r.seconds.toFixed(3)),
       unknownFields: r.unknownFields,
+      incomplete: r.incomplete.map((g) => ({ settlementDate: g.date, periods: g.periods, missingPeriods: g.missingPeriods, shortPeriods: g.shortPeriods, summary: describeGaps(g) })),
       failures: r.failures.map((f) => ({
         ...(f.window.days ? { settlementDate: f.window.days.from } : {}),
         from: toIsoZ(f.window.from),

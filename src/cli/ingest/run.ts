@@ -28,6 +28,7 @@ export interface IngestOptions {
   archive?: string;
   concurrency: string;
   json?: boolean;
+  allowIncomplete?: boolean;
   dryRun?: boolean;
   quiet?: boolean;
 }
@@ -83,7 +84,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
     );
     progress.done();
     const reports = summarise(plans, outcomes);
-    const code = exitCodeOf(reports);
+    const code = exitCodeOf(reports, opts.allowIncomplete === true);
     if (opts.json) writeJson(reportJson(reports, store.location, code));
     else printReports(reports, store.location);
     return code;
