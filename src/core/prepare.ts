@@ -2,6 +2,7 @@
 // was asked for fails the whole window: the API ignores parameters it does not know and answers
 // with other days' data, which is how the old system loaded months of the wrong day.
 import { periodStart } from './calendar.js';
+import { rowChecker } from './consistency.js';
 import { hasSettlementDate, type DatasetSpec } from './datasets.js';
 import { DataError } from './errors.js';
 import { hashRow, hashedColumns } from './hash.js';
@@ -18,6 +19,8 @@ export interface Prepared extends Pick<WindowWrite, 'columns' | 'rows' | 'bounds
   readonly outside: number;
   /** Repeated rows within the response, loaded once. */
   readonly repeated: number;
+  /** Rows that share a natural key with an earlier row of the response but not its content: stored, and reported. */
+  readonly revisions: number;
   /** Fields the registry does not know; dropped, and reported. */
   readonly unknownFields: readonly string[];
 }
@@ -43,6 +46,10 @@ export function prepareWindow(window: Window, table: TableHandle, raws: readonly
   const rows: StoredRow[] = [];
   let outside = 0;
   let repeated = 0;
+  let revisions = 0;
+  const naturalKeys = new Map<string, string>();
+  const naturalKeyOf = (row: Row) => d.naturalKey.map((k) => String(row[k])).join('\u0000');
+  const contradiction = rowChecker(d);
   let rejected = 0;
   let firstRejected = '';
   let min: string | null = null;
@@ -60,6 +67,12 @@ export function prepareWindow(window: Window, table: TableHandle, raws: readonly
       if (rejected++ === 0) firstRejected = describeRow(d, row);
       continue;
     }
+    const problem = contradiction(row);
+    if (problem !== null) {
+      throw new DataError(`${d.code} row ${i} (${describeRow(d, row)}): ${problem}; nothing from this window was loaded`, {
+        hint: 'the API sent a row that contradicts itself; report it to Elexon if it persists',
+      });
+    }
     if (!kept(window, eventTime, date)) {
       outside++;
       continue;
@@ -70,6 +83,11 @@ export function prepareWindow(window: Window, table: TableHandle, raws: readonly
       continue;
     }
     seen.add(key);
+    // Same natural key, other content: a revision. Both are stored (the hash tells them apart).
+    const natural = naturalKeyOf(row);
+    const first = naturalKeys.get(natural);
+    if (first === undefined) naturalKeys.set(natural, key);
+    else if (first !== key) revisions++;
     const bound = row[boundsColumn];
     if (typeof bound === 'string') {
       if (min === null || bound < min) min = bound;
@@ -96,7 +114,7 @@ export function prepareWindow(window: Window, table: TableHandle, raws: readonly
     );
   }
   const bounds = min === null || max === null || unbounded ? null : { column: boundsColumn, min, max };
-  return { columns, rows, bounds, fetched: raws.length, outside, repeated, unknownFields: [...unknown] };
+  return { columns, rows, bounds, fetched: raws.length, outside, repeated, revisions, unknownFields: [...unknown] };
 }
 
 function cachedList(cache: Map<string, string>, names: readonly string[]): string {

@@ -22,6 +22,8 @@ export interface DatasetReport {
   readonly inserted: number;
   /** Already stored, or repeated within a response. */
   readonly skipped: number;
+  /** Rows stored beside an earlier row of the same natural key with other content. */
+  readonly revisions: number;
   readonly seconds: number;
   readonly unknownFields: readonly string[];
   /** Settled days that lack periods or rows: loaded, but incomplete. */
@@ -34,13 +36,14 @@ export function summarise(plans: readonly DatasetPlan[], outcomes: readonly Wind
   return plans.map((plan) => {
     const mine = outcomes.filter((o) => o.window.dataset === plan.dataset);
     const unknown = new Set<string>();
-    let fetched = 0, outside = 0, inserted = 0, skipped = 0, empty = 0;
+    let fetched = 0, outside = 0, inserted = 0, skipped = 0, empty = 0, revisions = 0;
     let first = Infinity, last = -Infinity;
     for (const o of mine) {
       fetched += o.fetched;
       outside += o.outside;
       inserted += o.inserted;
       skipped += o.skipped;
+      revisions += o.revisions;
       if (o.status === 'empty') empty++;
       o.unknownFields.forEach((f) => unknown.add(f));
       first = Math.min(first, o.started);
@@ -57,6 +60,7 @@ export function summarise(plans: readonly DatasetPlan[], outcomes: readonly Wind
       outside,
       inserted,
       skipped,
+      revisions,
       seconds: mine.length ? (last - first) / 1000 : 0,
       unknownFields: [...unknown],
       incomplete: mine.flatMap((o) => (o.gaps ? [o.gaps] : [])),

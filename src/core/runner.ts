@@ -36,6 +36,8 @@ export interface WindowOutcome {
   /** Already stored, or repeated within the response. */
   readonly skipped: number;
   readonly unknownFields: readonly string[];
+  /** Rows stored beside an earlier row with the same natural key and other content. */
+  readonly revisions: number;
   /** A settled day that lacks periods or rows (status incomplete): its rows are stored all the same. */
   readonly gaps?: DayGaps;
   readonly error?: BmrsError;
@@ -125,6 +127,7 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
       outside: prepared.outside,
       inserted,
       skipped: skipped + prepared.repeated,
+      revisions: prepared.revisions,
       unknownFields: prepared.unknownFields,
       ...(gaps ? { gaps } : {}),
     });
@@ -135,7 +138,7 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
 }
 
 function failure(error: BmrsError, fetched: number): Omit<WindowOutcome, 'window' | 'started' | 'finished'> {
-  return { status: 'failed', fetched, outside: 0, inserted: 0, skipped: 0, unknownFields: [], error };
+  return { status: 'failed', fetched, outside: 0, inserted: 0, skipped: 0, revisions: 0, unknownFields: [], error };
 }
 
 function record(deps: RunnerDeps, status: LedgerStatus, fetched: number, error?: BmrsError): LedgerRecord {

@@ -30,7 +30,8 @@ async function withReplay(files: Record<string, string>, body: (url: string) => 
 const fuelRow = (over: Record<string, unknown>) =>
   JSON.stringify({
     dataset: 'FUELINST', publishTime: '2025-10-25T10:00:00Z', startTime: '2025-10-25T09:55:00Z', settlementDate: '2025-10-25',
-    settlementPeriod: 21, fuelType: 'WIND', generation: 1000, ...over,
+    // 09:55Z lies in period 22 both on the 25th (10:55 BST) and on the 26th (its day starts at 23:00Z).
+    settlementPeriod: 22, fuelType: 'WIND', generation: 1000, ...over,
   });
 
 describe('the real FUELINST stream sample of 2024-02-12', () => {

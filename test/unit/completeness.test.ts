@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeGaps, findGaps, isSettled } from '../../src/core/completeness.js';
 import { findDataset } from '../../src/core/datasets.js';
+import type { RawRow } from '../../src/core/rows.js';
 import type { TableHandle } from '../../src/core/store.js';
 import { resolveTable, tableColumns } from '../../src/core/table.js';
 import { dayWindow, fuelinstRaws, windowWrite } from '../contract/store-contract.js';
@@ -10,7 +11,7 @@ const FUELINST = findDataset('FUELINST')!;
 const table: TableHandle = resolveTable(FUELINST, FUELINST.table, tableColumns(FUELINST).map((c) => ({ ...c, storeType: c.type })), false);
 
 /** Six 5-minute readings per period per fuel, as FUELINST publishes them. */
-function fiveMinuteRaws(day: string, periods: number) {
+function fiveMinuteRaws(day: string, periods: number): RawRow[] {
   return fuelinstRaws(day, periods).flatMap((r) =>
     [0, 1, 2, 3, 4, 5].map((i) => ({ ...r, startTime: shift(String(r.startTime), i * 5), publishTime: shift(String(r.startTime), i * 5 + 5) })),
   );

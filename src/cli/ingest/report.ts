@@ -38,6 +38,9 @@ export function printReports(reports: readonly DatasetReport[], location: string
       const parts = [r.pending ? `${plural(r.pending, 'window')} after now not fetched` : '', r.partial ? 'the last window reaches past now' : ''];
       process.stderr.write(`${style.dim(`note: ${r.dataset}: ${parts.filter(Boolean).join('; ')}; a later run loads what is published by then`)}\n`);
     }
+    if (r.revisions) {
+      process.stderr.write(`${style.dim(`note: ${r.dataset}: ${plural(r.revisions, 'revision')} (rows with the natural key of another row and other content) stored beside the rows they revise`)}\n`);
+    }
     for (const g of r.incomplete) {
       process.stderr.write(`${style.warn('incomplete:')} ${r.dataset} settlement day ${g.date}: ${describeGaps(g)}; stored as received, recorded in the ledger\n`);
     }
@@ -88,6 +91,7 @@ export function reportJson(reports: readonly DatasetReport[], location: string, 
       outside: r.outside,
       inserted: r.inserted,
       skipped: r.skipped,
+      revisions: r.revisions,
       seconds: Number(r.seconds.toFixed(3)),
       unknownFields: r.unknownFields,
       incomplete: r.incomplete.map((g) => ({ settlementDate: g.date, periods: g.periods, missingPeriods: g.missingPeriods, shortPeriods: g.shortPeriods, summary: describeGaps(g) })),
