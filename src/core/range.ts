@@ -47,7 +47,7 @@ function checkInstant(flag: string, s: string): number {
   return ms;
 }
 
-/** Dataset codes from `--dataset A,B` (repeatable), case-insensitive, in registry order, no repeats. */
+/** Dataset codes from `--dataset A,B` (repeatable), case-insensitive, in the order given, no repeats. */
 export function parseDatasets(values: readonly string[] | undefined): DatasetSpec[] {
   const codes = (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
   if (codes.length === 0) {
@@ -59,7 +59,7 @@ export function parseDatasets(values: readonly string[] | undefined): DatasetSpe
     if (!d) throw new UsageError(`unknown dataset: ${code}`, { hint: `known datasets: ${knownCodes()} (bmrs datasets lists them)` });
     picked.add(d);
   }
-  return DATASETS.filter((d) => picked.has(d));
+  return [...picked];
 }
 
 function knownCodes(): string {

@@ -30,8 +30,8 @@ describe('parseRange', () => {
 });
 
 describe('parseDatasets', () => {
-  it('accepts comma lists, repeats and lower case, in registry order', () => {
-    expect(parseDatasets(['mid,FUELINST', 'FUELINST']).map((d) => d.code)).toEqual(['FUELINST', 'MID']);
+  it('accepts comma lists, repeats and lower case, in the order the user gave them', () => {
+    expect(parseDatasets(['mid,FUELINST', 'FUELINST']).map((d) => d.code)).toEqual(['MID', 'FUELINST']);
   });
   it('names the unknown dataset and lists the known ones', () => {
     expect(() => parseDatasets(['FUELINST', 'NOPE'])).toThrow(/unknown dataset: NOPE/);
