@@ -3,6 +3,7 @@
 // a bounded time, when another process holds it. The message names the holder: a reader or a
 // writer, its PID and, where the system says, its command line.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BmrsError, StoreBusyError, StoreFailure, UsageError } from '../core/errors.js';
 
@@ -23,6 +24,23 @@ export interface Session {
 
 const LOCK = /Conflicting lock|Could not set lock/i;
 
+/**
+ * A waiter touches this file while it waits; a bmrs writer that keeps the file open between write
+ * groups (duckdb-hold.ts) sees it after its current group and lets go. Other programs do not
+ * announce themselves and get the file when the writer is idle or done.
+ */
+export const waitNote = (path: string): string => `${path}.wait`;
+const WAIT_NOTE_FRESH_MS = 2_000;
+
+/** Whether a process has announced within the last moments that it waits for the file. */
+export function someoneWaits(path: string): boolean {
+  try {
+    return statSync(waitNote(path)).mtimeMs > Date.now() - WAIT_NOTE_FRESH_MS;
+  } catch {
+    return false;
+  }
+}
+
 /** Opens a session on the file, waiting while another process holds it. Every session runs in UTC. */
 export async function openSession(path: string, mode: Mode, opts: OpenOptions): Promise<Session> {
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -32,6 +50,7 @@ export async function openSession(path: string, mode: Mode, opts: OpenOptions): 
   for (;;) {
     try {
       const instance = await create(path, mode);
+      if (told) rmSync(waitNote(path), { force: true });
       try {
         const connection = await instance.connect();
         await connection.run(`SET TimeZone = 'UTC'`);
@@ -43,6 +62,7 @@ export async function openSession(path: string, mode: Mode, opts: OpenOptions): 
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
       if (!LOCK.test(msg)) throw mapOpenError(path, mode, msg, e);
+      announce(path);
       const holder = await describeHolder(mode, msg);
       const waited = Date.now() - started;
       if (waited + delay > opts.waitMs) {
@@ -55,6 +75,14 @@ export async function openSession(path: string, mode: Mode, opts: OpenOptions): 
       await sleep(delay);
       delay = Math.min(500, delay * 2);
     }
+  }
+}
+
+function announce(path: string): void {
+  try {
+    writeFileSync(waitNote(path), `${process.pid}\n`);
+  } catch {
+    // A folder we cannot write to: the holder just will not know we wait.
   }
 }
 
@@ -90,19 +118,26 @@ function mapOpenError(path: string, mode: Mode, msg: string, cause: unknown): Er
   return new StoreFailure(`cannot open the store ${path}: ${msg.split('\n')[0]}`, { cause, hint: 'check the disk and the file' });
 }
 
-/** Runs `task` in a session and closes it whatever happens; a driver error becomes StoreFailure (70) with its message. */
+/** Runs `task` in a session and closes it whatever happens. */
 export async function withSession<T>(path: string, mode: Mode, opts: OpenOptions, task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
   const s = await openSession(path, mode, opts);
   try {
-    return await task(s.connection);
+    return await failing(path, task(s.connection));
+  } finally {
+    s.close();
+  }
+}
+
+/** A driver error becomes StoreFailure (70) with the driver's own message. */
+export async function failing<T>(path: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
   } catch (e) {
     if (e instanceof BmrsError) throw e;
     throw new StoreFailure(`the store ${path} failed: ${((e as Error).message ?? String(e)).split('\n')[0]}`, {
       cause: e,
       hint: 'nothing from this step was stored; check the disk and the store, then run again',
     });
-  } finally {
-    s.close();
   }
 }
 

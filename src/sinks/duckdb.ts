@@ -14,7 +14,8 @@ import type { Store, WindowKey, WindowWrite, WriteResult } from '../core/store.j
 import { resolveTable } from '../core/table.js';
 import { toCsv } from './csv.js';
 import { ensureLedger, readLedger, upsertLedger } from './duckdb-ledger.js';
-import { inTransaction, openSession, withSession, type Mode, type OpenOptions } from './duckdb-open.js';
+import { failing, inTransaction, openSession, withSession, type Mode, type OpenOptions } from './duckdb-open.js';
+import { holdSession } from './duckdb-hold.js';
 import { countRows, duplicates, latestRow, periodCounts, sampleRows } from './duckdb-reads.js';
 import { repairTable } from './duckdb-repair.js';
 import { createTableIfMissing, describeTable, duckType, quoteIdent } from './duckdb-schema.js';
@@ -36,7 +37,12 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     });
   }
   const open: OpenOptions = { waitMs: options.waitMs ?? DEFAULT_WAIT_MS, onWait: options.onWait, sleep: options.sleep };
-  const session = <T>(mode: Mode, task: (c: DuckDBConnection) => Promise<T>) => withSession(path, mode, open, task);
+  const held = holdSession(path, open);
+  /** Writes go through the held session; reads use it when it is open, else a read-only session of their own. */
+  const session = <T>(mode: Mode, task: (c: DuckDBConnection) => Promise<T>): Promise<T> =>
+    mode === 'write' || held.current() ? held.use((c) => failing(path, task(c))) : withSession(path, mode, open, task);
+  const read = <T>(task: (c: DuckDBConnection) => Promise<T>, none: T): Promise<T> =>
+    held.current() || existsSync(path) ? session('read', task) : Promise.resolve(none);
   let scratch: string | undefined;
   let seq = 0;
 
@@ -101,24 +107,21 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
         }),
       ),
 
-    ledger: (q = {}) => read(path, open, (c) => readLedger(c, q), []),
-    countRows: (table) => read(path, open, (c) => countRows(c, table), null),
-    latestRow: (d) => read(path, open, (c) => latestRow(c, d), null),
-    periodCounts: (d, from, to) => read(path, open, (c) => periodCounts(c, d, from, to), []),
+    ledger: (q = {}) => read((c) => readLedger(c, q), []),
+    countRows: (table) => read((c) => countRows(c, table), null),
+    latestRow: (d) => read((c) => latestRow(c, d), null),
+    periodCounts: (d, from, to) => read((c) => periodCounts(c, d, from, to), []),
     duplicates: (table, worst) => session('read', (c) => duplicates(c, table, worst)),
     sampleRows: (table, limit) => session('read', (c) => sampleRows(c, table, limit, DATASETS.find((d) => d.table === table))),
     repair: (table, req) => session('write', (c) => repairTable(c, table, req)),
 
+    /** Lets go of the file and the scratch folder; the store opens them again if it is used again. */
     async close() {
+      held.release();
       if (scratch) await rm(scratch, { recursive: true, force: true });
+      scratch = undefined;
     },
   };
-}
-
-/** Reads open the file read-only (alongside other readers); a store not made yet reads as empty. */
-async function read<T>(path: string, open: OpenOptions, task: (c: DuckDBConnection) => Promise<T>, none: T): Promise<T> {
-  if (!existsSync(path)) return none;
-  return withSession(path, 'read', open, task);
 }
 
 /** Opens the store read-only, so a query cannot change data; waits like any other open. */

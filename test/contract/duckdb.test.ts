@@ -9,6 +9,8 @@ describeStoreContract('DuckDB', async () => {
   const tmp = await tempDir();
   const store = await openDuckDbStore(tmp.db, { waitMs: 0 });
   const sql = async (text: string, params?: Record<string, string | number | boolean | null>) => {
+    // The store keeps its write session between writes; one process must not open the file twice.
+    await store.close();
     const s = await openSession(tmp.db, 'write', { waitMs: 0 });
     try {
       await s.connection.run(text, params);

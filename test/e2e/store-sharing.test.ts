@@ -63,6 +63,27 @@ describe('a long query holds the store', () => {
   });
 });
 
+describe('a long ingest holds the file between its groups', () => {
+  it('lets a query in between groups, and both complete', async () => {
+    ctx.sim.setFault({ kind: 'delay', ms: 100 });
+    const ingest = start(BIN, ['ingest', '-d', 'FUELINST', '--from', '2025-10-01', '--to', '2025-10-21', '--concurrency', '1']);
+    // Once a few windows are in, the ingest holds the file (it keeps its write session between groups).
+    await until(() => ctx.sim.requests.length >= 4);
+    const q = start(BIN, ['query', 'SELECT count(*) AS n FROM bmrs_fuelinst', '--json'], { BMRS_STORE_WAIT_SECONDS: '120' });
+    expect((await exit(q)).code).toBe(0);
+    const running = ingest.exitCode === null;
+    const [{ n }] = JSON.parse(q.out.stdout) as { n: number }[];
+    expect((await exit(ingest)).code).toBe(0);
+    ctx.sim.setFault(null);
+    // The query saw a part of the month: it got in while the ingest was still loading.
+    expect(running).toBe(true);
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(20 * 5760);
+    expect(n % 5760).toBe(0);
+    expect(await scalar(ctx.tmp.db, 'SELECT count(*) FROM bmrs_fuelinst')).toBe(20 * 5760);
+  });
+});
+
 describe('a run killed between a window\'s rows and its ledger entry', () => {
   it('leaves store and ledger in agreement, and the re-run completes them', async () => {
     const range = ['--dataset', 'FUELINST', '--from', '2025-10-01', '--to', '2025-10-08'];
