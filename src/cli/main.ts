@@ -21,7 +21,8 @@ Examples:
   bmrs datasets --json
 
 Exit codes: 0 ok, 2 usage or configuration, 65 data failed verification or API refused,
-75 transient (retries exhausted, store locked), 70 internal error. See docs/exit-codes.md.`);
+75 transient (retries exhausted, store locked), 70 internal error. See docs/exit-codes.md.
+Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FORCE_COLOR=0 off).`);
   program.addCommand(ingestCommand());
   program.addCommand(datasetsCommand());
   program.addCommand(queryCommand());

@@ -1,7 +1,18 @@
-// Output helpers: colour only on a terminal (chalk honours NO_COLOR/FORCE_COLOR), plain text under cron.
-import chalk from 'chalk';
+// Output helpers: colour only on a terminal, plain text under cron. Colour is decided once, here.
+import { Chalk, supportsColor, type ColorSupportLevel } from 'chalk';
 
-const c = chalk;
+/**
+ * FORCE_COLOR wins when set (0 or false turns colour off, 1-3 force that level even off a terminal,
+ * as chalk reads it); otherwise a non-empty NO_COLOR turns colour off (https://no-color.org, which
+ * chalk 5 ignores); otherwise colour when stdout is a terminal that supports it.
+ */
+export function colourLevel(env: NodeJS.ProcessEnv = process.env): ColorSupportLevel {
+  if (env.FORCE_COLOR === undefined && env.NO_COLOR) return 0;
+  return supportsColor ? supportsColor.level : 0;
+}
+
+const c = new Chalk({ level: colourLevel() });
+export const colour = c.level > 0;
 export const style = {
   error: (s: string) => c.red.bold(s),
   warn: (s: string) => c.yellow(s),
