@@ -13,7 +13,7 @@ beforeEach(async () => {
 afterEach(() => tmp.cleanup());
 
 describe('a reader that stops early (| head -1)', () => {
-  it.each([['--csv'], ['--json']])('query %s ends quietly with exit 0', async (...flags) => {
+  it.each([['--csv'], ['--json'], ['--limit-rows', '0']])('query %s ends quietly with exit 0', async (...flags) => {
     const r = await runBmrsHeadOne(['query', 'SELECT * FROM range(1000000)', ...flags], { BMRS_DUCKDB_PATH: tmp.db });
     expect(r.stdout).toMatch(/^(range|\[)\n$/);
     expect(r.stderr).toBe('');
