@@ -2,7 +2,7 @@
 // over, so that memory stays flat however many rows come back. Each returns early (quietly) when
 // the reader closes stdout.
 import type { QueryStream, QueryValue } from '../sinks/duckdb-query.js';
-import { columnWidths, csvCell, tableLine } from './render.js';
+import { columnWidths, csvCell, style, colour, tableLine } from './render.js';
 import type { Write } from './stdout.js';
 
 /** CSV with a header row; NULL is an empty field. */
@@ -15,9 +15,12 @@ export async function writeCsv(q: QueryStream, write: Write): Promise<void> {
   }
 }
 
-/** One JSON array of objects, one object per line. */
+/**
+ * One JSON array of objects, one object per line. Duplicate column names would collapse into one
+ * key, so the second `x` becomes `x_2` (the third `x_3`, skipping names the query already uses).
+ */
 export async function writeJsonRows(q: QueryStream, write: Write): Promise<void> {
-  const prefixes = q.columns.map((k, i) => `${i === 0 ? '{' : ','}${JSON.stringify(k)}:`);
+  const prefixes = uniqueKeys(q.columns).map((k, i) => `${i === 0 ? '{' : ','}${JSON.stringify(k)}:`);
   let first = true;
   if (!(await write('['))) return;
   for await (const chunk of q.chunks()) {
@@ -33,6 +36,20 @@ export async function writeJsonRows(q: QueryStream, write: Write): Promise<void>
   await write(first ? ']\n' : '\n]\n');
 }
 
+export function uniqueKeys(columns: readonly string[]): string[] {
+  const used = new Set(columns);
+  const taken = new Set<string>();
+  return columns.map((c) => {
+    let key = c;
+    for (let n = 2; taken.has(key); n++) {
+      key = `${c}_${n}`;
+      if (used.has(key)) key = c;
+    }
+    taken.add(key);
+    return key;
+  });
+}
+
 /** Columns are sized from up to this many rows; later rows (with --limit-rows 0) keep those widths. */
 const SIZING_ROWS = 1000;
 
@@ -45,6 +62,7 @@ export interface TableOutcome {
 
 /**
  * An aligned text table of the first `limit` rows (0: every row); the rest are counted, not converted.
+ * NULL is shown as ∅ (dimmed when colour is on), so it differs from the text 'NULL' and from ''.
  */
 export async function writeTable(q: QueryStream, write: Write, limit: number): Promise<TableOutcome> {
   const cap = limit === 0 ? Infinity : limit;
@@ -77,9 +95,10 @@ export async function writeTable(q: QueryStream, write: Write, limit: number): P
 }
 
 function cellText(v: QueryValue): string {
-  return v === null ? 'NULL' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return v === null ? '∅' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 function render(line: ReturnType<typeof tableLine>, row: readonly QueryValue[]): string {
-  return line(row.map(cellText));
+  const cells = row.map(cellText);
+  return colour ? line(cells, row.map((v, i) => (v === null ? style.dim(cells[i]) : cells[i]))) : line(cells);
 }

@@ -70,8 +70,32 @@ export async function runQuery(path: string, sql: string): Promise<{ columns: st
 }
 
 async function start(connection: DuckDBConnection, sql: string): Promise<DuckDBResult> {
+  let count: number;
+  let statements;
   try {
-    return await connection.stream(sql);
+    statements = await connection.extractStatements(sql);
+    count = statements.count;
+  } catch (e) {
+    // Only whitespace, comments or ';' leave DuckDB nothing to extract, and its binding then
+    // reports a bare native error; a syntax error comes as "Failed to extract statements: ...".
+    const msg = (e as Error).message;
+    if (!/^Failed to extract statements: /.test(msg)) {
+      throw new UsageError('no SQL statement given', { hint: 'bmrs query "SELECT count(*) FROM bmrs_fuelinst"' });
+    }
+    throw queryError(new Error(msg.replace(/^Failed to extract statements: /, '')));
+  }
+  if (count !== 1) {
+    throw new UsageError(`bmrs query runs one statement at a time; this SQL holds ${count}`, {
+      hint: 'run each statement with its own bmrs query, or combine them into one SELECT',
+    });
+  }
+  try {
+    const prepared = await statements.prepare(0);
+    try {
+      return await prepared.stream();
+    } finally {
+      prepared.destroySync();
+    }
   } catch (e) {
     throw queryError(e);
   }

@@ -1,5 +1,5 @@
-// bmrs query end to end: large results in every output format. Each test gets its own temporary
-// store, made with the DuckDB API.
+// bmrs query end to end: large results, every output format, the SQL it refuses. Each test gets
+// its own temporary store, made with the DuckDB API.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeStore, runBmrs } from '../support/cli.js';
 import { tempDir, type TempDir } from '../support/pipeline.js';
@@ -64,5 +64,38 @@ describe('large results', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/query failed after [\d,]+ rows: Conversion Error/);
     expect(() => JSON.parse(r.stdout)).toThrow();
+  });
+});
+
+describe('what query accepts', () => {
+  it.each([
+    [['SELECT 1; SELECT 2'], /one statement at a time; this SQL holds 2/],
+    [[''], /no SQL statement given/],
+    [['  \n '], /no SQL statement given/],
+    [['--', '-- only a comment'], /no SQL statement given/],
+    [['SELECT 1', '--json', '--csv'], /option '--json' cannot be used with option '--csv'/],
+    [['SELECT 1', '--csv', '--limit-rows', '5'], /option '--limit-rows <n>' cannot be used with option '--csv'/],
+  ])('bmrs query %j is a usage error', async (args, message) => {
+    const r = await query(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+
+  it('the table shows NULL as ∅, apart from the text NULL and the empty string', async () => {
+    const r = await query(['SELECT * FROM t ORDER BY id']);
+    expect(r.stdout).toBe('id  x  y     z\n1   ∅  NULL\n2   a  ∅     b\n');
+    const csv = await query(['SELECT * FROM t ORDER BY id', '--csv']);
+    expect(csv.stdout).toBe('id,x,y,z\n1,,NULL,\n2,a,,b\n');
+    const json = await query(['SELECT * FROM t ORDER BY id', '--json']);
+    expect(JSON.parse(json.stdout)[0]).toEqual({ id: 1, x: null, y: 'NULL', z: '' });
+  });
+
+  it('--json keeps every column of repeated names: x, x_2 (skipping names in use), and says so', async () => {
+    const r = await query(['SELECT 1 AS x, 2 AS x, 3 AS x_2, 4 AS x', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([{ x: 1, x_3: 2, x_2: 3, x_4: 4 }]);
+    expect(r.stderr).toMatch(/repeated column names renamed in the JSON keys: x -> x_3, x -> x_4/);
   });
 });

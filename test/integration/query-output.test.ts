@@ -2,7 +2,7 @@
 // when the reader is slow, and stop when it hangs up.
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeCsv, writeJsonRows, writeTable } from '../../src/cli/query-output.js';
+import { uniqueKeys, writeCsv, writeJsonRows, writeTable } from '../../src/cli/query-output.js';
 import { quietOnClosedStdout, writer, type Write } from '../../src/cli/stdout.js';
 import { streamQuery, type QueryStream } from '../../src/sinks/duckdb-query.js';
 import { makeStore } from '../support/cli.js';
@@ -73,5 +73,10 @@ describe('query output', () => {
     }
     expect(out.destroyed).toBe(true);
     expect(out.writes).toBe(3);
+  });
+
+  it('makes JSON keys unique without taking a name the query uses', () => {
+    expect(uniqueKeys(['x', 'x', 'x_2', 'y', 'x'])).toEqual(['x', 'x_3', 'x_2', 'y', 'x_4']);
+    expect(uniqueKeys(['a', 'b'])).toEqual(['a', 'b']);
   });
 });

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadStorePath } from '../../config.js';
+import { UsageError } from '../../core/errors.js';
 import { num, plural, style } from '../render.js';
 import { writer } from '../stdout.js';
 
@@ -10,7 +11,7 @@ export function queryCommand(): Command {
     .description('run read-only SQL against the store (the file is opened read-only: a query cannot change data)')
     .argument('<sql>', 'one SQL statement, e.g. "SELECT count(*) FROM bmrs_fuelinst"')
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
-    .addOption(new Option('--json', 'print every row: one JSON array of objects, one object per line'))
+    .addOption(new Option('--json', 'print every row: one JSON array of objects, one object per line').conflicts('csv'))
     .addOption(new Option('--csv', 'print every row as CSV with a header (NULL is an empty field)'))
     .addOption(
       new Option('--limit-rows <n>', `rows the table shows (default ${DEFAULT_TABLE_ROWS}; 0 shows all)`)
@@ -18,10 +19,14 @@ export function queryCommand(): Command {
         .conflicts(['json', 'csv']),
     )
     .addHelpText('after', `
-The table shows the first ${DEFAULT_TABLE_ROWS} rows unless --limit-rows says otherwise, and says on stderr how
-many it left out; columns are sized from the first 1,000 rows shown.
+One statement per run: several statements, or none (empty SQL, only comments), are a usage error.
+
+The table shows NULL as ∅ (dimmed on a colour terminal), so it differs from the text 'NULL' and
+from an empty string. It shows the first ${DEFAULT_TABLE_ROWS} rows unless --limit-rows says otherwise, and says
+on stderr how many it left out; columns are sized from the first 1,000 rows shown.
 --csv and --json print every row, streamed: any result size runs in constant memory. In --json,
-64-bit integers are numbers when no digit is lost (otherwise strings). A query that fails part-way exits 2 with what it
+64-bit integers are numbers when no digit is lost (otherwise strings), and a repeated column name
+gets a suffix (x, x_2) so that no value is lost. A query that fails part-way exits 2 with what it
 printed so far incomplete (the --json array is left unclosed). A reader that stops early (| head)
 ends the query quietly with exit 0.
 
@@ -30,13 +35,23 @@ Examples:
   bmrs query "SELECT _hash_key, count(*) FROM bmrs_fuelinst GROUP BY 1 HAVING count(*) > 1" --json
   bmrs query "SELECT * FROM bmrs_fuelinst" --csv > fuelinst.csv`)
     .action(async (sql: string, opts: { db?: string; json?: boolean; csv?: boolean; limitRows?: number }) => {
+      if (sql.trim() === '') {
+        throw new UsageError('no SQL statement given', { hint: 'bmrs query "SELECT count(*) FROM bmrs_fuelinst"' });
+      }
       const { streamQuery } = await import('../../sinks/duckdb-query.js');
-      const { writeCsv, writeJsonRows, writeTable } = await import('../query-output.js');
+      const { writeCsv, writeJsonRows, writeTable, uniqueKeys } = await import('../query-output.js');
       const q = await streamQuery(loadStorePath({ db: opts.db }), sql);
       const write = writer();
       try {
         if (opts.csv) return await writeCsv(q, write);
-        if (opts.json) return await writeJsonRows(q, write);
+        if (opts.json) {
+          const keys = uniqueKeys(q.columns);
+          const renamed = q.columns.map((c, i) => [c, keys[i]]).filter(([c, k]) => c !== k);
+          if (renamed.length) {
+            process.stderr.write(`${style.dim(`note: repeated column names renamed in the JSON keys: ${renamed.map(([c, k]) => `${c} -> ${k}`).join(', ')}`)}\n`);
+          }
+          return await writeJsonRows(q, write);
+        }
         const { shown, total, complete } = await writeTable(q, write, opts.limitRows ?? DEFAULT_TABLE_ROWS);
         if (complete && shown < total) {
           process.stderr.write(`${style.dim(`note: showed ${num(shown)} of ${plural(total, 'row')}, left out ${num(total - shown)} (--limit-rows 0 shows all; --csv or --json print every row)`)}\n`);
