@@ -6,7 +6,7 @@ import { datasetsCommand } from './commands/datasets.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
 import { style } from './render.js';
-import { quietOnClosedStdout } from './stdout.js';
+import { quietOnClosedStdout, stdoutWriteFailed } from './stdout.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -37,6 +37,8 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   quietOnClosedStdout();
   try {
     await buildProgram().parseAsync(argv);
+    // Output lost to a full disk outranks whatever the command itself decided.
+    if (stdoutWriteFailed()) return EXIT.internal;
     return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
   } catch (e) {
     if (e instanceof CommanderError) {

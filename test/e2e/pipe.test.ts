@@ -1,8 +1,10 @@
 // A reader that hangs up early (`| head -1`): bmrs stops writing quietly, no EPIPE trace, and
 // exits with the run's own code (0 here). See docs/exit-codes.md.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeStore, runBmrsHeadOne } from '../support/cli.js';
+import { BIN, baseEnv, makeStore, runBmrsHeadOne } from '../support/cli.js';
 import { tempDir, type TempDir } from '../support/pipeline.js';
 
 let tmp: TempDir;
@@ -29,5 +31,21 @@ describe('a reader that stops early (| head -1)', () => {
     expect(r.stdout).toBe('FUELINST -> bmrs_fuelinst: 364 windows\n');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+  });
+});
+
+describe.runIf(existsSync('/dev/full'))('stdout on a full disk (/dev/full)', () => {
+  it('is one error line and exit 70, however many writes fail', async () => {
+    const full = openSync('/dev/full', 'w');
+    const child = spawn(process.execPath, [BIN, 'query', 'SELECT * FROM range(100000)', '--csv'], {
+      env: baseEnv({ BMRS_DUCKDB_PATH: tmp.db }),
+      stdio: ['ignore', full, 'pipe'],
+    });
+    closeSync(full);
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toMatch(/^error: cannot write to stdout: ENOSPC[^\n]*\n$/);
+    expect(code).toBe(70);
   });
 });
