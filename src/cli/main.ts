@@ -6,6 +6,7 @@ import { datasetsCommand } from './commands/datasets.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
 import { style } from './render.js';
+import { quietOnClosedStdout, stdoutWriteFailed } from './stdout.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -21,7 +22,9 @@ Examples:
   bmrs datasets --json
 
 Exit codes: 0 ok, 2 usage or configuration, 65 data failed verification or API refused,
-75 transient (retries exhausted, store locked), 70 internal error. See docs/exit-codes.md.`);
+75 transient (retries exhausted, store locked), 70 internal error. See docs/exit-codes.md.
+A reader that closes stdout early (| head) is not an error: output stops, the exit code is the run's own.
+Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FORCE_COLOR=0 off).`);
   program.addCommand(ingestCommand());
   program.addCommand(datasetsCommand());
   program.addCommand(queryCommand());
@@ -31,8 +34,11 @@ Exit codes: 0 ok, 2 usage or configuration, 65 data failed verification or API r
 }
 
 export async function main(argv: string[] = process.argv): Promise<number> {
+  quietOnClosedStdout();
   try {
     await buildProgram().parseAsync(argv);
+    // Output lost to a full disk outranks whatever the command itself decided.
+    if (stdoutWriteFailed()) return EXIT.internal;
     return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -1,7 +1,18 @@
-// Output helpers: colour only on a terminal (chalk honours NO_COLOR/FORCE_COLOR), plain text under cron.
-import chalk from 'chalk';
+// Output helpers: colour only on a terminal, plain text under cron. Colour is decided once, here.
+import { Chalk, supportsColor, type ColorSupportLevel } from 'chalk';
 
-const c = chalk;
+/**
+ * FORCE_COLOR wins when set (0 or false turns colour off, 1-3 force that level even off a terminal,
+ * as chalk reads it); otherwise a non-empty NO_COLOR turns colour off (https://no-color.org, which
+ * chalk 5 ignores); otherwise colour when stdout is a terminal that supports it.
+ */
+export function colourLevel(env: NodeJS.ProcessEnv = process.env): ColorSupportLevel {
+  if (env.FORCE_COLOR === undefined && env.NO_COLOR) return 0;
+  return supportsColor ? supportsColor.level : 0;
+}
+
+const c = new Chalk({ level: colourLevel() });
+export const colour = c.level > 0;
 export const style = {
   error: (s: string) => c.red.bold(s),
   warn: (s: string) => c.yellow(s),
@@ -20,9 +31,24 @@ export function plural(n: number, word: string): string {
 
 /** Left-aligned text table with a header row. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+  const line = tableLine(columnWidths(headers, rows));
+  return [line(headers), ...rows.map((r) => line(r))].join('\n') + '\n';
+}
+
+/** The widest cell of each column (a loop: spreading many rows into Math.max overflows the stack). */
+export function columnWidths(headers: readonly string[], rows: readonly (readonly string[])[]): number[] {
+  const widths = headers.map((h) => h.length);
+  for (const r of rows) for (let i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], (r[i] ?? '').length);
+  return widths;
+}
+
+/**
+ * Formats one row padded to `widths`; `shown` is what the terminal displays when it differs from
+ * the text measured (a dimmed cell carries escape codes that take no room).
+ */
+export function tableLine(widths: readonly number[]) {
+  return (cells: readonly string[], shown?: readonly string[]): string =>
+    cells.map((v, i) => (shown?.[i] ?? v) + ' '.repeat(Math.max(0, widths[i] - v.length))).join('  ').trimEnd();
 }
 
 export function csvCell(v: unknown): string {

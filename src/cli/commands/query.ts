@@ -1,26 +1,75 @@
-import { Command } from 'commander';
-import { loadStorePath } from '../../config.js';
-import { csvCell, table, writeJson } from '../render.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadStorePath, loadStoreWaitMs } from '../../config.js';
+import { UsageError } from '../../core/errors.js';
+import { num, plural, style } from '../render.js';
+import { writer } from '../stdout.js';
+
+const DEFAULT_TABLE_ROWS = 100;
 
 export function queryCommand(): Command {
   return new Command('query')
     .description('run read-only SQL against the store (the file is opened read-only: a query cannot change data)')
     .argument('<sql>', 'one SQL statement, e.g. "SELECT count(*) FROM bmrs_fuelinst"')
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
-    .option('--json', 'print rows as a JSON array of objects')
-    .option('--csv', 'print rows as CSV with a header')
+    .addOption(new Option('--json', 'print every row: one JSON array of objects, one object per line').conflicts('csv'))
+    .addOption(new Option('--csv', 'print every row as CSV with a header (NULL is an empty field)'))
+    .addOption(
+      new Option('--limit-rows <n>', `rows the table shows (default ${DEFAULT_TABLE_ROWS}; 0 shows all)`)
+        .argParser(rowCount)
+        .conflicts(['json', 'csv']),
+    )
     .addHelpText('after', `
+The store is opened read-only, beside other readers; while a writer holds it (an ingest between
+its groups lets go when asked), the query waits up to BMRS_STORE_WAIT_SECONDS (default 30).
+
+One statement per run: several statements, or none (empty SQL, only comments), are a usage error.
+
+The table shows NULL as ∅ (dimmed on a colour terminal), so it differs from the text 'NULL' and
+from an empty string. It shows the first ${DEFAULT_TABLE_ROWS} rows unless --limit-rows says otherwise, and says
+on stderr how many it left out; columns are sized from the first 1,000 rows shown.
+--csv and --json print every row, streamed: any result size runs in constant memory. In --json,
+64-bit integers are numbers when no digit is lost (otherwise strings), and a repeated column name
+gets a suffix (x, x_2) so that no value is lost. A query that fails part-way exits 2 with what it
+printed so far incomplete (the --json array is left unclosed). A reader that stops early (| head)
+ends the query quietly with exit 0.
+
 Examples:
   bmrs query "SELECT settlementDate, count(DISTINCT settlementPeriod) AS periods FROM bmrs_fuelinst GROUP BY 1 ORDER BY 1"
-  bmrs query "SELECT _hash_key, count(*) FROM bmrs_fuelinst GROUP BY 1 HAVING count(*) > 1" --json`)
-    .action(async (sql: string, opts: { db?: string; json?: boolean; csv?: boolean }) => {
-      const { runQuery } = await import('../../sinks/duckdb-query.js');
-      const { columns, rows } = await runQuery(loadStorePath({ db: opts.db }), sql);
-      if (opts.json) return writeJson(rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]]))));
-      if (opts.csv) {
-        process.stdout.write([columns, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n');
-        return;
+  bmrs query "SELECT _hash_key, count(*) FROM bmrs_fuelinst GROUP BY 1 HAVING count(*) > 1" --json
+  bmrs query "SELECT * FROM bmrs_fuelinst" --csv > fuelinst.csv`)
+    .action(async (sql: string, opts: { db?: string; json?: boolean; csv?: boolean; limitRows?: number }) => {
+      if (sql.trim() === '') {
+        throw new UsageError('no SQL statement given', { hint: 'bmrs query "SELECT count(*) FROM bmrs_fuelinst"' });
       }
-      process.stdout.write(table(columns, rows.map((r) => r.map((v) => (v === null ? 'NULL' : String(v))))));
+      const { streamQuery } = await import('../../sinks/duckdb-query.js');
+      const { writeCsv, writeJsonRows, writeTable, uniqueKeys } = await import('../query-output.js');
+      const waitMs = loadStoreWaitMs();
+      const q = await streamQuery(loadStorePath({ db: opts.db }), sql, {
+        waitMs,
+        onWait: (holder) => process.stderr.write(`${style.dim(`waiting up to ${Math.round(waitMs / 1000)} s for the store, held by ${holder}`)}\n`),
+      });
+      const write = writer();
+      try {
+        if (opts.csv) return await writeCsv(q, write);
+        if (opts.json) {
+          const keys = uniqueKeys(q.columns);
+          const renamed = q.columns.map((c, i) => [c, keys[i]]).filter(([c, k]) => c !== k);
+          if (renamed.length) {
+            process.stderr.write(`${style.dim(`note: repeated column names renamed in the JSON keys: ${renamed.map(([c, k]) => `${c} -> ${k}`).join(', ')}`)}\n`);
+          }
+          return await writeJsonRows(q, write);
+        }
+        const { shown, total, complete } = await writeTable(q, write, opts.limitRows ?? DEFAULT_TABLE_ROWS);
+        if (complete && shown < total) {
+          process.stderr.write(`${style.dim(`note: showed ${num(shown)} of ${plural(total, 'row')}, left out ${num(total - shown)} (--limit-rows 0 shows all; --csv or --json print every row)`)}\n`);
+        }
+      } finally {
+        q.close();
+      }
     });
+}
+
+function rowCount(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number (0 shows every row)');
+  return Number(value);
 }
