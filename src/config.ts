@@ -1,5 +1,6 @@
 // The only reader of process.env. Precedence: command-line flag > environment (.env included) > default.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseInstant } from './core/calendar.js';
 import { UsageError } from './core/errors.js';
 import type { RetryPolicy } from './adapters/http.js';
@@ -64,7 +65,34 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
 /** Only the store's path: what read-only commands need, so unrelated settings cannot break them. */
 export function loadStorePath(flags: Pick<ConfigFlags, 'db'> = {}, env: NodeJS.ProcessEnv = process.env): string {
   loadDotEnv(env);
-  return flags.db ?? env.BMRS_DUCKDB_PATH ?? DEFAULT_DUCKDB_PATH;
+  if (flags.db !== undefined) return checkStorePath(flags.db, '--db');
+  if (env.BMRS_DUCKDB_PATH !== undefined) return checkStorePath(env.BMRS_DUCKDB_PATH, 'BMRS_DUCKDB_PATH');
+  return DEFAULT_DUCKDB_PATH;
+}
+
+/** The store must be a file: DuckDB opens '' and ':memory:…' in memory, and the rows vanish at exit. */
+function checkStorePath(path: string, source: '--db' | 'BMRS_DUCKDB_PATH'): string {
+  const fix = (file: string) =>
+    source === '--db' ? `name a DuckDB file, e.g. --db ${file}` : `set BMRS_DUCKDB_PATH to a DuckDB file, e.g. BMRS_DUCKDB_PATH=${file}`;
+  const orDefault = source === '--db' ? ', or leave --db out' : ', or unset it';
+  if (path.trim() === '') {
+    throw new UsageError(`${source} is empty: the store must be a file path`, { hint: `${fix(DEFAULT_DUCKDB_PATH)}${orDefault} for the default ${DEFAULT_DUCKDB_PATH}` });
+  }
+  if (path.trim().startsWith(':memory:')) {
+    throw new UsageError(`${source} ${path} is an in-memory database: everything loaded would be lost when bmrs exits`, { hint: fix(DEFAULT_DUCKDB_PATH) });
+  }
+  if (isDirectory(path)) {
+    throw new UsageError(`${source} ${path} is a folder, not a DuckDB file`, { hint: fix(join(path, 'bmrs.duckdb')) });
+  }
+  return path;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false; // unreadable: opening the store reports it
+  }
 }
 
 function checkUrl(text: string): string {

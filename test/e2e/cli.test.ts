@@ -110,7 +110,7 @@ describe('usage errors: one clear line, exit 2, no stack trace', () => {
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['ingest', '-d', 'FUELINST', '--from', '2025-11-02', '--to', '2025-11-03'], /--from 2025-11-02 is not before now \(2025-11-01T00:00:00Z\)/],
     [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--db', '/etc/passwd/x.duckdb'], /cannot create the folder for the store/],
-    [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--db', '/tmp'], /cannot open \/tmp as a DuckDB store/],
+    [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--db', '/tmp'], /--db \/tmp is a folder, not a DuckDB file/],
     [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--archive', '/etc/passwd/raw'], /cannot write the archive folder/],
   ])('bmrs %j', async (args, message) => {
     const r = await bmrs(args);
@@ -131,6 +131,40 @@ describe('usage errors: one clear line, exit 2, no stack trace', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('the store must be a file: an in-memory store would lose every row at exit', () => {
+  const day = ['-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28'];
+  it.each<[string, string[], Record<string, string>, RegExp, RegExp]>([
+    ['--db "" (BMRS_DUCKDB_PATH is good: the flag wins)', ['ingest', ...day, '--db', ''], {}, /error: --db is empty/, /hint: name a DuckDB file, e\.g\. --db data\/bmrs\.duckdb/],
+    ['--db "  "', ['ingest', ...day, '--db', '  '], {}, /error: --db is empty/, /--db data\/bmrs\.duckdb/],
+    ['--db :memory:', ['ingest', ...day, '--db', ':memory:'], {}, /error: --db :memory: is an in-memory database/, /--db data\/bmrs\.duckdb/],
+    ['--db :memory:named', ['ingest', ...day, '--db', ':memory:named'], {}, /error: --db :memory:named is an in-memory database/, /--db /],
+    ['BMRS_DUCKDB_PATH=', ['ingest', ...day], { BMRS_DUCKDB_PATH: '' }, /error: BMRS_DUCKDB_PATH is empty/, /hint: set BMRS_DUCKDB_PATH to a DuckDB file.*or unset it/],
+    ['BMRS_DUCKDB_PATH=:memory:', ['ingest', ...day], { BMRS_DUCKDB_PATH: ':memory:' }, /error: BMRS_DUCKDB_PATH :memory: is an in-memory database/, /BMRS_DUCKDB_PATH=data\/bmrs\.duckdb/],
+    ['query --db ""', ['query', 'SELECT 1', '--db', ''], {}, /error: --db is empty/, /--db /],
+    ['query --db :memory:', ['query', 'SELECT 1', '--db', ':memory:'], {}, /error: --db :memory: is an in-memory database/, /--db /],
+    ['query with BMRS_DUCKDB_PATH=', ['query', 'SELECT 1'], { BMRS_DUCKDB_PATH: '' }, /error: BMRS_DUCKDB_PATH is empty/, /BMRS_DUCKDB_PATH/],
+  ])('%s: exit 2 before anything is fetched, naming where the value came from', async (_name, args, env, message, hint) => {
+    const r = await bmrs(args, env);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(hint);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+    expect(ctx.sim.requests).toHaveLength(0);
+  });
+
+  it('an existing folder, from --db or BMRS_DUCKDB_PATH, for ingest and query', async () => {
+    const viaFlag = await bmrs(['ingest', ...day, '--db', ctx.tmp.dir]);
+    expect(viaFlag.code).toBe(2);
+    expect(viaFlag.stderr).toContain(`error: --db ${ctx.tmp.dir} is a folder, not a DuckDB file`);
+    expect(viaFlag.stderr).toContain(`hint: name a DuckDB file, e.g. --db ${join(ctx.tmp.dir, 'bmrs.duckdb')}`);
+    const viaEnv = await bmrs(['query', 'SELECT 1'], { BMRS_DUCKDB_PATH: ctx.tmp.dir });
+    expect(viaEnv.code).toBe(2);
+    expect(viaEnv.stderr).toContain(`error: BMRS_DUCKDB_PATH ${ctx.tmp.dir} is a folder, not a DuckDB file`);
+    expect(ctx.sim.requests).toHaveLength(0);
   });
 });
 
