@@ -36,7 +36,7 @@ function loadDotEnv(env: NodeJS.ProcessEnv): void {
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   loadDotEnv(env);
-  const apiBase = checkUrl(flags.apiBase ?? env.BMRS_API_BASE ?? DEFAULT_API_BASE);
+  const apiBase = checkUrl(flags.apiBase ?? env.BMRS_API_BASE ?? DEFAULT_API_BASE, flags.apiBase !== undefined ? '--api-base' : 'BMRS_API_BASE');
   const sink = (flags.sink ?? env.BMRS_SINK ?? 'duckdb').toLowerCase();
   if (sink !== 'duckdb') {
     throw new UsageError(`unknown or unavailable sink: ${sink}`, { hint: 'the available sink is duckdb (BMRS_SINK=duckdb); BigQuery support is coming' });
@@ -95,7 +95,7 @@ function isDirectory(path: string): boolean {
   }
 }
 
-function checkUrl(text: string): string {
+function checkUrl(text: string, source: '--api-base' | 'BMRS_API_BASE'): string {
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -103,7 +103,7 @@ function checkUrl(text: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || /\s/.test(text)) {
-    throw new UsageError(`BMRS_API_BASE is not an http(s) URL: ${text}`, { hint: `for example ${DEFAULT_API_BASE}` });
+    throw new UsageError(`${source} is not an http(s) URL: ${text}`, { hint: `for example ${source === '--api-base' ? '--api-base ' : 'BMRS_API_BASE='}${DEFAULT_API_BASE}` });
   }
   return text;
 }

@@ -168,6 +168,42 @@ describe('the store must be a file: an in-memory store would lose every row at e
   });
 });
 
+describe('flags: a mistake names the flag that was used, and nothing is fetched', () => {
+  const day = ['-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28'];
+  it.each<[string, string[], RegExp, RegExp]>([
+    ['--api-base ftp://x', ['ingest', ...day, '--api-base', 'ftp://x'], /error: --api-base is not an http\(s\) URL: ftp:\/\/x/, /hint: for example --api-base https:\/\//],
+    ['--archive ""', ['ingest', ...day, '--archive', ''], /error: --archive is empty/, /hint: name a folder for the raw responses/],
+    ['--data-dir ""', ['ingest', ...day, '--data-dir', ' '], /error: --data-dir is empty/, /hint: name a folder/],
+    ['--from with --start', ['ingest', ...day, '--start', '2025-10-27'], /error: --start is the old name of --from: give one of them, not both/, /hint: keep --from and drop --start/],
+    ['--to with --end', ['ingest', ...day, '--end', '2025-10-29'], /error: --end is the old name of --to/, /hint: keep --to and drop --end/],
+    ['--dataset with --only', ['ingest', ...day, '--only', 'MID'], /error: --only is the old name of --dataset/, /hint: keep --dataset and drop --only/],
+    ['--archive with --data-dir', ['ingest', ...day, '--archive', 'a', '--data-dir', 'b'], /error: --data-dir is the old name of --archive/, /hint: keep --archive and drop --data-dir/],
+  ])('%s: exit 2', async (_name, args, message, hint) => {
+    const r = await bmrs(args);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(hint);
+    expect(r.stderr).not.toMatch(/BMRS_API_BASE|\n\s+at /);
+    expect(r.code).toBe(2);
+    expect(ctx.sim.requests).toHaveLength(0);
+    expect(readdirSync(ctx.tmp.dir)).toEqual([]);
+  });
+
+  it('the old names alone still work', async () => {
+    const r = await bmrs(['ingest', '--only', 'FUELINST', '--start', '2025-10-27', '--end', '2025-10-28', '--data-dir', join(ctx.tmp.dir, 'raw'), '--dry-run']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('settlementDateFrom=2025-10-27&settlementDateTo=2025-10-27');
+  });
+
+  it('accepts an instant with a space instead of the T', async () => {
+    const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27 12:00:00Z', '--to', '2025-10-27 12:30:00Z', '--dry-run']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[2025-10-27T12:00:00Z, 2025-10-27T12:30:00Z)  GET');
+    expect(r.stdout).toContain('publishDateTimeFrom=2025-10-27T12%3A00%3A00Z&publishDateTimeTo=2025-10-27T12%3A30%3A00Z');
+  });
+});
+
 describe('configuration', () => {
   it('reads .env from the working directory; the environment wins over it, a flag over both', async () => {
     writeFileSync(join(ctx.tmp.dir, '.env'), `BMRS_NOW=2025-10-20T00:00:00Z\nBMRS_DUCKDB_PATH=${join(ctx.tmp.dir, 'from-env-file.duckdb')}\n`);
