@@ -1,5 +1,6 @@
 // The only reader of process.env. Precedence: command-line flag > environment (.env included) > default.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseInstant } from './core/calendar.js';
 import { UsageError } from './core/errors.js';
 import type { ProxyEnv, RetryPolicy } from './core/ports.js';
@@ -39,7 +40,7 @@ function loadDotEnv(env: NodeJS.ProcessEnv): void {
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   loadDotEnv(env);
-  const apiBase = checkUrl(flags.apiBase ?? env.BMRS_API_BASE ?? DEFAULT_API_BASE);
+  const apiBase = checkUrl(flags.apiBase ?? env.BMRS_API_BASE ?? DEFAULT_API_BASE, flags.apiBase !== undefined ? '--api-base' : 'BMRS_API_BASE');
   const sink = (flags.sink ?? env.BMRS_SINK ?? 'duckdb').toLowerCase();
   if (sink !== 'duckdb') {
     throw new UsageError(`unknown or unavailable sink: ${sink}`, { hint: 'the available sink is duckdb (BMRS_SINK=duckdb); BigQuery support is coming' });
@@ -70,7 +71,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
 /** Only the store's path: what read-only commands need, so unrelated settings cannot break them. */
 export function loadStorePath(flags: Pick<ConfigFlags, 'db'> = {}, env: NodeJS.ProcessEnv = process.env): string {
   loadDotEnv(env);
-  return flags.db ?? env.BMRS_DUCKDB_PATH ?? DEFAULT_DUCKDB_PATH;
+  if (flags.db !== undefined) return checkStorePath(flags.db, '--db');
+  if (env.BMRS_DUCKDB_PATH !== undefined) return checkStorePath(env.BMRS_DUCKDB_PATH, 'BMRS_DUCKDB_PATH');
+  return DEFAULT_DUCKDB_PATH;
 }
 
 /** BMRS_STORE_WAIT_SECONDS: how long to wait for a store another process holds (default 30 s). */
@@ -79,7 +82,32 @@ export function loadStoreWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   return intVar(env, 'BMRS_STORE_WAIT_SECONDS', 30, 0) * 1000;
 }
 
-function checkUrl(text: string): string {
+/** The store must be a file: DuckDB opens '' and ':memory:…' in memory, and the rows vanish at exit. */
+function checkStorePath(path: string, source: '--db' | 'BMRS_DUCKDB_PATH'): string {
+  const fix = (file: string) =>
+    source === '--db' ? `name a DuckDB file, e.g. --db ${file}` : `set BMRS_DUCKDB_PATH to a DuckDB file, e.g. BMRS_DUCKDB_PATH=${file}`;
+  const orDefault = source === '--db' ? ', or leave --db out' : ', or unset it';
+  if (path.trim() === '') {
+    throw new UsageError(`${source} is empty: the store must be a file path`, { hint: `${fix(DEFAULT_DUCKDB_PATH)}${orDefault} for the default ${DEFAULT_DUCKDB_PATH}` });
+  }
+  if (path.trim().startsWith(':memory:')) {
+    throw new UsageError(`${source} ${path} is an in-memory database: everything loaded would be lost when bmrs exits`, { hint: fix(DEFAULT_DUCKDB_PATH) });
+  }
+  if (isDirectory(path)) {
+    throw new UsageError(`${source} ${path} is a folder, not a DuckDB file`, { hint: fix(join(path, 'bmrs.duckdb')) });
+  }
+  return path;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false; // unreadable: opening the store reports it
+  }
+}
+
+function checkUrl(text: string, source: '--api-base' | 'BMRS_API_BASE'): string {
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -87,7 +115,7 @@ function checkUrl(text: string): string {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || /\s/.test(text)) {
-    throw new UsageError(`BMRS_API_BASE is not an http(s) URL: ${text}`, { hint: `for example ${DEFAULT_API_BASE}` });
+    throw new UsageError(`${source} is not an http(s) URL: ${text}`, { hint: `for example ${source === '--api-base' ? '--api-base ' : 'BMRS_API_BASE='}${DEFAULT_API_BASE}` });
   }
   return text;
 }

@@ -6,8 +6,9 @@ import type { Range } from './windows.js';
 
 /**
  * `--from`/`--to`: both dates (whole settlement days, `to` exclusive) or both ISO instants with a
- * zone (the half-open window [from, to) on the event time). Defaults follow the old fetch script:
- * from = today minus 2 days, to = today (settlement dates in Europe/London).
+ * zone, T or a space between date and time (the half-open window [from, to) on the event time).
+ * Defaults follow the old fetch script: from = today minus 2 days, to = today (settlement dates in
+ * Europe/London).
  */
 export function parseRange(from: string | undefined, to: string | undefined, now: number): Range {
   const today = settlementDateOf(now);
@@ -38,10 +39,11 @@ function future(from: string, now: number): UsageError {
 
 function checkInstant(flag: string, s: string): number {
   if (isIsoDate(s)) return NaN;
-  const ms = parseInstant(s);
+  // RFC 3339 lets a space stand for the T (2025-10-27 12:00:00Z), as SQL and logs print instants.
+  const ms = parseInstant(s.replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, '$1T'));
   if (Number.isNaN(ms)) {
     throw new UsageError(`${flag} ${s} is not a date or an ISO instant with a zone`, {
-      hint: 'use a date like 2025-10-27 or an instant like 2025-10-27T12:00:00Z',
+      hint: 'use a date like 2025-10-27 or an instant like 2025-10-27T12:00:00Z (or 2025-10-27 12:00:00Z)',
     });
   }
   return ms;

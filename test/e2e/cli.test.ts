@@ -171,7 +171,7 @@ describe('usage errors: one clear line, exit 2, no stack trace', () => {
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['ingest', '-d', 'FUELINST', '--from', '2025-11-02', '--to', '2025-11-03'], /--from 2025-11-02 is not before now \(2025-11-01T00:00:00Z\)/],
     [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--db', '/etc/passwd/x.duckdb'], /cannot create the folder for the store/],
-    [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--db', '/tmp'], /cannot open \/tmp as a DuckDB store/],
+    [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--db', '/tmp'], /--db \/tmp is a folder, not a DuckDB file/],
     [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--archive', '/etc/passwd/raw'], /cannot write the archive folder/],
   ])('bmrs %j', async (args, message) => {
     const r = await bmrs(args);
@@ -192,6 +192,76 @@ describe('usage errors: one clear line, exit 2, no stack trace', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('the store must be a file: an in-memory store would lose every row at exit', () => {
+  const day = ['-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28'];
+  it.each<[string, string[], Record<string, string>, RegExp, RegExp]>([
+    ['--db "" (BMRS_DUCKDB_PATH is good: the flag wins)', ['ingest', ...day, '--db', ''], {}, /error: --db is empty/, /hint: name a DuckDB file, e\.g\. --db data\/bmrs\.duckdb/],
+    ['--db "  "', ['ingest', ...day, '--db', '  '], {}, /error: --db is empty/, /--db data\/bmrs\.duckdb/],
+    ['--db :memory:', ['ingest', ...day, '--db', ':memory:'], {}, /error: --db :memory: is an in-memory database/, /--db data\/bmrs\.duckdb/],
+    ['--db :memory:named', ['ingest', ...day, '--db', ':memory:named'], {}, /error: --db :memory:named is an in-memory database/, /--db /],
+    ['BMRS_DUCKDB_PATH=', ['ingest', ...day], { BMRS_DUCKDB_PATH: '' }, /error: BMRS_DUCKDB_PATH is empty/, /hint: set BMRS_DUCKDB_PATH to a DuckDB file.*or unset it/],
+    ['BMRS_DUCKDB_PATH=:memory:', ['ingest', ...day], { BMRS_DUCKDB_PATH: ':memory:' }, /error: BMRS_DUCKDB_PATH :memory: is an in-memory database/, /BMRS_DUCKDB_PATH=data\/bmrs\.duckdb/],
+    ['query --db ""', ['query', 'SELECT 1', '--db', ''], {}, /error: --db is empty/, /--db /],
+    ['query --db :memory:', ['query', 'SELECT 1', '--db', ':memory:'], {}, /error: --db :memory: is an in-memory database/, /--db /],
+    ['query with BMRS_DUCKDB_PATH=', ['query', 'SELECT 1'], { BMRS_DUCKDB_PATH: '' }, /error: BMRS_DUCKDB_PATH is empty/, /BMRS_DUCKDB_PATH/],
+  ])('%s: exit 2 before anything is fetched, naming where the value came from', async (_name, args, env, message, hint) => {
+    const r = await bmrs(args, env);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(hint);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(2);
+    expect(ctx.sim.requests).toHaveLength(0);
+  });
+
+  it('an existing folder, from --db or BMRS_DUCKDB_PATH, for ingest and query', async () => {
+    const viaFlag = await bmrs(['ingest', ...day, '--db', ctx.tmp.dir]);
+    expect(viaFlag.code).toBe(2);
+    expect(viaFlag.stderr).toContain(`error: --db ${ctx.tmp.dir} is a folder, not a DuckDB file`);
+    expect(viaFlag.stderr).toContain(`hint: name a DuckDB file, e.g. --db ${join(ctx.tmp.dir, 'bmrs.duckdb')}`);
+    const viaEnv = await bmrs(['query', 'SELECT 1'], { BMRS_DUCKDB_PATH: ctx.tmp.dir });
+    expect(viaEnv.code).toBe(2);
+    expect(viaEnv.stderr).toContain(`error: BMRS_DUCKDB_PATH ${ctx.tmp.dir} is a folder, not a DuckDB file`);
+    expect(ctx.sim.requests).toHaveLength(0);
+  });
+});
+
+describe('flags: a mistake names the flag that was used, and nothing is fetched', () => {
+  const day = ['-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28'];
+  it.each<[string, string[], RegExp, RegExp]>([
+    ['--api-base ftp://x', ['ingest', ...day, '--api-base', 'ftp://x'], /error: --api-base is not an http\(s\) URL: ftp:\/\/x/, /hint: for example --api-base https:\/\//],
+    ['--archive ""', ['ingest', ...day, '--archive', ''], /error: --archive is empty/, /hint: name a folder for the raw responses/],
+    ['--data-dir ""', ['ingest', ...day, '--data-dir', ' '], /error: --data-dir is empty/, /hint: name a folder/],
+    ['--from with --start', ['ingest', ...day, '--start', '2025-10-27'], /error: --start is the old name of --from: give one of them, not both/, /hint: keep --from and drop --start/],
+    ['--to with --end', ['ingest', ...day, '--end', '2025-10-29'], /error: --end is the old name of --to/, /hint: keep --to and drop --end/],
+    ['--dataset with --only', ['ingest', ...day, '--only', 'MID'], /error: --only is the old name of --dataset/, /hint: keep --dataset and drop --only/],
+    ['--archive with --data-dir', ['ingest', ...day, '--archive', 'a', '--data-dir', 'b'], /error: --data-dir is the old name of --archive/, /hint: keep --archive and drop --data-dir/],
+  ])('%s: exit 2', async (_name, args, message, hint) => {
+    const r = await bmrs(args);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(hint);
+    expect(r.stderr).not.toMatch(/BMRS_API_BASE|\n\s+at /);
+    expect(r.code).toBe(2);
+    expect(ctx.sim.requests).toHaveLength(0);
+    expect(readdirSync(ctx.tmp.dir)).toEqual([]);
+  });
+
+  it('the old names alone still work', async () => {
+    const r = await bmrs(['ingest', '--only', 'FUELINST', '--start', '2025-10-27', '--end', '2025-10-28', '--data-dir', join(ctx.tmp.dir, 'raw'), '--dry-run']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('settlementDateFrom=2025-10-27&settlementDateTo=2025-10-27');
+  });
+
+  it('accepts an instant with a space instead of the T', async () => {
+    const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27 12:00:00Z', '--to', '2025-10-27 12:30:00Z', '--dry-run']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[2025-10-27T12:00:00Z, 2025-10-27T12:30:00Z)  GET');
+    expect(r.stdout).toContain('publishDateTimeFrom=2025-10-27T12%3A00%3A00Z&publishDateTimeTo=2025-10-27T12%3A30%3A00Z');
   });
 });
 

@@ -40,6 +40,14 @@ export interface RunOptions {
   retry?: typeof FAST_RETRY;
   archive?: string;
   now?: string;
+  /** The HTTP client's wait between attempts (default: a real timer); see `sleepRecorder`. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A retry wait that records what the client asked for and returns at once: no wall clock involved. */
+export function sleepRecorder(): { waits: number[]; sleep: (ms: number) => Promise<void> } {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms) => void waits.push(ms) };
 }
 
 export async function runPipeline(o: RunOptions): Promise<DatasetReport[]> {
@@ -47,7 +55,7 @@ export async function runPipeline(o: RunOptions): Promise<DatasetReport[]> {
   try {
     return await ingest(
       {
-        api: createHttpClient({ base: o.api, timeoutMs: o.timeoutMs ?? 5_000, retry: o.retry ?? FAST_RETRY, userAgent: 'bmrs-test' }),
+        api: createHttpClient({ base: o.api, timeoutMs: o.timeoutMs ?? 5_000, retry: o.retry ?? FAST_RETRY, userAgent: 'bmrs-test', sleep: o.sleep }),
         store,
         runId: 'test',
         clock: fixedClock(Date.parse(o.now ?? '2025-11-01T00:00:00Z')),
@@ -74,14 +82,44 @@ export function countRows(db: string, table = 'bmrs_fuelinst'): Promise<number> 
   return scalar(db, `SELECT count(*) FROM ${table}`);
 }
 
+export interface SimulatorAndStore {
+  sim: Simulator;
+  tmp: TempDir;
+  /**
+   * Resolves once the simulator has logged `n` requests. A request the client abandoned during a
+   * `delay` fault is logged (status 0) only when the delay ends, possibly after the load returned;
+   * waiting for it keeps it out of the next test's log. No timer: each logged request re-checks.
+   */
+  logged(n: number): Promise<void>;
+}
+
 /**
  * One simulator per test file and a fresh temporary store per test; faults and the request log
  * are cleared before each test. Read `ctx.sim` and `ctx.tmp` inside hooks and tests.
  */
-export function useSimulatorAndStore(options: SimulatorOptions): { sim: Simulator; tmp: TempDir } {
-  const ctx = {} as { sim: Simulator; tmp: TempDir };
+export function useSimulatorAndStore(options: SimulatorOptions): SimulatorAndStore {
+  const waiters = new Set<() => void>();
+  const ctx: SimulatorAndStore = {
+    logged: (n) =>
+      new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (ctx.sim.requests.length < n) return;
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      }),
+  } as SimulatorAndStore;
   beforeAll(async () => {
-    ctx.sim = await startSimulator({ port: 0, ...options });
+    ctx.sim = await startSimulator({
+      port: 0,
+      ...options,
+      onRequest: (entry) => {
+        options.onRequest?.(entry);
+        for (const check of [...waiters]) check();
+      },
+    });
   });
   afterAll(() => ctx.sim.close());
   beforeEach(async () => {

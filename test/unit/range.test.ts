@@ -16,6 +16,21 @@ describe('parseRange', () => {
       kind: 'instants', from: Date.parse('2025-10-27T12:00:00Z'), to: Date.parse('2025-10-27T13:00:00Z'),
     });
   });
+  it('an instant may have a space instead of the T, as SQL prints it', () => {
+    expect(parseRange('2025-10-27 12:00:00Z', '2025-10-27 14:00+01:00', now)).toEqual({
+      kind: 'instants', from: Date.parse('2025-10-27T12:00:00Z'), to: Date.parse('2025-10-27T13:00:00Z'),
+    });
+    expect(parseRange('2025-10-27 12:00:00.5Z', '2025-10-27T13:00:00Z', now)).toMatchObject({ from: Date.parse('2025-10-27T12:00:00.500Z') });
+  });
+  it.each([
+    ['2025-10-27 12:00:00', '2025-10-28T00:00:00Z', /--from 2025-10-27 12:00:00 is not a date or an ISO instant/],
+    ['2025-10-27  12:00:00Z', '2025-10-28T00:00:00Z', /not a date or an ISO instant/],
+    ['2025-10-27T12:00:00Z', '2025-10-28 ', /--to 2025-10-28  is not a date or an ISO instant/],
+    ['2025-10-27 12:00:00Z', '2025-10-28', /both be dates or both be instants/],
+  ])('a space still needs a time and a zone: refuses --from %j --to %j', (from, to, msg) => {
+    expect(() => parseRange(from, to, now)).toThrow(UsageError);
+    expect(() => parseRange(from, to, now)).toThrow(msg);
+  });
   it.each([
     ['2025-10-28', '2025-10-27', /not before/],
     ['2025-10-27', '2025-10-27', /not before/],

@@ -1,11 +1,86 @@
 import { describe, expect, it } from 'vitest';
-import { DATASETS, findDataset } from '../../src/core/datasets.js';
-import { planWindows, windowUrl } from '../../src/core/windows.js';
+import { addDays, DAY_MS, HOUR_MS, MINUTE_MS, periodStart, settlementDayStart } from '../../src/core/calendar.js';
+import { DATASETS, findDataset, type DatasetSpec } from '../../src/core/datasets.js';
+import { planWindows, windowUrl, type Range, type Window } from '../../src/core/windows.js';
 import { InternalError } from '../../src/core/errors.js';
 
 const ds = (code: string) => findDataset(code)!;
 const z = (s: string) => Date.parse(s);
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The clock-change days of 2025 (46 and 50 periods), a normal day, and multi-day instants across both changes. */
+const RANGES: readonly Range[] = [
+  { kind: 'days', from: '2025-03-30', to: '2025-03-31' },
+  { kind: 'days', from: '2025-10-26', to: '2025-10-27' },
+  { kind: 'days', from: '2025-07-16', to: '2025-07-17' },
+  { kind: 'days', from: '2025-03-29', to: '2025-04-01' },
+  { kind: 'days', from: '2025-10-25', to: '2025-10-28' },
+  { kind: 'instants', from: z('2025-03-29T21:30:00Z'), to: z('2025-03-31T02:15:00Z') },
+  { kind: 'instants', from: z('2025-10-25T22:45:00Z'), to: z('2025-10-27T01:00:00Z') },
+];
+
+/** The instants a window's request asks the API for, read back from its query parameters (inclusive bounds). */
+function requestSpan(w: Window): { from: number; to: number } {
+  const d = w.dataset;
+  const q = new Map(w.query);
+  const get = (name: string): string => {
+    const v = q.get(name);
+    if (v === undefined) throw new Error(`${d.code}: the request has no ${name}`);
+    return v;
+  };
+  const sq = d.settlementQuery;
+  if (sq && 'dateParams' in sq && q.has(sq.dateParams.from)) {
+    return { from: settlementDayStart(get(sq.dateParams.from)), to: settlementDayStart(addDays(get(sq.dateParams.to), 1)) };
+  }
+  if (sq && 'periodParams' in sq && q.has(sq.periodParams.from)) {
+    // With period bounds, from/to are settlement dates and the periods select within them.
+    const fromDate = get(d.params.from).slice(0, 10), toDate = get(d.params.to).slice(0, 10);
+    const to = Math.min(periodStart(toDate, Number(get(sq.periodParams.to)) + 1), settlementDayStart(addDays(toDate, 1)));
+    return { from: periodStart(fromDate, Number(get(sq.periodParams.from))), to };
+  }
+  return { from: Date.parse(get(d.params.from)), to: Date.parse(get(d.params.to)) };
+}
+
+/** Throws (an assertion error) unless the plan of `range` for `d` is sound. */
+function checkPlan(d: DatasetSpec, range: Range): void {
+  const ws = planWindows(d, range);
+  const label = `${d.code} ${range.kind} ${range.kind === 'days' ? range.from : iso(range.from)}`;
+  // The windows tile the range exactly: no gap, no overlap, nothing outside it.
+  const first = range.kind === 'days' ? settlementDayStart(range.from) : range.from;
+  const last = range.kind === 'days' ? settlementDayStart(range.to) : range.to;
+  expect(ws.length, label).toBeGreaterThan(0);
+  expect(ws[0].from, label).toBe(first);
+  expect(ws[ws.length - 1].to, label).toBe(last);
+  ws.forEach((w, i) => {
+    expect(w.from, label).toBeLessThan(w.to);
+    if (i > 0) expect(w.from, label).toBe(ws[i - 1].to);
+  });
+  if (range.kind === 'days') {
+    const dates = ws.map((w) => w.days?.from);
+    expect(ws.every((w) => w.days?.from === w.days?.to), `${label}: one settlement day per window`).toBe(true);
+    expect(dates, label).toEqual(ws.map((_, i) => addDays(range.from, i)));
+    expect(ws.length, label).toBe(Math.round((Date.parse(range.to) - Date.parse(range.from)) / DAY_MS));
+  } else {
+    const unit = d.windowUnit === 'hour' ? HOUR_MS : DAY_MS;
+    for (const w of ws) expect(Math.floor(w.from / unit), `${label}: a window never crosses a UTC ${d.windowUnit}`).toBe(Math.floor((w.to - 1) / unit));
+  }
+  for (const w of ws) {
+    const span = requestSpan(w);
+    // The request asks for at least the window, and no more than its unit plus the publication lag.
+    expect(span.from, `${label}: request starts after the window`).toBeLessThanOrEqual(w.from);
+    expect(span.to, `${label}: request ends before the window`).toBeGreaterThanOrEqual(w.to);
+    const unitMax = (range.kind === 'days' ? 25 * HOUR_MS : d.windowUnit === 'hour' ? HOUR_MS : DAY_MS) + (d.publishLagMinutes ?? 0) * MINUTE_MS;
+    expect(span.to - span.from, `${label}: request wider than one ${d.windowUnit} plus the publication lag`).toBeLessThanOrEqual(unitMax);
+    // Verification accepts exactly what was asked for.
+    if (w.accept.by === 'eventTime') expect({ from: w.accept.from, to: w.accept.to }, label).toEqual(span);
+    else expect({ from: settlementDayStart(w.accept.from), to: settlementDayStart(addDays(w.accept.to, 1)) }, label).toEqual(span);
+    // The documented limit of a non-stream endpoint (the stream has none).
+    const max = d.maxWindowMinutes;
+    if (!d.stream && max !== null) {
+      expect(span.to - span.from, `${label}: request of ${(span.to - span.from) / MINUTE_MS} minutes is wider than the endpoint's ${max}-minute limit`).toBeLessThanOrEqual(max * MINUTE_MS);
+    }
+  }
+}
 
 describe('planWindows: days', () => {
   it('FUELINST asks the stream for each settlement day by its settlement-date parameters', () => {
@@ -39,11 +114,19 @@ describe('planWindows: days', () => {
     expect(w.keep).toEqual({ by: 'eventTime', before: z('2025-10-27T00:00:00Z') });
   });
 
-  it('every registry dataset plans the clock-change days within its endpoint limit', () => {
-    for (const d of DATASETS) {
-      expect(() => planWindows(d, { kind: 'days', from: '2025-03-30', to: '2025-04-01' })).not.toThrow();
-      expect(() => planWindows(d, { kind: 'days', from: '2025-10-26', to: '2025-10-27' })).not.toThrow();
-    }
+  it.each(DATASETS.map((d) => [d.code, d] as const))('every registry dataset plans the clock-change days within its endpoint limit: %s (and a normal day, and instants)', (_code, d) => {
+    for (const range of RANGES) checkPlan(d, range);
+  });
+
+  it('the plan check is not vacuous: a copy of a non-stream dataset with a limit below 25 hours fails on 2025-10-26', () => {
+    const w = ds('WIND_SOLAR_GEN');
+    expect(w.stream).toBe(false);
+    expect(w.maxWindowMinutes).not.toBeNull();
+    const shrunk = { ...w, maxWindowMinutes: 24 * 60 };
+    const clockChange = { kind: 'days', from: '2025-10-26', to: '2025-10-27' } as const;
+    expect(() => checkPlan(shrunk, clockChange)).toThrow(/1440-minute limit/);
+    expect(() => checkPlan(shrunk, { kind: 'days', from: '2025-10-27', to: '2025-10-28' })).not.toThrow();
+    expect(() => checkPlan({ ...w, maxWindowMinutes: 60 }, RANGES[RANGES.length - 1])).toThrow(/60-minute limit/);
   });
 
   it('refuses a plan wider than a non-stream endpoint allows (FREQ without its stream: 24 h, and 2025-10-26 has 25)', () => {

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { UsageError } from '../../core/errors.js';
 import type { IngestOptions } from '../ingest/run.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -43,13 +44,27 @@ Examples:
   bmrs ingest --dataset FUELINST --from 2025-10-27 --to 2025-10-28 --dry-run
   BMRS_API_BASE=http://127.0.0.1:8080 bmrs ingest --dataset FUELINST --json   (against elexon-sim)`)
     .action(async (opts: IngestOptions & { only?: string[]; start?: string; end?: string; dataDir?: string }) => {
+      const archive = either(opts.archive, '--archive', opts.dataDir, '--data-dir');
+      if (archive !== undefined && archive.trim() === '') {
+        throw new UsageError(`${opts.archive !== undefined ? '--archive' : '--data-dir'} is empty`, {
+          hint: 'name a folder for the raw responses, e.g. --archive data/raw, or leave the flag out to keep none',
+        });
+      }
       const { runIngest } = await import('../ingest/run.js');
       process.exitCode = await runIngest({
         ...opts,
-        dataset: [...(opts.dataset ?? []), ...(opts.only ?? [])],
-        from: opts.from ?? opts.start,
-        to: opts.to ?? opts.end,
-        archive: opts.archive ?? opts.dataDir,
+        dataset: either(opts.dataset, '--dataset', opts.only, '--only'),
+        from: either(opts.from, '--from', opts.start, '--start'),
+        to: either(opts.to, '--to', opts.end, '--end'),
+        archive,
       });
     });
+}
+
+/** A flag or the old fetch script's name for it, not both: which one should win would be a guess. */
+function either<T>(value: T | undefined, flag: string, old: T | undefined, oldFlag: string): T | undefined {
+  if (value !== undefined && old !== undefined) {
+    throw new UsageError(`${oldFlag} is the old name of ${flag}: give one of them, not both`, { hint: `keep ${flag} and drop ${oldFlag}` });
+  }
+  return value ?? old;
 }
