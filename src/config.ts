@@ -35,7 +35,16 @@ let envLoaded = false;
 function loadDotEnv(env: NodeJS.ProcessEnv): void {
   if (envLoaded || env !== process.env) return;
   envLoaded = true;
-  if (existsSync('.env')) process.loadEnvFile('.env');
+  if (!existsSync('.env')) return;
+  try {
+    process.loadEnvFile('.env');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = isDirectory('.env') ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error).message.split('\n')[0];
+    throw new UsageError(`cannot read .env in ${process.cwd()}: ${why}`, {
+      hint: 'make .env a readable file of NAME=value lines, or remove it (bmrs reads it only when it exists)',
+    });
+  }
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {

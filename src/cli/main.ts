@@ -5,7 +5,8 @@ import { EXIT, isBmrsError } from '../core/errors.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
-import { style } from './render.js';
+import { style, writeJson } from './render.js';
+import { exitOnSignals } from './signals.js';
 import { quietOnClosedStdout, stdoutWriteFailed } from './stdout.js';
 import { VERSION } from '../version.js';
 
@@ -35,22 +36,49 @@ Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FOR
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   quietOnClosedStdout();
+  exitOnSignals();
+  const json = argv.includes('--json');
+  const stdoutUsed = watchStdout();
   try {
     await buildProgram().parseAsync(argv);
     // Output lost to a full disk outranks whatever the command itself decided.
     if (stdoutWriteFailed()) return EXIT.internal;
     return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
   } catch (e) {
-    if (e instanceof CommanderError) {
-      // Help and version are not errors; commander has already printed its own one-line message.
-      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const failure = describeFailure(e);
+    // With --json a script reads stdout: it gets one report with the exit code whatever went wrong,
+    // unless the command had already started writing its own (then the output is cut short).
+    if (json && failure.exitCode !== EXIT.ok && !stdoutUsed()) {
+      writeJson({ ok: false, exitCode: failure.exitCode, error: { name: failure.name, message: failure.message, hint: failure.hint } });
     }
-    if (isBmrsError(e)) {
-      process.stderr.write(`${style.error('error:')} ${e.message}\n`);
-      if (e.hint) process.stderr.write(`${style.dim(`hint: ${e.hint}`)}\n`);
-      return e.exitCode;
-    }
-    process.stderr.write(`bmrs: internal error (a bug; please report it with this trace)\n${(e as Error)?.stack ?? String(e)}\n`);
-    return EXIT.internal;
+    return failure.exitCode;
   }
+}
+
+interface Failure { exitCode: number; name: string; message: string; hint?: string }
+
+/** Prints the error the way its kind deserves (one line and a hint, or a bug's stack) and says what it was. */
+function describeFailure(e: unknown): Failure {
+  if (e instanceof CommanderError) {
+    // Help and version are not errors; commander has already printed its own one-line message.
+    return { exitCode: e.exitCode === 0 ? EXIT.ok : EXIT.usage, name: 'UsageError', message: e.message.replace(/^error: /, '') };
+  }
+  if (isBmrsError(e)) {
+    process.stderr.write(`${style.error('error:')} ${e.message}\n`);
+    if (e.hint) process.stderr.write(`${style.dim(`hint: ${e.hint}`)}\n`);
+    return { exitCode: e.exitCode, name: e.name, message: e.message, hint: e.hint };
+  }
+  process.stderr.write(`bmrs: internal error (a bug; please report it with this trace)\n${(e as Error)?.stack ?? String(e)}\n`);
+  return { exitCode: EXIT.internal, name: 'InternalError', message: (e as Error)?.message ?? String(e) };
+}
+
+/** Whether anything has been written to stdout since the call. */
+function watchStdout(): () => boolean {
+  let used = false;
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((...args: Parameters<typeof write>) => {
+    used = true;
+    return write(...args);
+  }) as typeof process.stdout.write;
+  return () => used;
 }

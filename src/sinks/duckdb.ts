@@ -5,8 +5,7 @@
 // docs/storage.md has the measurements behind this choice (no primary key: 3-6x smaller files).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DATASETS, type DatasetSpec } from '../core/datasets.js';
 import { UsageError } from '../core/errors.js';
@@ -16,6 +15,7 @@ import { toCsv } from './csv.js';
 import { ensureLedger, readLedger, upsertLedger } from './duckdb-ledger.js';
 import { failing, inTransaction, openSession, withSession, type Mode, type OpenOptions } from './duckdb-open.js';
 import { holdSession } from './duckdb-hold.js';
+import { makeScratch, type Scratch } from './duckdb-scratch.js';
 import { countRows, duplicates, latestRow, periodCounts, sampleRows } from './duckdb-reads.js';
 import { repairTable } from './duckdb-repair.js';
 import { createTableIfMissing, describeTable, duckType, quoteIdent } from './duckdb-schema.js';
@@ -43,13 +43,14 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     mode === 'write' || held.current() ? held.use((c) => failing(path, task(c))) : withSession(path, mode, open, task);
   const read = <T>(task: (c: DuckDBConnection) => Promise<T>, none: T): Promise<T> =>
     held.current() || existsSync(path) ? session('read', task) : Promise.resolve(none);
-  let scratch: string | undefined;
+  // Made now, so that a TMPDIR that cannot hold it stops the run before anything is fetched.
+  let scratch: Scratch | undefined = makeScratch();
   let seq = 0;
 
   async function writeRows(c: DuckDBConnection, w: WindowWrite): Promise<WriteResult> {
     if (w.rows.length === 0) return { inserted: 0, skipped: 0 };
-    scratch ??= await mkdtemp(join(tmpdir(), 'bmrs-duckdb-'));
-    const file = join(scratch, `batch-${++seq}.csv`);
+    scratch ??= makeScratch();
+    const file = join(scratch.dir, `batch-${++seq}.csv`);
     await writeFile(file, toCsv(w.rows));
     const t = quoteIdent(w.table);
     const struct = w.columns.map((col) => `${quoteIdent(col.name)}: '${duckType(col.type)}'`).join(', ');
@@ -118,7 +119,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     /** Lets go of the file and the scratch folder; the store opens them again if it is used again. */
     async close() {
       held.release();
-      if (scratch) await rm(scratch, { recursive: true, force: true });
+      scratch?.remove();
       scratch = undefined;
     },
   };

@@ -146,6 +146,29 @@ describe('settled days are checked against the settlement calendar', () => {
   });
 });
 
+describe('--json: stdout always carries one report with the exit code', () => {
+  it.each<[string, string[], Record<string, string>, number, RegExp]>([
+    ['a usage error', ['ingest', '-d', 'NOPE', '--json'], {}, 2, /unknown dataset: NOPE/],
+    ['an unknown flag', ['ingest', '-d', 'FUELINST', '--nope', '--json'], {}, 2, /unknown option '--nope'/],
+    ['a configuration error', ['ingest', '-d', 'FUELINST', '--json'], { BMRS_RETRY_ATTEMPTS: 'x' }, 2, /BMRS_RETRY_ATTEMPTS must be a whole number/],
+  ])('%s', async (_name, args, env, code, message) => {
+    const r = await bmrs(args, env);
+    expect(r.code).toBe(code);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: code, error: { message: expect.stringMatching(message) } });
+  });
+
+  it('a store held past the wait', async () => {
+    const holder = await openSession(ctx.tmp.db, 'write', { waitMs: 0 });
+    try {
+      const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--json'], { BMRS_STORE_WAIT_SECONDS: '0' });
+      expect(r.code).toBe(75);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 75, error: { name: 'StoreBusyError', message: expect.stringMatching(/in use by a writer/) } });
+    } finally {
+      holder.close();
+    }
+  });
+});
+
 describe('a table bmrs cannot write', () => {
   it('fails its own dataset only (65); the others load and the --json report is whole', async () => {
     const s = await openSession(ctx.tmp.db, 'write', { waitMs: 0 });
