@@ -18,6 +18,8 @@ export interface Config {
   readonly retry: RetryPolicy;
   /** How long to wait for a store another process holds (BMRS_STORE_WAIT_SECONDS). */
   readonly storeWaitMs: number;
+  /** Off a terminal and under --json, a progress line every this many ms; 0: none (BMRS_PROGRESS_SECONDS). */
+  readonly progressMs: number;
   /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY, the lower-case form first (as curl); the HTTP client picks. */
   readonly proxy: ProxyEnv;
 }
@@ -67,6 +69,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     now,
     timeoutMs: intVar(env, 'BMRS_HTTP_TIMEOUT_MS', 60_000, 1),
     storeWaitMs: loadStoreWaitMs(env),
+    progressMs: intVar(env, 'BMRS_PROGRESS_SECONDS', 10, 0) * 1000,
     retry: {
       attempts: intVar(env, 'BMRS_RETRY_ATTEMPTS', 6, 1),
       baseDelayMs: intVar(env, 'BMRS_RETRY_BASE_MS', 1_000, 0),

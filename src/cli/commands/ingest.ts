@@ -17,7 +17,7 @@ export function ingestCommand(): Command {
     .option('--allow-incomplete', 'exit 0 when a settled day comes back incomplete (it is still reported and recorded in the ledger)')
     .option('--json', 'print the report as JSON')
     .option('--dry-run', 'print the plan (windows and requests) without fetching')
-    .option('-q, --quiet', 'no progress output')
+    .option('-q, --quiet', 'no progress output (on a terminal a bar per dataset; otherwise, and with --json, a progress line on stderr every BMRS_PROGRESS_SECONDS, default 10, 0: none)')
     // The old fetch script's flags, so existing cron lines keep working.
     .addOption(new Option('--only <codes>', 'alias of --dataset').hideHelp().argParser(collect))
     .addOption(new Option('--start <date>', 'alias of --from').hideHelp())

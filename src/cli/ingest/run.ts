@@ -15,7 +15,7 @@ import { runWindows } from '../../core/runner.js';
 import type { Store } from '../../core/store.js';
 import { VERSION } from '../../version.js';
 import { style } from '../render.js';
-import { progressReporter } from './progress.js';
+import { progressMode, progressReporter } from './progress.js';
 import { printDryRun, printReports, reportJson } from './report.js';
 import { writeJson } from '../render.js';
 
@@ -61,7 +61,10 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
   const store = await openStore(config, (holder) => {
     if (!quietWait) process.stderr.write(`${style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`)}\n`);
   });
-  const progress = progressReporter(!opts.quiet && !opts.json && process.stderr.isTTY === true);
+  const progress = progressReporter(
+    progressMode({ quiet: opts.quiet === true, json: opts.json === true, stderrIsTTY: process.stderr.isTTY === true, everyMs: config.progressMs }),
+    clock.monotonic,
+  );
   try {
     const outcomes = await runWindows(
       {
