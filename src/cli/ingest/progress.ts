@@ -10,6 +10,8 @@ import { progressNumbers, type DatasetProgress } from './progress-numbers.js';
 
 export interface Progress {
   readonly onEvent: ((e: RunEvent) => void) | undefined;
+  /** Prints a line on stderr above the bars (a plain line when none are drawn). */
+  note(line: string): void;
   /** Stops drawing and clears the bars; safe to call more than once. */
   done(): void;
 }
@@ -24,7 +26,7 @@ export function progressMode(o: { quiet: boolean; json: boolean; stderrIsTTY: bo
 
 /** `now`: a monotonic clock in ms, for rates and time left. */
 export function progressReporter(mode: ProgressMode, now: () => number): Progress {
-  if (mode.kind === 'off') return { onEvent: undefined, done: () => undefined };
+  if (mode.kind === 'off') return { onEvent: undefined, note: plainNote, done: () => undefined };
   return mode.kind === 'bars' ? bars(now) : lines(now, mode.everyMs);
 }
 
@@ -35,7 +37,7 @@ function lines(now: () => number, everyMs: number): Progress {
     if (snapshot.length) process.stderr.write(`${progressLine(snapshot)}\n`);
   }, everyMs);
   timer.unref();
-  return { onEvent: (e) => numbers.onEvent(e), done: () => clearInterval(timer) };
+  return { onEvent: (e) => numbers.onEvent(e), note: plainNote, done: () => clearInterval(timer) };
 }
 
 function bars(now: () => number): Progress {
@@ -65,12 +67,18 @@ function bars(now: () => number): Progress {
       for (const d of e.datasets) multibar.create(d.windows, 0, { dataset: d.dataset });
       multibar.update(); // draw at once, not a frame later
     },
+    note(line) {
+      if (multibar) multibar.log(`${line}\n`);
+      else plainNote(line);
+    },
     done() {
       multibar?.stop();
       multibar = undefined;
     },
   };
 }
+
+const plainNote = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /** The numbers as words: windows done/total, failed (if any), rows, rows/s and time left once known. */
 function parts(p: DatasetProgress, eta: (left: string) => string): string[] {

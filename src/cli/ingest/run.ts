@@ -57,14 +57,13 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
   }
 
   if (opts.archive) await checkWritableDir(opts.archive);
-  const quietWait = opts.quiet === true;
-  const store = await openStore(config, (holder) => {
-    if (!quietWait) process.stderr.write(`${style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`)}\n`);
-  });
   const progress = progressReporter(
     progressMode({ quiet: opts.quiet === true, json: opts.json === true, stderrIsTTY: process.stderr.isTTY === true, everyMs: config.progressMs }),
     clock.monotonic,
   );
+  const store = await openStore(config, (holder) => {
+    if (opts.quiet !== true) progress.note(style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`));
+  });
   try {
     const outcomes = await runWindows(
       {
