@@ -36,8 +36,9 @@ Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FOR
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   quietOnClosedStdout();
-  exitOnSignals();
-  const json = argv.includes('--json');
+  exitOnSignals(argv[2] === 'ingest');
+  // Only a flag, not an SQL argument that happens to read --json.
+  const json = argv.slice(3).includes('--json');
   const stdoutUsed = watchStdout();
   try {
     await buildProgram().parseAsync(argv);

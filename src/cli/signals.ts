@@ -6,12 +6,14 @@ import { style } from './render.js';
 
 const CODES: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 
-export function exitOnSignals(): void {
+/** `loads`: whether the command writes windows (its message then says what became of them). */
+export function exitOnSignals(loads: boolean): void {
+  const what = loads
+    ? '; each window is stored whole with its ledger entry or not at all, so nothing partial was stored; run the same command again to finish'
+    : '';
   for (const signal of Object.keys(CODES) as (keyof typeof CODES)[]) {
     process.once(signal, () => {
-      process.stderr.write(
-        `\n${style.warn('interrupted:')} ${signal}; windows already loaded are kept, the ones in flight were not stored (nothing partial); run the same command again to finish\n`,
-      );
+      process.stderr.write(`\n${style.warn('interrupted:')} ${signal}${what}\n`);
       process.exit(CODES[signal]);
     });
   }

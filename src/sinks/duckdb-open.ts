@@ -54,7 +54,21 @@ export async function openSession(path: string, mode: Mode, opts: OpenOptions): 
       try {
         const connection = await instance.connect();
         await connection.run(`SET TimeZone = 'UTC'`);
-        return { connection, close: () => (connection.closeSync(), instance.closeSync()) };
+        // A process ended by a signal exits with this session open: interrupt what it runs, or
+        // DuckDB's teardown would wait for a long query (or a write) to finish first.
+        const interrupt = () => connection.interrupt();
+        process.on('exit', interrupt);
+        return {
+          connection,
+          close: () => {
+            process.off('exit', interrupt);
+            try {
+              connection.closeSync();
+            } finally {
+              instance.closeSync();
+            }
+          },
+        };
       } catch (e) {
         instance.closeSync();
         throw e;

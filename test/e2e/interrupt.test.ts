@@ -42,7 +42,7 @@ describe('signals', () => {
     await until(() => ctx.sim.requests.length >= 3 && scratchDirs().length === 1);
     run.kill(signal);
     expect((await run.done).code).toBe(code);
-    expect(run.out.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^interrupted: ${signal}; .*nothing partial`))]);
+    expect(run.out.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^interrupted: ${signal}; each window is stored whole .*nothing partial was stored`))]);
     expect(scratchDirs()).toEqual([]);
     const perDay = await query(ctx.tmp.db, 'SELECT count(*) AS n FROM bmrs_fuelinst GROUP BY settlementDate');
     expect(perDay.length).toBeGreaterThan(0);

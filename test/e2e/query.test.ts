@@ -80,7 +80,9 @@ describe('what query accepts', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.stdout).toBe('');
+    // With --json, stdout carries the error report a script can read; otherwise nothing.
+    if (args.includes('--json')) expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 2 });
+    else expect(r.stdout).toBe('');
   });
 
   it('the table shows NULL as ∅, apart from the text NULL and the empty string', async () => {
