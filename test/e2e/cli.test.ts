@@ -1,7 +1,7 @@
 // Spawns bin/bmrs.js (the compiled CLI, as a user runs it) against the simulator and checks stdout,
 // stderr, the DuckDB file and the exit code.
 import { spawn } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSession } from '../../src/sinks/duckdb-open.js';
@@ -60,6 +60,18 @@ describe('bmrs ingest', () => {
       '20251027T000000Z_20251028T000000Z.json.gz',
       '20251028T000000Z_20251029T000000Z.json.gz',
     ]);
+  });
+
+  it('--data-dir keeps raw responses in the old script layout: the body as received, named by the window start in UTC', async () => {
+    const dir = join(ctx.tmp.dir, 'old');
+    const r = await bmrs(['ingest', '--only', 'FUELINST', '--start', '2025-10-26', '--end', '2025-10-28', '--data-dir', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // 2025-10-26 starts at local midnight, still BST: 23:00 UTC the evening before.
+    expect(readdirSync(join(dir, 'FUELINST')).sort()).toEqual(['2025-10-25_230000.json', '2025-10-27_000000.json']);
+    const body = await (await fetch(`${ctx.sim.url}/datasets/FUELINST/stream?settlementDateFrom=2025-10-27&settlementDateTo=2025-10-27`)).text();
+    expect(JSON.parse(body)).toHaveLength(5760);
+    expect(readFileSync(join(dir, 'FUELINST', '2025-10-27_000000.json'), 'utf8')).toBe(body);
   });
 
   it('--dry-run prints the plan and fetches nothing', async () => {

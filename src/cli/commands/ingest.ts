@@ -12,7 +12,7 @@ export function ingestCommand(): Command {
     .option('--to <date|instant>', 'exclusive end: the settlement date after the last one, or an instant; default: today')
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
     .option('--api-base <url>', 'API base URL (env BMRS_API_BASE; default https://data.elexon.co.uk/bmrs/api/v1)')
-    .option('--archive <dir>', 'keep every raw response, gzip-compressed, one file per dataset window')
+    .option('--archive <dir>', 'keep every raw response, gzip-compressed, one file per dataset window: <dir>/<CODE>/<from>_<to>.json.gz')
     .option('--concurrency <n>', 'windows fetched at once', '4')
     .option('--allow-incomplete', 'exit 0 when a settled day comes back incomplete (it is still reported and recorded in the ledger)')
     .option('--json', 'print the report as JSON')
@@ -22,7 +22,7 @@ export function ingestCommand(): Command {
     .addOption(new Option('--only <codes>', 'alias of --dataset').hideHelp().argParser(collect))
     .addOption(new Option('--start <date>', 'alias of --from').hideHelp())
     .addOption(new Option('--end <date>', 'alias of --to').hideHelp())
-    .addOption(new Option('--data-dir <dir>', 'alias of --archive').hideHelp())
+    .addOption(new Option('--data-dir <dir>', 'like --archive, in the old layout: <dir>/<CODE>/<YYYY-MM-DD>_<HHMMSS>.json').hideHelp())
     .addHelpText('after', `
 Dates select whole settlement days (Europe/London), --to exclusive:
   --from 2025-10-27 --to 2025-10-28   every row whose settlementDate is 2025-10-27
@@ -37,6 +37,10 @@ makes the run exit 1 ("loaded, but incomplete") unless --allow-incomplete.
 
 Rows already stored (same _hash_key) are skipped, so re-running is always safe. Each window is
 verified (shape, every row inside the window, every value fits its column) and loaded atomically.
+
+The old fetch script's flags are accepted (docs/compatibility.md, section 4): --start, --end and
+--only as --from, --to and --dataset; --data-dir DIR keeps raw responses in its layout,
+DIR/<CODE>/<YYYY-MM-DD>_<HHMMSS>.json (plain JSON, named by the window's start in UTC).
 
 Examples:
   bmrs ingest --dataset FUELINST --from 2025-10-26 --to 2025-10-27
@@ -57,6 +61,7 @@ Examples:
         from: either(opts.from, '--from', opts.start, '--start'),
         to: either(opts.to, '--to', opts.end, '--end'),
         archive,
+        archiveLayout: opts.dataDir === undefined ? 'bmrs' : 'fetch-script',
       });
     });
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
-import { createArchive } from '../../adapters/archive.js';
+import { createArchive, type ArchiveLayout } from '../../adapters/archive.js';
 import { fixedClock, systemClock } from '../../adapters/clock.js';
 import { createHttpClient } from '../../adapters/http.js';
 import { loadConfig, type Config } from '../../config.js';
@@ -26,6 +26,8 @@ export interface IngestOptions {
   db?: string;
   apiBase?: string;
   archive?: string;
+  /** 'fetch-script' for the old script's --data-dir layout; default 'bmrs' (--archive). */
+  archiveLayout?: ArchiveLayout;
   concurrency: string;
   json?: boolean;
   allowIncomplete?: boolean;
@@ -56,7 +58,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
     return EXIT.ok;
   }
 
-  if (opts.archive) await checkWritableDir(opts.archive);
+  if (opts.archive) await checkWritableDir(opts.archive, opts.archiveLayout === 'fetch-script' ? '--data-dir' : '--archive');
   const quietWait = opts.quiet === true;
   const store = await openStore(config, (holder) => {
     if (!quietWait) process.stderr.write(`${style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`)}\n`);
@@ -75,7 +77,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
         }),
         store,
         clock,
-        archive: opts.archive ? createArchive(opts.archive) : undefined,
+        archive: opts.archive ? createArchive(opts.archive, opts.archiveLayout) : undefined,
         runId: randomUUID(),
         onEvent: progress.onEvent,
       },
@@ -95,13 +97,13 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
 }
 
 /** Refuse an archive folder that cannot be written before anything is fetched. */
-async function checkWritableDir(dir: string): Promise<void> {
+async function checkWritableDir(dir: string, flag: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (e) {
     throw new UsageError(`cannot write the archive folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      hint: 'point --archive at a writable folder',
+      hint: `point ${flag} at a writable folder`,
     });
   }
 }
