@@ -29,6 +29,8 @@ export interface IngestOptions {
   /** 'fetch-script' for the old script's --data-dir layout; default 'bmrs' (--archive). */
   archiveLayout?: ArchiveLayout;
   concurrency: string;
+  /** Printed on stderr as `note: ...` once the options are found valid (the old script's flags). */
+  notes?: readonly string[];
   json?: boolean;
   allowIncomplete?: boolean;
   dryRun?: boolean;
@@ -53,6 +55,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
     throw new UsageError(`--concurrency must be a whole number from 1 to 32, got ${opts.concurrency}`);
   }
   const plans = planIngest(datasets, range, clock.now());
+  for (const note of opts.notes ?? []) process.stderr.write(`${style.dim(`note: ${note}`)}\n`);
   if (opts.dryRun) {
     printDryRun(plans, config.apiBase, opts.json === true);
     return EXIT.ok;
