@@ -1,8 +1,9 @@
 // The dataset registry: every dataset is a plain record. Windowing, fetching, verifying, sanitising,
 // hashing and storage read these records; nothing else may branch on a dataset code.
 // Columns and parameter names come from the OpenAPI document (test/unit/datasets.test.ts checks them
-// against it). Column types follow the existing warehouse (docs/compatibility): FUELINST and FUELHH
-// use the locked DATETIME/DATE schema; the other tables hold their date and time fields as TIMESTAMP.
+// against it). Column types follow the existing warehouse (docs/compatibility.md section 1): FUELINST
+// and FUELHH use the locked DATETIME/DATE schema; the other tables hold their date and time fields
+// as TIMESTAMP.
 
 export type ColumnType = 'STRING' | 'INTEGER' | 'FLOAT' | 'BOOLEAN' | 'DATE' | 'DATETIME' | 'TIMESTAMP';
 

@@ -1,7 +1,7 @@
 // Spawns bin/bmrs.js (the compiled CLI, as a user runs it) against the simulator and checks stdout,
 // stderr, the DuckDB file and the exit code.
 import { spawn } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSession } from '../../src/sinks/duckdb-open.js';
@@ -60,6 +60,18 @@ describe('bmrs ingest', () => {
       '20251027T000000Z_20251028T000000Z.json.gz',
       '20251028T000000Z_20251029T000000Z.json.gz',
     ]);
+  });
+
+  it('--data-dir keeps raw responses in the old script layout: the body as received, named by the window start in UTC', async () => {
+    const dir = join(ctx.tmp.dir, 'old');
+    const r = await bmrs(['ingest', '--only', 'FUELINST', '--start', '2025-10-26', '--end', '2025-10-28', '--data-dir', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    // 2025-10-26 starts at local midnight, still BST: 23:00 UTC the evening before.
+    expect(readdirSync(join(dir, 'FUELINST')).sort()).toEqual(['2025-10-25_230000.json', '2025-10-27_000000.json']);
+    const body = await (await fetch(`${ctx.sim.url}/datasets/FUELINST/stream?settlementDateFrom=2025-10-27&settlementDateTo=2025-10-27`)).text();
+    expect(JSON.parse(body)).toHaveLength(5760);
+    expect(readFileSync(join(dir, 'FUELINST', '2025-10-27_000000.json'), 'utf8')).toBe(body);
   });
 
   it('--dry-run prints the plan and fetches nothing', async () => {
@@ -277,6 +289,42 @@ describe('flags: a mistake names the flag that was used, and nothing is fetched'
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('settlementDateFrom=2025-10-27&settlementDateTo=2025-10-27');
+  });
+
+  const notes: [string, string[], RegExp][] = [
+    ['--overwrite', ['--overwrite'], /^note: --overwrite: rows are never overwritten or duplicated: rows already stored \(same _hash_key\) are skipped$/],
+    ['--log-level DEBUG', ['--log-level', 'DEBUG'], /^note: --log-level: has no effect: bmrs prints only failures and warnings; use --quiet .*, --json /],
+    ['--include-offline', ['--include-offline'], /^note: --include-offline: has no effect: bmrs leaves out none of the rows the API returns/],
+    ['--bm-units', ['--bm-units'], /^note: --bm-units: has no effect: bmrs fetches each dataset whole, every BM unit included/],
+    ['--bm-units T_DRAXX-1', ['--bm-units', 'T_DRAXX-1'], /^note: --bm-units: has no effect/],
+  ];
+  it.each(notes)('the old %s is accepted with one note on stderr; the --json report stays clean on stdout', async (_name, flags, note) => {
+    const r = await bmrs(['ingest', ...day, ...flags, '--json']);
+    expect(r.code).toBe(0);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(note);
+    // Operators count log lines that contain "error".
+    expect(lines[0]).not.toMatch(/error/i);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, datasets: [{ dataset: 'FUELINST', inserted: 5760 }] });
+  });
+
+  it('--overwrite overwrites nothing: a loaded day is skipped by _hash_key', async () => {
+    expect((await bmrs(['ingest', ...day])).code).toBe(0);
+    const r = await bmrs(['ingest', ...day, '--overwrite', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ datasets: [{ inserted: 0, skipped: 5760 }] });
+    expect(await countRows(ctx.tmp.db)).toBe(5760);
+  });
+
+  it('the old flags are hidden from the options in --help, and no note comes before a usage error', async () => {
+    const help = await bmrs(['ingest', '--help']);
+    const options = help.stdout.slice(0, help.stdout.indexOf('Dates select'));
+    for (const flag of ['--only', '--start', '--end', '--data-dir', '--overwrite', '--log-level', '--include-offline', '--bm-units']) expect(options).not.toContain(flag);
+    const bad = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-02-30', '--to', '2025-03-02', '--overwrite', '--bm-units']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --from 2025-02-30 is not a date/);
+    expect(bad.stderr).not.toContain('note:');
   });
 
   it('accepts an instant with a space instead of the T', async () => {

@@ -1,8 +1,10 @@
-// --archive keeps every raw response; the simulator's replay mode serves that folder, so a table can
-// be rebuilt offline with the same rows and the same _hash_keys.
+// --archive (and --data-dir, in the old script's layout) keeps every raw response; the simulator's
+// replay mode serves either folder, so a table can be rebuilt offline with the same rows and the same
+// _hash_keys.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { ArchiveLayout } from '../../src/adapters/archive.js';
 import { startSimulator } from '../../src/sim/index.js';
 import { days, query, runPipeline, tempDir } from '../support/pipeline.js';
 
@@ -12,17 +14,23 @@ beforeEach(async () => {
 });
 afterEach(() => tmp.cleanup());
 
-it('rebuilds a table from the archive through the simulator replay mode', async () => {
+it.each<[ArchiveLayout, RegExp]>([
+  ['bmrs', /^\d{8}T\d{6}Z_\d{8}T\d{6}Z\.json\.gz$/],
+  ['fetch-script', /^\d{4}-\d{2}-\d{2}_\d{6}\.json$/],
+])('rebuilds a table from the archive (%s layout) through the simulator replay mode', async (archiveLayout, name) => {
   const archive = join(tmp.dir, 'raw');
   const live = await startSimulator({ port: 0, seed: 11, now: '2025-11-01T00:00:00Z' });
   try {
-    const [r] = await runPipeline({ api: live.url, db: tmp.db, datasets: ['FUELINST', 'MID'], range: days('2025-10-26', '2025-10-28'), archive });
+    const [r] = await runPipeline({ api: live.url, db: tmp.db, datasets: ['FUELINST', 'MID'], range: days('2025-10-26', '2025-10-28'), archive, archiveLayout });
     expect(r.inserted).toBe(6000 + 5760);
   } finally {
     await live.close();
   }
-  expect(readdirSync(join(archive, 'FUELINST'))).toHaveLength(2);
-  expect(readdirSync(join(archive, 'MID'))).toHaveLength(2);
+  for (const code of ['FUELINST', 'MID']) {
+    const files = readdirSync(join(archive, code));
+    expect(files).toHaveLength(2);
+    for (const file of files) expect(file).toMatch(name);
+  }
 
   const replay = await startSimulator({ port: 0, dataDir: archive, now: '2025-11-01T00:00:00Z' });
   const rebuilt = join(tmp.dir, 'rebuilt.duckdb');

@@ -34,7 +34,7 @@ describe('hashing follows the table, not the registry', () => {
               settlementPeriod AS sp, _hash_key FROM bmrs_fuelinst ORDER BY publishTime, fuelType LIMIT 3`,
     );
     for (const row of rows) {
-      // compatibility.md section 2, by hand: keys sorted, DATE without a suffix, TIMESTAMP with +00:00.
+      // docs/compatibility.md section 2, by hand: keys sorted, DATE without a suffix, TIMESTAMP with +00:00.
       const text = `{"dataset": "FUELINST", "fuelType": "${row.fuelType}", "generation": ${row.generation}, "publishTime": "${row.p}+00:00", ` +
         `"settlementDate": "2025-10-27 00:00:00", "settlementPeriod": ${row.sp}, "startTime": "${row.s}+00:00"}`;
       expect(row._hash_key).toBe(md5(text));

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixedClock } from '../../src/adapters/clock.js';
-import { createArchive } from '../../src/adapters/archive.js';
+import { createArchive, type ArchiveLayout } from '../../src/adapters/archive.js';
 import { createHttpClient } from '../../src/adapters/http.js';
 import { findDataset } from '../../src/core/datasets.js';
 import { ingest } from '../../src/core/ingest.js';
@@ -39,6 +39,7 @@ export interface RunOptions {
   timeoutMs?: number;
   retry?: typeof FAST_RETRY;
   archive?: string;
+  archiveLayout?: ArchiveLayout;
   now?: string;
   /** The HTTP client's wait between attempts (default: a real timer); see `sleepRecorder`. */
   sleep?: (ms: number) => Promise<void>;
@@ -59,7 +60,7 @@ export async function runPipeline(o: RunOptions): Promise<DatasetReport[]> {
         store,
         runId: 'test',
         clock: fixedClock(Date.parse(o.now ?? '2025-11-01T00:00:00Z')),
-        archive: o.archive ? createArchive(o.archive) : undefined,
+        archive: o.archive ? createArchive(o.archive, o.archiveLayout) : undefined,
       },
       { datasets: o.datasets.map((c) => findDataset(c)!), range: o.range, concurrency: o.concurrency ?? 2 },
     );

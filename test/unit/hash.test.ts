@@ -54,6 +54,17 @@ describe('worked examples from docs/compatibility.md', () => {
       '{"dataProvider": "N2EXMIDP", "dataset": "MID", "price": 0.0, "settlementDate": "2025-10-29 00:00:00+00:00", "settlementPeriod": 1, "startTime": "2025-10-29 00:00:00+00:00", "volume": 1e-05}',
       '1a64b8beefb98889bb3330206f7037d3',
     ],
+    [
+      'non-ASCII text, escaped as ensure_ascii does',
+      [
+        { name: 'dataset', type: 'STRING' },
+        { name: 'note', type: 'STRING' },
+        { name: 'value', type: 'FLOAT' },
+      ],
+      { dataset: 'X', note: 'café – 5°C', value: 85.5 },
+      '{"dataset": "X", "note": "caf\\u00e9 \\u2013 5\\u00b0C", "value": 85.5}',
+      'e65687c2e00994c1f1ed0fd1b2eaf1cd',
+    ],
   ];
   it.each(cases)('%s', (_label, columns, row, text, md5) => {
     expect(renderHashText(columns, row)).toBe(text);

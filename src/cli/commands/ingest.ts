@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { IngestOptions } from '../ingest/run.js';
+import { oldFlagNotes, type OldFlags } from '../ingest/old-flags.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -12,7 +13,7 @@ export function ingestCommand(): Command {
     .option('--to <date|instant>', 'exclusive end: the settlement date after the last one, or an instant; default: today')
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
     .option('--api-base <url>', 'API base URL (env BMRS_API_BASE; default https://data.elexon.co.uk/bmrs/api/v1)')
-    .option('--archive <dir>', 'keep every raw response, gzip-compressed, one file per dataset window')
+    .option('--archive <dir>', 'keep every raw response, gzip-compressed, one file per dataset window: <dir>/<CODE>/<from>_<to>.json.gz')
     .option('--concurrency <n>', 'windows fetched at once', '4')
     .option('--allow-incomplete', 'exit 0 when a settled day comes back incomplete (it is still reported and recorded in the ledger)')
     .option('--json', 'print the report as JSON')
@@ -22,7 +23,12 @@ export function ingestCommand(): Command {
     .addOption(new Option('--only <codes>', 'alias of --dataset').hideHelp().argParser(collect))
     .addOption(new Option('--start <date>', 'alias of --from').hideHelp())
     .addOption(new Option('--end <date>', 'alias of --to').hideHelp())
-    .addOption(new Option('--data-dir <dir>', 'alias of --archive').hideHelp())
+    .addOption(new Option('--data-dir <dir>', 'like --archive, in the old layout: <dir>/<CODE>/<YYYY-MM-DD>_<HHMMSS>.json').hideHelp())
+    // Flags of the old script that mean nothing here: accepted, with a note (../ingest/old-flags.ts).
+    .addOption(new Option('--overwrite').hideHelp())
+    .addOption(new Option('--log-level [level]').hideHelp())
+    .addOption(new Option('--include-offline').hideHelp())
+    .addOption(new Option('--bm-units [units]').hideHelp())
     .addHelpText('after', `
 Dates select whole settlement days (Europe/London), --to exclusive:
   --from 2025-10-27 --to 2025-10-28   every row whose settlementDate is 2025-10-27
@@ -38,12 +44,17 @@ makes the run exit 1 ("loaded, but incomplete") unless --allow-incomplete.
 Rows already stored (same _hash_key) are skipped, so re-running is always safe. Each window is
 verified (shape, every row inside the window, every value fits its column) and loaded atomically.
 
+The old fetch script's flags are accepted (docs/compatibility.md, section 4): --start, --end and
+--only as --from, --to and --dataset; --data-dir DIR keeps raw responses in its layout,
+DIR/<CODE>/<YYYY-MM-DD>_<HHMMSS>.json (plain JSON, named by the window's start in UTC);
+--overwrite, --log-level, --include-offline and --bm-units change nothing and say so on stderr.
+
 Examples:
   bmrs ingest --dataset FUELINST --from 2025-10-26 --to 2025-10-27
   bmrs ingest --dataset FUELINST,MID,FREQ --from 2025-10-01 --to 2025-11-01 --archive data/raw
   bmrs ingest --dataset FUELINST --from 2025-10-27 --to 2025-10-28 --dry-run
   BMRS_API_BASE=http://127.0.0.1:8080 bmrs ingest --dataset FUELINST --json   (against elexon-sim)`)
-    .action(async (opts: IngestOptions & { only?: string[]; start?: string; end?: string; dataDir?: string }) => {
+    .action(async (opts: IngestOptions & OldFlags) => {
       const archive = either(opts.archive, '--archive', opts.dataDir, '--data-dir');
       if (archive !== undefined && archive.trim() === '') {
         throw new UsageError(`${opts.archive !== undefined ? '--archive' : '--data-dir'} is empty`, {
@@ -57,6 +68,8 @@ Examples:
         from: either(opts.from, '--from', opts.start, '--start'),
         to: either(opts.to, '--to', opts.end, '--end'),
         archive,
+        archiveLayout: opts.dataDir === undefined ? 'bmrs' : 'fetch-script',
+        notes: oldFlagNotes(opts),
       });
     });
 }

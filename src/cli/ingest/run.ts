@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
-import { createArchive } from '../../adapters/archive.js';
+import { createArchive, type ArchiveLayout } from '../../adapters/archive.js';
 import { fixedClock, systemClock } from '../../adapters/clock.js';
 import { createHttpClient } from '../../adapters/http.js';
 import { loadConfig, type Config } from '../../config.js';
@@ -26,7 +26,11 @@ export interface IngestOptions {
   db?: string;
   apiBase?: string;
   archive?: string;
+  /** 'fetch-script' for the old script's --data-dir layout; default 'bmrs' (--archive). */
+  archiveLayout?: ArchiveLayout;
   concurrency: string;
+  /** Printed on stderr as `note: ...` once the options are found valid (the old script's flags). */
+  notes?: readonly string[];
   json?: boolean;
   allowIncomplete?: boolean;
   dryRun?: boolean;
@@ -51,12 +55,13 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
     throw new UsageError(`--concurrency must be a whole number from 1 to 32, got ${opts.concurrency}`);
   }
   const plans = planIngest(datasets, range, clock.now());
+  for (const note of opts.notes ?? []) process.stderr.write(`${style.dim(`note: ${note}`)}\n`);
   if (opts.dryRun) {
     printDryRun(plans, config.apiBase, opts.json === true);
     return EXIT.ok;
   }
 
-  if (opts.archive) await checkWritableDir(opts.archive);
+  if (opts.archive) await checkWritableDir(opts.archive, opts.archiveLayout === 'fetch-script' ? '--data-dir' : '--archive');
   const progress = progressReporter(
     progressMode({ quiet: opts.quiet === true, json: opts.json === true, stderrIsTTY: process.stderr.isTTY === true, everyMs: config.progressMs }),
     clock.monotonic,
@@ -77,7 +82,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
         }),
         store,
         clock,
-        archive: opts.archive ? createArchive(opts.archive) : undefined,
+        archive: opts.archive ? createArchive(opts.archive, opts.archiveLayout) : undefined,
         runId: randomUUID(),
         onEvent: progress.onEvent,
       },
@@ -97,13 +102,13 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
 }
 
 /** Refuse an archive folder that cannot be written before anything is fetched. */
-async function checkWritableDir(dir: string): Promise<void> {
+async function checkWritableDir(dir: string, flag: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (e) {
     throw new UsageError(`cannot write the archive folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
-      hint: 'point --archive at a writable folder',
+      hint: `point ${flag} at a writable folder`,
     });
   }
 }
