@@ -40,6 +40,8 @@ export interface WindowKey {
 /**
  * loaded: rows committed and counted; empty: the API answered with no rows for it; incomplete: a
  * settled day lacks periods; failed: nothing stored, with the error's exit code and message.
+ * A later failed or empty attempt does not undo loaded or incomplete (the rows are still stored):
+ * the entry keeps its status and counts, and records the attempt and its error.
  */
 export type LedgerStatus = 'loaded' | 'empty' | 'incomplete' | 'failed';
 
@@ -99,6 +101,8 @@ export interface PeriodCount {
   readonly date: string;
   readonly period: number;
   readonly rows: number;
+  /** Distinct natural keys: what completeness counts, so revisions and duplicates cannot hide a gap. */
+  readonly keys: number;
 }
 
 export interface DuplicateReport {

@@ -26,6 +26,8 @@ export interface ActualColumn {
   readonly type: ColumnType | null;
   /** The store's own name for the type, for messages. */
   readonly storeType: string;
+  /** NOT NULL: refused when bmrs does not fill the column (a column the registry does not know). */
+  readonly required?: boolean;
 }
 
 const TIMES: ReadonlySet<ColumnType> = new Set(['DATE', 'DATETIME', 'TIMESTAMP']);
@@ -59,6 +61,9 @@ export function resolveTable(dataset: DatasetSpec, name: string, actual: readonl
     }
   }
   if (missing.length) problems.unshift(`lacks column(s) ${missing.join(', ')}`);
+  const ours = new Set([...dataset.columns, ...METADATA_COLUMNS].map((c) => c.name));
+  const required = actual.filter((c) => c.required && !ours.has(c.name)).map((c) => c.name);
+  if (required.length) problems.push(`${required.join(', ')} ${required.length > 1 ? 'are' : 'is'} NOT NULL but not filled by bmrs`);
   if (problems.length) {
     throw new SchemaConflictError(`table ${name} cannot be written correctly: ${problems.join('; ')}`, {
       hint: 'bmrs never alters an existing table and wrote nothing; fix the column types or point the store at a new location',

@@ -1,69 +1,101 @@
-// The write session of a DuckDB store, kept open between write groups while nobody else wants the
-// file: opening and closing it per group costs tens of milliseconds and a checkpoint each time
-// (docs/benchmarks.md, bench:store). The session is let go after a group as soon as another
-// process announces that it waits (duckdb-open.ts, waitNote), after IDLE_MS without a write, and at
-// close, so a cron run or a query gets in between a backfill's groups.
+// One DuckDB file, one process: every session of a store goes through here, one at a time, so the
+// process never has the file open twice (DuckDB would allow it, and its file locks belong to the
+// whole process: closing a second instance drops the first one's lock).
+// The write session is kept open between write groups while nobody else wants the file: opening
+// and closing it per group costs tens of milliseconds and a checkpoint each time (docs/benchmarks.md,
+// bench:store). It is let go after a task as soon as another process announces that it waits
+// (duckdb-open.ts, waitNote), after IDLE_MS without a task, after a task that failed, and at close;
+// so a cron run or a query gets in between a backfill's groups.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openSession, someoneWaits, type OpenOptions, type Session } from './duckdb-open.js';
+import { resolve } from 'node:path';
+import { BmrsError } from '../core/errors.js';
+import { openSession, someoneWaits, type Mode, type OpenOptions, type Session } from './duckdb-open.js';
 
 const IDLE_MS = 1_000;
-
-export interface HeldSession {
-  /** Runs `task` on the write session, opening it (and waiting for the file) when needed. */
-  use<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T>;
-  /** The open session, if any, for reads that should not open the file a second time. */
-  current(): DuckDBConnection | undefined;
-  release(): void;
-}
-
 /** After letting go for a waiter, how long to leave it the file before opening it again. */
 const GIVE_WAY_MS = 2_000;
 
-export function holdSession(path: string, open: OpenOptions): HeldSession {
-  const sleep = open.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  let session: Session | undefined;
+export interface FileSessions {
+  /**
+   * Runs `task` on a session of the file, one task at a time. A write opens (and keeps) the write
+   * session; a read uses the write session when it is open, else a read-only session of its own.
+   */
+  use<T>(mode: Mode, task: (c: DuckDBConnection) => Promise<T>): Promise<T>;
+  /** Waits for the tasks queued so far, then lets go of the file. */
+  release(): Promise<void>;
+}
+
+const byFile = new Map<string, FileSessions>();
+
+/** The sessions of the file at `path`, shared by every store of this process on that file. */
+export function fileSessions(path: string, open: OpenOptions): FileSessions {
+  const key = resolve(path);
+  let s = byFile.get(key);
+  if (!s) byFile.set(key, (s = create(path, open)));
+  return s;
+}
+
+function create(path: string, open: OpenOptions): FileSessions {
+  let writer: Session | undefined;
   let idle: NodeJS.Timeout | undefined;
-  let busy = Promise.resolve();
+  let queue: Promise<unknown> = Promise.resolve();
   let gaveWay = false;
 
-  /** The waiter removes its note once it has the file; until then (or a while), do not race it. */
+  const letGo = () => {
+    if (idle) clearTimeout(idle);
+    idle = undefined;
+    const w = writer;
+    writer = undefined;
+    w?.close();
+  };
+
+  /** The waiter withdraws its note once it has the file; until then (or a while), do not race it. */
   const giveWay = async () => {
-    for (const until = Date.now() + GIVE_WAY_MS; gaveWay && someoneWaits(path) && Date.now() < until; ) await sleep(50);
+    for (const until = Date.now() + GIVE_WAY_MS; gaveWay && someoneWaits(path) && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     gaveWay = false;
   };
 
-  const release = () => {
+  const run = async <T>(mode: Mode, task: (c: DuckDBConnection) => Promise<T>): Promise<T> => {
     if (idle) clearTimeout(idle);
-    idle = undefined;
-    session?.close();
-    session = undefined;
+    if (mode === 'read' && !writer) {
+      const reader = await openSession(path, 'read', open);
+      try {
+        return await task(reader.connection);
+      } finally {
+        reader.close();
+      }
+    }
+    if (!writer) {
+      await giveWay();
+      writer = await openSession(path, 'write', open);
+    }
+    let failed = false;
+    try {
+      return await task(writer.connection);
+    } catch (e) {
+      // After a driver failure the database may be unusable: start again from a fresh open.
+      failed = !(e instanceof BmrsError);
+      throw e;
+    } finally {
+      if (failed) letGo();
+      else if (someoneWaits(path)) {
+        letGo();
+        gaveWay = true;
+      } else idle = setTimeout(letGo, IDLE_MS).unref();
+    }
   };
 
   return {
-    use<T>(task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-      // One task at a time on the one connection, in the order asked.
-      const run = busy.then(async () => {
-        if (idle) clearTimeout(idle);
-        if (!session) {
-          await giveWay();
-          session = await openSession(path, 'write', open);
-        }
-        try {
-          return await task(session.connection);
-        } finally {
-          if (someoneWaits(path)) {
-            release();
-            gaveWay = true;
-          } else idle = setTimeout(release, IDLE_MS).unref();
-        }
-      });
-      busy = run.then(
-        () => undefined,
-        () => undefined,
-      );
-      return run;
+    use(mode, task) {
+      const next = queue.then(() => run(mode, task));
+      queue = next.catch(() => undefined);
+      return next;
     },
-    current: () => session?.connection,
-    release,
+    async release() {
+      await queue;
+      letGo();
+    },
   };
 }

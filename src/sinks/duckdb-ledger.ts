@@ -29,8 +29,20 @@ export async function ensureLedger(c: DuckDBConnection): Promise<void> {
 
 const ts = (ms: number) => `make_timestamptz(${Math.round(ms * 1000)}::BIGINT)`;
 
-/** Inserts or updates the window's entry; attempts count up, first_at stays. */
+/**
+ * Inserts or updates the window's entry; attempts count up, first_at stays. A failed or empty
+ * attempt does not undo a load: the rows are still stored, so the entry keeps saying so and only
+ * records the attempt and its error.
+ */
 export async function upsertLedger(c: DuckDBConnection, key: WindowKey, rec: LedgerRecord, result: WriteResult): Promise<void> {
+  if (rec.status === 'failed' || rec.status === 'empty') {
+    const kept = await c.run(
+      `UPDATE ${LEDGER} SET attempts = attempts + 1, error_code = $code, error_message = $message, run_id = $run, updated_at = ${ts(rec.at)}
+       WHERE dataset = $dataset AND window_from = ${ts(key.from)} AND window_to = ${ts(key.to)} AND status IN ('loaded', 'incomplete')`,
+      { dataset: key.dataset, code: rec.error?.exitCode ?? null, message: rec.error?.message ?? null, run: rec.runId },
+    );
+    if (kept.rowsChanged > 0) return;
+  }
   await c.run(
     `INSERT INTO ${LEDGER} VALUES ($dataset, ${ts(key.from)}, ${ts(key.to)}, $status, $fetched, $inserted, $skipped, 1,
        $code, $message, $detail, $run, ${ts(rec.at)}, ${ts(rec.at)})

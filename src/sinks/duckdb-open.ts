@@ -3,7 +3,7 @@
 // a bounded time, when another process holds it. The message names the holder: a reader or a
 // writer, its PID and, where the system says, its command line.
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BmrsError, StoreBusyError, StoreFailure, UsageError } from '../core/errors.js';
 
@@ -12,7 +12,6 @@ export interface OpenOptions {
   readonly waitMs: number;
   /** Called once when a wait begins, with a description of the holder. */
   readonly onWait?: (holder: string) => void;
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export type Mode = 'read' | 'write';
@@ -22,20 +21,23 @@ export interface Session {
   close(): void;
 }
 
-const LOCK = /Conflicting lock|Could not set lock/i;
+/** Another process holds the file. Other lock failures (a file system without locks) are not a wait. */
+const BUSY = /Conflicting lock is held/i;
 
 /**
- * A waiter touches this file while it waits; a bmrs writer that keeps the file open between write
- * groups (duckdb-hold.ts) sees it after its current group and lets go. Other programs do not
- * announce themselves and get the file when the writer is idle or done.
+ * A waiter writes its PID to this file while it waits; a bmrs writer that keeps the file open
+ * between write groups (duckdb-hold.ts) sees it after its current group and lets go. Other programs
+ * do not announce themselves and get the file when the writer is idle or done.
  */
 export const waitNote = (path: string): string => `${path}.wait`;
 const WAIT_NOTE_FRESH_MS = 2_000;
 
-/** Whether a process has announced within the last moments that it waits for the file. */
+/** Whether another process has announced within the last moments that it waits for the file. */
 export function someoneWaits(path: string): boolean {
   try {
-    return statSync(waitNote(path)).mtimeMs > Date.now() - WAIT_NOTE_FRESH_MS;
+    const note = waitNote(path);
+    if (statSync(note).mtimeMs <= Date.now() - WAIT_NOTE_FRESH_MS) return false;
+    return readFileSync(note, 'utf8').trim() !== String(process.pid);
   } catch {
     return false;
   }
@@ -43,60 +45,82 @@ export function someoneWaits(path: string): boolean {
 
 /** Opens a session on the file, waiting while another process holds it. Every session runs in UTC. */
 export async function openSession(path: string, mode: Mode, opts: OpenOptions): Promise<Session> {
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const started = Date.now();
   let delay = 25;
   let told = false;
-  for (;;) {
-    try {
-      const instance = await create(path, mode);
-      if (told) rmSync(waitNote(path), { force: true });
+  let announced = false;
+  try {
+    for (;;) {
+      let instance: DuckDBInstance;
       try {
-        const connection = await instance.connect();
-        await connection.run(`SET TimeZone = 'UTC'`);
-        // A process ended by a signal exits with this session open: interrupt what it runs, or
-        // DuckDB's teardown would wait for a long query (or a write) to finish first.
-        const interrupt = () => connection.interrupt();
-        process.on('exit', interrupt);
-        return {
-          connection,
-          close: () => {
-            process.off('exit', interrupt);
-            try {
-              connection.closeSync();
-            } finally {
-              instance.closeSync();
-            }
-          },
-        };
+        instance = await create(path, mode);
       } catch (e) {
-        instance.closeSync();
-        throw e;
+        const msg = (e as Error).message ?? String(e);
+        if (!BUSY.test(msg)) throw mapOpenError(path, mode, msg, e);
+        const holder = await describeHolder(mode, msg);
+        const waited = Date.now() - started;
+        if (waited + delay > opts.waitMs) {
+          throw new StoreBusyError(`the store ${path} is in use by ${holder}; waited ${(waited / 1000).toFixed(1)} s`, {
+            hint: `what was not stored yet was not loaded; run again when it has finished (nothing is duplicated), or wait longer with BMRS_STORE_WAIT_SECONDS (now ${Math.round(opts.waitMs / 1000)})`,
+          });
+        }
+        if (!told) opts.onWait?.(holder);
+        told = true;
+        announced = announce(path) || announced;
+        await new Promise<void>((r) => setTimeout(r, delay));
+        delay = Math.min(500, delay * 2);
+        continue;
       }
-    } catch (e) {
-      const msg = (e as Error).message ?? String(e);
-      if (!LOCK.test(msg)) throw mapOpenError(path, mode, msg, e);
-      announce(path);
-      const holder = await describeHolder(mode, msg);
-      const waited = Date.now() - started;
-      if (waited + delay > opts.waitMs) {
-        throw new StoreBusyError(`the store ${path} is in use by ${holder}; waited ${(waited / 1000).toFixed(1)} s`, {
-          hint: `this run changed nothing; run again when it has finished, or wait longer with BMRS_STORE_WAIT_SECONDS (now ${Math.round(opts.waitMs / 1000)})`,
-        });
-      }
-      if (!told) opts.onWait?.(holder);
-      told = true;
-      await sleep(delay);
-      delay = Math.min(500, delay * 2);
+      return await connect(instance);
     }
+  } finally {
+    if (announced) withdraw(path);
   }
 }
 
-function announce(path: string): void {
+async function connect(instance: DuckDBInstance): Promise<Session> {
+  let connection: DuckDBConnection | undefined;
+  try {
+    connection = await instance.connect();
+    await connection.run(`SET TimeZone = 'UTC'`);
+  } catch (e) {
+    connection?.closeSync();
+    instance.closeSync();
+    throw e;
+  }
+  // A process ended by a signal exits with this session open: interrupt what it runs, or
+  // DuckDB's teardown would wait for a long query (or a write) to finish first.
+  const c = connection;
+  const interrupt = () => c.interrupt();
+  process.on('exit', interrupt);
+  return {
+    connection: c,
+    close: () => {
+      process.off('exit', interrupt);
+      try {
+        c.closeSync();
+      } finally {
+        instance.closeSync();
+      }
+    },
+  };
+}
+
+function announce(path: string): boolean {
   try {
     writeFileSync(waitNote(path), `${process.pid}\n`);
+    return true;
   } catch {
-    // A folder we cannot write to: the holder just will not know we wait.
+    return false; // a folder we cannot write to: the holder just will not know we wait
+  }
+}
+
+/** Removes our own note (another waiter may have written its own since: leave that one). */
+function withdraw(path: string): void {
+  try {
+    if (readFileSync(waitNote(path), 'utf8').trim() === String(process.pid)) rmSync(waitNote(path), { force: true });
+  } catch {
+    // gone already, or not ours to remove
   }
 }
 
@@ -121,25 +145,16 @@ async function describeHolder(mode: Mode, msg: string): Promise<string> {
 }
 
 function mapOpenError(path: string, mode: Mode, msg: string, cause: unknown): Error {
-  if (mode === 'read' && /No such file|does not exist|Cannot open/i.test(msg)) {
-    return new UsageError(`there is no store at ${path}`, { hint: 'run bmrs ingest first, or point --db / BMRS_DUCKDB_PATH at your store' });
-  }
-  if (/Is a directory|not a valid DuckDB database|Permission denied|Read-only file system|Cannot open file/i.test(msg)) {
-    return new UsageError(`cannot open ${path} as a DuckDB store: ${msg.split('\n')[0]}`, {
+  const first = msg.split('\n')[0];
+  if (/Is a directory|not a valid DuckDB database|Permission denied|Read-only file system/i.test(msg)) {
+    return new UsageError(`cannot open ${path} as a DuckDB store: ${first}`, {
       hint: 'point --db or BMRS_DUCKDB_PATH at a DuckDB file (it is created if missing)',
     });
   }
-  return new StoreFailure(`cannot open the store ${path}: ${msg.split('\n')[0]}`, { cause, hint: 'check the disk and the file' });
-}
-
-/** Runs `task` in a session and closes it whatever happens. */
-export async function withSession<T>(path: string, mode: Mode, opts: OpenOptions, task: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  const s = await openSession(path, mode, opts);
-  try {
-    return await failing(path, task(s.connection));
-  } finally {
-    s.close();
+  if (mode === 'read' && /No such file|does not exist|Cannot open/i.test(msg)) {
+    return new UsageError(`there is no store at ${path}`, { hint: 'run bmrs ingest first, or point --db / BMRS_DUCKDB_PATH at your store' });
   }
+  return new StoreFailure(`cannot open the store ${path}: ${first}`, { cause, hint: 'check the disk, the file and its folder' });
 }
 
 /** A driver error becomes StoreFailure (70) with the driver's own message. */

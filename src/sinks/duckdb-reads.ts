@@ -53,13 +53,14 @@ export async function latestRow(c: DuckDBConnection, d: DatasetSpec): Promise<Ro
 export async function periodCounts(c: DuckDBConnection, d: DatasetSpec, from: string, to: string): Promise<PeriodCount[]> {
   if (!(await tableExists(c, d.table))) return [];
   const r = await c.runAndReadAll(
-    `SELECT strftime(CAST("settlementDate" AS DATE), '%Y-%m-%d') AS day, "settlementPeriod", count(*)
+    `SELECT strftime(CAST("settlementDate" AS DATE), '%Y-%m-%d') AS day, "settlementPeriod", count(*),
+            count(DISTINCT [${d.naturalKey.map((k) => `CAST(${quoteIdent(k)} AS VARCHAR)`).join(', ')}])
      FROM ${quoteIdent(d.table)}
      WHERE CAST("settlementDate" AS DATE) BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
      GROUP BY ALL ORDER BY 1, 2`,
     { from, to },
   );
-  return r.getRows().map((v) => ({ date: String(v[0]), period: Number(v[1]), rows: Number(v[2]) }));
+  return r.getRows().map((v) => ({ date: String(v[0]), period: Number(v[1]), rows: Number(v[2]), keys: Number(v[3]) }));
 }
 
 export async function duplicates(c: DuckDBConnection, table: string, worst: number): Promise<DuplicateReport> {

@@ -18,14 +18,12 @@ const TO_DUCK: Record<ColumnType, string> = {
   TIMESTAMP: 'TIMESTAMPTZ',
 };
 
+// Only the types bmrs writes exactly: a narrower integer (INTEGER, SMALLINT) could not hold every
+// value the API may send, REAL would round what was hashed, DECIMAL would change it.
 const FROM_DUCK: Record<string, ColumnType> = {
   VARCHAR: 'STRING',
   BIGINT: 'INTEGER',
-  INTEGER: 'INTEGER',
-  SMALLINT: 'INTEGER',
-  TINYINT: 'INTEGER',
   DOUBLE: 'FLOAT',
-  FLOAT: 'FLOAT',
   BOOLEAN: 'BOOLEAN',
   DATE: 'DATE',
   'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP',
@@ -80,7 +78,7 @@ export async function describeTable(
   record: boolean,
 ): Promise<ActualColumn[]> {
   const info = await conn.runAndReadAll(
-    `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position`,
+    `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position`,
     { t: table },
   );
   const recorded = new Map<string, ColumnType>();
@@ -90,15 +88,16 @@ export async function describeTable(
     for (const [c, l] of r.getRowsJson() as string[][]) recorded.set(c, l as ColumnType);
   }
   const inferred: { name: string; type: ColumnType }[] = [];
-  const out = (info.getRowsJson() as string[][]).map(([name, storeType]): ActualColumn => {
-    if (storeType !== 'TIMESTAMP') return { name, storeType, type: FROM_DUCK[storeType] ?? null };
+  const out = (info.getRowsJson() as string[][]).map(([name, storeType, nullable]): ActualColumn => {
+    const required = nullable === 'NO';
+    if (storeType !== 'TIMESTAMP') return { name, storeType, type: FROM_DUCK[storeType] ?? null, required };
     let type = recorded.get(name);
     if (type === undefined) {
       const reg = registry?.columns.find((c) => c.name === name)?.type;
       type = reg === 'TIMESTAMP' ? 'TIMESTAMP' : 'DATETIME';
       inferred.push({ name, type });
     }
-    return { name, storeType, type };
+    return { name, storeType, type, required };
   });
   if (record && inferred.length > 0) {
     await conn.run(RECORDS_DDL);

@@ -13,8 +13,8 @@ import type { Store, WindowKey, WindowWrite, WriteResult } from '../core/store.j
 import { resolveTable } from '../core/table.js';
 import { toCsv } from './csv.js';
 import { ensureLedger, readLedger, upsertLedger } from './duckdb-ledger.js';
-import { failing, inTransaction, openSession, withSession, type Mode, type OpenOptions } from './duckdb-open.js';
-import { holdSession } from './duckdb-hold.js';
+import { failing, inTransaction, openSession, type Mode, type OpenOptions } from './duckdb-open.js';
+import { fileSessions } from './duckdb-hold.js';
 import { makeScratch, type Scratch } from './duckdb-scratch.js';
 import { countRows, duplicates, latestRow, periodCounts, sampleRows } from './duckdb-reads.js';
 import { repairTable } from './duckdb-repair.js';
@@ -36,13 +36,11 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
       hint: 'point --db or BMRS_DUCKDB_PATH at a writable location',
     });
   }
-  const open: OpenOptions = { waitMs: options.waitMs ?? DEFAULT_WAIT_MS, onWait: options.onWait, sleep: options.sleep };
-  const held = holdSession(path, open);
-  /** Writes go through the held session; reads use it when it is open, else a read-only session of their own. */
-  const session = <T>(mode: Mode, task: (c: DuckDBConnection) => Promise<T>): Promise<T> =>
-    mode === 'write' || held.current() ? held.use((c) => failing(path, task(c))) : withSession(path, mode, open, task);
-  const read = <T>(task: (c: DuckDBConnection) => Promise<T>, none: T): Promise<T> =>
-    held.current() || existsSync(path) ? session('read', task) : Promise.resolve(none);
+  const open: OpenOptions = { waitMs: options.waitMs ?? DEFAULT_WAIT_MS, onWait: options.onWait };
+  const sessions = fileSessions(path, open);
+  const session = <T>(mode: Mode, task: (c: DuckDBConnection) => Promise<T>): Promise<T> => sessions.use(mode, (c) => failing(path, task(c)));
+  /** A store not made yet reads as empty (a read-only open would fail on a missing file). */
+  const read = <T>(task: (c: DuckDBConnection) => Promise<T>, none: T): Promise<T> => (existsSync(path) ? session('read', task) : Promise.resolve(none));
   // Made now, so that a TMPDIR that cannot hold it stops the run before anything is fetched.
   let scratch: Scratch | undefined = makeScratch();
   let seq = 0;
@@ -84,14 +82,15 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     capabilities: { parallelWrites: false, preferredRowsPerWrite: 250_000, transactions: true },
 
     openTable: (d: DatasetSpec) =>
-      session('write', async (c) => {
-        const { created, actual } = await inTransaction(c, async () => {
+      // A table we cannot write is refused inside the transaction: nothing of this open remains.
+      session('write', (c) =>
+        inTransaction(c, async () => {
           const created = await createTableIfMissing(c, d);
+          const table = resolveTable(d, d.table, await describeTable(c, d.table, d, true), created);
           await ensureLedger(c);
-          return { created, actual: await describeTable(c, d.table, d, true) };
-        });
-        return resolveTable(d, d.table, actual, created);
-      }),
+          return table;
+        }),
+      ),
 
     write: (group) =>
       session('write', (c) =>
@@ -118,7 +117,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
 
     /** Lets go of the file and the scratch folder; the store opens them again if it is used again. */
     async close() {
-      held.release();
+      await sessions.release();
       scratch?.remove();
       scratch = undefined;
     },
@@ -127,5 +126,5 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
 
 /** Opens the store read-only, so a query cannot change data; waits like any other open. */
 export async function openDuckDbReadOnly(path: string, options: Partial<OpenOptions> = {}): Promise<{ connection: DuckDBConnection; close(): void }> {
-  return openSession(path, 'read', { waitMs: options.waitMs ?? DEFAULT_WAIT_MS, onWait: options.onWait, sleep: options.sleep });
+  return openSession(path, 'read', { waitMs: options.waitMs ?? DEFAULT_WAIT_MS, onWait: options.onWait });
 }

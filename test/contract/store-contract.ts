@@ -99,6 +99,27 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       expect((await h.store.ledger()).map((e) => e.status)).toEqual(['loaded', 'loaded', 'loaded']);
     });
 
+    it('a later failed or empty attempt does not undo a load; it is counted and its error kept', async () => {
+      const t = await h.store.openTable(FUELINST);
+      const w = windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1));
+      await h.store.write([w]);
+      const failed: WindowWrite = { ...w, rows: [], ledger: { ...record('failed', 0, w.ledger.at + 1), error: { exitCode: 75, message: 'HTTP 503' } } };
+      await h.store.write([failed, { ...w, rows: [], ledger: record('empty', 0, w.ledger.at + 2) }]);
+      const [entry] = await h.store.ledger();
+      expect(entry).toMatchObject({ status: 'loaded', fetched: 4, inserted: 4, attempts: 3, updatedAt: w.ledger.at + 2 });
+      expect(await h.store.countRows(t.name)).toBe(4);
+    });
+
+    it('orders the ledger by dataset (byte order), then window', async () => {
+      const freq = findDataset('FREQ')!;
+      const t = await h.store.openTable(FUELINST);
+      await h.store.openTable(freq);
+      const w = windowWrite(t, dayWindow('2025-10-27'), []);
+      const entries = ['WIND_SOLAR_GEN', 'WINDFOR', 'FUELINST'].map((dataset, i) => ({ ...w, key: { ...w.key, dataset, from: w.key.from - i } }));
+      await h.store.write(entries);
+      expect((await h.store.ledger()).map((e) => e.dataset)).toEqual(['FUELINST', 'WINDFOR', 'WIND_SOLAR_GEN']);
+    });
+
     it('records empty and failed windows without touching rows; the ledger reads by dataset and range', async () => {
       const t = await h.store.openTable(FUELINST);
       const empty = windowWrite(t, dayWindow('2025-10-25'), []);
@@ -121,7 +142,14 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       expect(latest).toMatchObject({ settlementDate: '2025-10-27', settlementPeriod: 2, publishTime: '2025-10-27 00:35:00', fuelType: expect.any(String) });
       const counts = await h.store.periodCounts(FUELINST, '2025-10-26', '2025-10-26');
       expect(counts).toHaveLength(50);
-      expect(counts.every((c) => c.date === '2025-10-26' && c.rows === 4)).toBe(true);
+      expect(counts.every((c) => c.date === '2025-10-26' && c.rows === 4 && c.keys === 4)).toBe(true);
+      // A duplicate and a revision add rows to their period, not natural keys.
+      const [one] = (await h.store.sampleRows(t.name, 300)).filter((r) => r.settlementDate === '2025-10-27' && r.settlementPeriod === 1);
+      await h.insertRaw(t.name, [{ ...one }, { ...one, generation: 1, _hash_key: 'revision' }]);
+      expect(await h.store.periodCounts(FUELINST, '2025-10-27', '2025-10-27')).toEqual([
+        { date: '2025-10-27', period: 1, rows: 6, keys: 4 },
+        { date: '2025-10-27', period: 2, rows: 4, keys: 4 },
+      ]);
       const sample = await h.store.sampleRows(t.name, 20);
       expect(sample).toHaveLength(20);
       for (const row of sample) expect(hashRow(t.spec.columns, row)).toBe(row._hash_key);

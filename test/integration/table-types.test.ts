@@ -41,6 +41,24 @@ describe('hashing follows the table, not the registry', () => {
     }
   });
 
+  it.each([
+    ['REAL', 'generation', 'REAL', 'FLOAT'],
+    ['a 32-bit INTEGER', 'generation', 'INTEGER', 'INTEGER'],
+    ['DECIMAL', 'generation', 'DECIMAL(18,3)', 'DECIMAL(18,3)'],
+  ])('%s is refused: it would round or overflow what was hashed', async (_name, column, type, shown) => {
+    const cols = tableColumns(findDataset('FUELINST')!).map((c) => `${quoteIdent(c.name)} ${c.name === column ? type : duckType(c.type)}`);
+    await sql(ctx.tmp.db, `CREATE TABLE bmrs_fuelinst (${cols.join(', ')})`);
+    const [r] = await runPipeline({ api: ctx.sim.url, db: ctx.tmp.db, datasets: ['FUELINST'], range: days('2025-10-27', '2025-10-28') });
+    expect(r.failures.map((f) => f.error.message)).toEqual([expect.stringMatching(new RegExp(`${column} is ${shown.replace(/[()]/g, '\\$&')} where bmrs writes`))]);
+  });
+
+  it('an extra NOT NULL column that bmrs would leave empty is refused', async () => {
+    const cols = tableColumns(findDataset('FUELINST')!).map((c) => `${quoteIdent(c.name)} ${duckType(c.type)}`);
+    await sql(ctx.tmp.db, `CREATE TABLE bmrs_fuelinst (${cols.join(', ')}, region VARCHAR NOT NULL)`);
+    const [r] = await runPipeline({ api: ctx.sim.url, db: ctx.tmp.db, datasets: ['FUELINST'], range: days('2025-10-27', '2025-10-28') });
+    expect(r.failures[0]?.error.message).toMatch(/region is NOT NULL but not filled by bmrs/);
+  });
+
   it('a table with a type bmrs cannot write is refused before any row is written', async () => {
     const cols = tableColumns(findDataset('FUELINST')!).map((c) => `${quoteIdent(c.name)} ${c.name === 'generation' ? 'VARCHAR' : duckType(c.type)}`);
     await sql(ctx.tmp.db, `CREATE TABLE bmrs_fuelinst (${cols.join(', ')})`);
@@ -49,6 +67,8 @@ describe('hashing follows the table, not the registry', () => {
     expect(r.failures[0].error.message).toMatch(/generation is VARCHAR where bmrs writes INTEGER/);
     expect(ctx.sim.requests).toHaveLength(0);
     expect(await scalar(ctx.tmp.db, 'SELECT count(*) FROM bmrs_fuelinst')).toBe(0);
+    // The refusal rolled back everything that open did: no ledger, no recorded column types.
+    expect(await scalar(ctx.tmp.db, `SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '\_bmrs\_%' ESCAPE '\\'`)).toBe(0);
   });
 });
 

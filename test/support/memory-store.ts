@@ -60,6 +60,11 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
   function applyLedger(w: WindowWrite, r: WriteResult): void {
     const old = ledger.get(key(w.key));
     const rec = w.ledger;
+    if (old && (rec.status === 'failed' || rec.status === 'empty') && (old.status === 'loaded' || old.status === 'incomplete')) {
+      const error = { errorCode: rec.error?.exitCode ?? null, errorMessage: rec.error?.message ?? null };
+      ledger.set(key(w.key), { ...old, ...error, attempts: old.attempts + 1, runId: rec.runId, updatedAt: rec.at });
+      return;
+    }
     ledger.set(key(w.key), {
       ...w.key,
       status: rec.status,
@@ -125,7 +130,7 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
     async ledger(q = {}) {
       return [...ledger.values()]
         .filter((e) => (q.dataset === undefined || e.dataset === q.dataset) && (q.to === undefined || e.from < q.to) && (q.from === undefined || e.to > q.from))
-        .sort((a, b) => a.dataset.localeCompare(b.dataset) || a.from - b.from);
+        .sort((a, b) => (a.dataset < b.dataset ? -1 : a.dataset > b.dataset ? 1 : a.from - b.from));
     },
     async countRows(name) {
       return tables.get(name)?.rows.length ?? null;
@@ -136,14 +141,19 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
       return rows.reduce<Row | null>((best, r) => (best === null || sortKey(r) > sortKey(best) ? r : best), null);
     },
     async periodCounts(d, from, to) {
-      const counts = new Map<string, number>();
+      const counts = new Map<string, { rows: number; keys: Set<string> }>();
       for (const r of tables.get(d.table)?.rows ?? []) {
         const date = String(r.settlementDate).slice(0, 10);
-        if (date >= from && date <= to) counts.set(`${date}|${String(r.settlementPeriod)}`, (counts.get(`${date}|${String(r.settlementPeriod)}`) ?? 0) + 1);
+        if (date < from || date > to) continue;
+        const k = `${date}|${String(r.settlementPeriod)}`;
+        const c = counts.get(k) ?? { rows: 0, keys: new Set<string>() };
+        c.rows++;
+        c.keys.add(d.naturalKey.map((n) => String(r[n])).join('\u0000'));
+        counts.set(k, c);
       }
       return [...counts]
-        .map(([k, rows]) => ({ date: k.split('|')[0], period: Number(k.split('|')[1]), rows }))
-        .sort((a, b) => a.date.localeCompare(b.date) || a.period - b.period);
+        .map(([k, c]) => ({ date: k.split('|')[0], period: Number(k.split('|')[1]), rows: c.rows, keys: c.keys.size }))
+        .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.period - b.period));
     },
     async duplicates(name, worst) {
       const groups = new Map<string, Row[]>();
