@@ -4,7 +4,8 @@
 import tseslint from 'typescript-eslint';
 
 const DRIVERS = { group: ['@duckdb/*', '@google-cloud/*'], message: 'only src/sinks holds a database driver (behind the store port).' };
-const NO_IO = ['got', 'commander', 'chalk', 'child_process', 'fs', 'fs/promises', 'http', 'https', 'net', 'os', 'perf_hooks'].flatMap((m) => [m, `node:${m}`]);
+const NO_IO = ['got', 'commander', 'chalk', 'child_process', 'fs', 'fs/promises', 'http', 'https', 'net', 'dns', 'tls', 'os', 'perf_hooks', 'process', 'readline', 'worker_threads']
+  .flatMap((m) => [m, `node:${m}`]);
 
 const fence = (files, patterns, paths = []) => ({
   files,
@@ -29,7 +30,17 @@ export default [
   },
   {
     files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'only src/config.ts reads the environment.' }] },
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'only src/config.ts reads the environment.' },
+        { object: 'Date', property: 'now', message: 'the core takes a Clock; it never asks the system for the time.' },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['setTimeout', 'setInterval', 'performance'].map((name) => ({ name, message: 'the core takes a Clock and never waits on a timer.' })),
+      ],
+    },
   },
   fence(['src/sinks/**/*.ts'], [{ group: ['**/cli/**', '**/config.js', '**/adapters/**'], message: 'stores depend on the core only; the CLI composes them.' }]),
   fence(['src/adapters/**/*.ts'], [DRIVERS, { group: ['**/cli/**', '**/config.js', '**/sinks/**'], message: 'adapters depend on the core only; the CLI composes them.' }]),

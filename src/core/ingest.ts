@@ -1,7 +1,7 @@
-// The ingest use case, composed: plan the range, run the due windows, summarise per dataset.
-// The CLI composes the same three steps itself (it renders the plan for --dry-run and the events as progress).
+// The ingest use case: plan the range, run the due windows, summarise per dataset. The CLI plans
+// first itself (it prints the plan for --dry-run) and then runs the same `runPlans`.
 import type { DatasetSpec } from './datasets.js';
-import { planIngest } from './plan.js';
+import { planIngest, type DatasetPlan } from './plan.js';
 import { summarise, type DatasetReport } from './report.js';
 import { runWindows, type RunnerDeps } from './runner.js';
 import type { Range } from './windows.js';
@@ -13,8 +13,12 @@ export interface IngestRequest {
   readonly concurrency: number;
 }
 
-export async function ingest(deps: RunnerDeps, req: IngestRequest): Promise<DatasetReport[]> {
-  const plans = planIngest(req.datasets, req.range, deps.clock.now());
-  const outcomes = await runWindows(deps, plans.flatMap((p) => p.due), req.concurrency);
+export function ingest(deps: RunnerDeps, req: IngestRequest): Promise<DatasetReport[]> {
+  return runPlans(deps, planIngest(req.datasets, req.range, deps.clock.now()), req.concurrency);
+}
+
+/** Runs the due windows of every plan, several datasets side by side, and reports per dataset. */
+export async function runPlans(deps: RunnerDeps, plans: readonly DatasetPlan[], concurrency: number): Promise<DatasetReport[]> {
+  const outcomes = await runWindows(deps, plans.flatMap((p) => p.due), concurrency);
   return summarise(plans, outcomes);
 }

@@ -76,7 +76,7 @@ export function summarise(plans: readonly DatasetPlan[], outcomes: readonly Wind
  */
 export function exitCodeOf(reports: readonly DatasetReport[], allowIncomplete = false): number {
   const codes = new Set(reports.flatMap((r) => r.failures.map((f) => f.error.exitCode)));
-  const failed = [EXIT.internal, EXIT.data, EXIT.transient].find((c) => codes.has(c)) ?? (codes.size ? EXIT.internal : undefined);
+  const failed = [EXIT.internal, EXIT.data, EXIT.transient, EXIT.usage].find((c) => codes.has(c)) ?? (codes.size ? EXIT.internal : undefined);
   if (failed !== undefined) return failed;
   return !allowIncomplete && reports.some((r) => r.incomplete.length > 0) ? EXIT.findings : EXIT.ok;
 }

@@ -60,8 +60,20 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
     if (!tables.has(w.dataset)) tables.set(w.dataset, await openTable(deps.store, w.dataset));
   }
   deps.onEvent?.({ type: 'planned', datasets: [...totals].map(([dataset, n]) => ({ dataset, windows: n })) });
-  const writes = writeQueue(deps.store, concurrency);
-  return mapPool(windows, concurrency, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes));
+  const queue = writeQueue(deps.store, concurrency);
+  // Once another process has kept the store past the wait, every later write would wait as long
+  // again: the windows not started yet fail at once with the same error, without asking the API.
+  const state: RunState = { busy: undefined };
+  const writes: WriteQueue = (item) =>
+    queue(item).catch((e: unknown) => {
+      if (e instanceof StoreBusyError) state.busy ??= e;
+      throw e;
+    });
+  return mapPool(windows, concurrency, (w) => runWindow(deps, w, state.busy ?? tables.get(w.dataset)!, writes));
+}
+
+interface RunState {
+  busy: StoreBusyError | undefined;
 }
 
 async function openTable(store: Store, dataset: DatasetSpec): Promise<TableHandle | BmrsError> {

@@ -1,7 +1,7 @@
 // Hands prepared windows to the store in groups, as its capabilities ask: one write in flight unless
 // the store takes parallel writes, each group as many queued windows as fit its preferred size.
 // A store that is slow to write therefore gets bigger groups, not a longer queue of small ones.
-import { BmrsError, StoreFailure } from './errors.js';
+import { BmrsError, StoreBusyError, StoreFailure } from './errors.js';
 import type { Store, WindowWrite, WriteResult } from './store.js';
 
 interface Queued {
@@ -22,19 +22,10 @@ export function writeQueue(store: Store, maxInFlight = 4): WriteQueue {
     while (inFlight < limit && queue.length > 0) {
       const group = takeGroup(queue, preferredRowsPerWrite);
       inFlight++;
-      store
-        .write(group.map((q) => q.item))
-        .then(
-          (results) => group.forEach((q, i) => q.resolve(results[i])),
-          (e: unknown) => {
-            const error = asStoreError(store.name, e);
-            group.forEach((q) => q.reject(error));
-          },
-        )
-        .finally(() => {
-          inFlight--;
-          pump();
-        });
+      writeGroup(store, group).finally(() => {
+        inFlight--;
+        pump();
+      });
     }
   };
 
@@ -43,6 +34,25 @@ export function writeQueue(store: Store, maxInFlight = 4): WriteQueue {
       queue.push({ item, resolve, reject });
       pump();
     });
+}
+
+/**
+ * Writes a group; when a group of several fails, each of its windows is tried alone, so one bad
+ * window fails only itself. A store held by another process fails them all at once: trying again
+ * window by window would only wait again.
+ */
+async function writeGroup(store: Store, group: readonly Queued[]): Promise<void> {
+  try {
+    const results = await store.write(group.map((q) => q.item));
+    group.forEach((q, i) => q.resolve(results[i]));
+  } catch (e) {
+    const error = asStoreError(store.name, e);
+    if (group.length === 1 || error instanceof StoreBusyError) {
+      group.forEach((q) => q.reject(error));
+      return;
+    }
+    for (const q of group) await writeGroup(store, [q]);
+  }
 }
 
 /** The first queued window always goes; more join while the group stays within `rows`. */

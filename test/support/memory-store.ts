@@ -14,6 +14,8 @@ export interface MemoryFaults {
   failCommit?: number;
   /** The Nth write call fails after its rows are stored and before any ledger entry (no transactions). */
   failAfterRows?: number;
+  /** Fails a write call with the error it returns (the group's windows are all in `group`). */
+  failIf?: (group: readonly WindowWrite[], call: number) => Error | undefined;
   /** Awaited at the start of every write call: a slow store, released by the test. */
   beforeWrite?: (call: number) => Promise<void>;
 }
@@ -107,6 +109,8 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
       try {
         await faults.beforeWrite?.(call);
         if (faults.failWrite === call) throw new StoreFailure(`write ${call} failed (injected)`);
+        const injected = faults.failIf?.(group, call);
+        if (injected) throw injected;
         // A transaction works on copies and swaps them in at commit; without one, rows land as they go.
         const before = { tables, ledger };
         if (capabilities.transactions) {

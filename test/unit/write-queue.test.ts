@@ -2,7 +2,7 @@
 // grouped up to the store's preferred size while a write is in flight.
 import { describe, expect, it } from 'vitest';
 import { findDataset } from '../../src/core/datasets.js';
-import { StoreFailure } from '../../src/core/errors.js';
+import { StoreBusyError, StoreFailure } from '../../src/core/errors.js';
 import type { Store, WindowWrite } from '../../src/core/store.js';
 import { writeQueue } from '../../src/core/write-queue.js';
 import { dayWindow, fuelinstRaws, windowWrite } from '../contract/store-contract.js';
@@ -57,19 +57,43 @@ describe('writeQueue', () => {
     expect(store.stats.maxInFlight).toBe(2);
   });
 
-  it('fails every window of a failed group with the store error, and goes on with the next group', async () => {
+  it('a failed group is tried again window by window: only the bad window fails', async () => {
     const g = gate();
-    const store = createMemoryStore({ faults: { failWrite: 2, beforeWrite: (call) => (call === 1 ? g.opened : Promise.resolve()) } });
+    let bad = '';
+    const store = createMemoryStore({
+      faults: {
+        beforeWrite: (call) => (call === 1 ? g.opened : Promise.resolve()),
+        failIf: (group) => (group.some((w) => w.table === bad) ? new StoreFailure('a value does not fit (injected)') : undefined),
+      },
+    });
     const queue = writeQueue(store);
     const [a, b, c] = await writes(store, DAYS);
-    const results = [queue(a), queue(b), queue(c)].map((p) => p.then(() => 'ok', (e: unknown) => e));
+    bad = 'bmrs_bad';
+    const settled = [queue(a), queue(b), queue({ ...c, table: bad })].map((p) => p.then(() => 'ok', (e: unknown) => e));
     g.open();
-    const settled = await Promise.all(results);
-    expect(settled[0]).toBe('ok');
-    expect(settled[1]).toBeInstanceOf(StoreFailure);
-    expect(settled[2]).toBe(settled[1]);
-    const d = (await writes(store, ['2025-10-24']))[0];
-    await expect(queue(d)).resolves.toEqual({ inserted: 8, skipped: 0 });
+    const [ra, rb, rc] = await Promise.all(settled);
+    expect([ra, rb]).toEqual(['ok', 'ok']);
+    expect(rc).toBeInstanceOf(StoreFailure);
+    expect(store.stats.groupSizes).toEqual([1, 2, 1, 1]);
+  });
+
+  it('a store held by another process fails the whole group at once, without a retry per window', async () => {
+    const g = gate();
+    const store = createMemoryStore({
+      faults: {
+        beforeWrite: (call) => (call === 1 ? g.opened : Promise.resolve()),
+        failIf: (_group, call) => (call === 2 ? new StoreBusyError('the store is in use by a reader (injected)') : undefined),
+      },
+    });
+    const queue = writeQueue(store);
+    const [a, b, c] = await writes(store, DAYS);
+    const settled = [queue(a), queue(b), queue(c)].map((p) => p.then(() => 'ok', (e: unknown) => e));
+    g.open();
+    const [ra, rb, rc] = await Promise.all(settled);
+    expect(ra).toBe('ok');
+    expect(rb).toBeInstanceOf(StoreBusyError);
+    expect(rc).toBe(rb);
+    expect(store.stats.groupSizes).toEqual([1, 2]);
   });
 
   it('turns an unforeseen store error into StoreFailure (exit 70) with its message', async () => {

@@ -10,8 +10,8 @@ import { loadConfig, type Config } from '../../config.js';
 import { EXIT, UsageError } from '../../core/errors.js';
 import { planIngest } from '../../core/plan.js';
 import { parseDatasets, parseRange } from '../../core/range.js';
-import { exitCodeOf, summarise } from '../../core/report.js';
-import { runWindows } from '../../core/runner.js';
+import { exitCodeOf } from '../../core/report.js';
+import { runPlans } from '../../core/ingest.js';
 import type { Store } from '../../core/store.js';
 import { VERSION } from '../../version.js';
 import { style } from '../render.js';
@@ -70,7 +70,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
     if (opts.quiet !== true) progress.note(style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`));
   });
   try {
-    const outcomes = await runWindows(
+    const reports = await runPlans(
       {
         api: createHttpClient({
           base: config.apiBase,
@@ -86,11 +86,10 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
         runId: randomUUID(),
         onEvent: progress.onEvent,
       },
-      plans.flatMap((p) => p.due),
+      plans,
       concurrency,
     );
     progress.done();
-    const reports = summarise(plans, outcomes);
     const code = exitCodeOf(reports, opts.allowIncomplete === true);
     if (opts.json) writeJson(reportJson(reports, store.location, code));
     else printReports(reports, store.location);

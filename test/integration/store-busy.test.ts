@@ -1,0 +1,38 @@
+// A store kept by another process past the wait: the windows not started yet fail at once with the
+// same error, without asking the API again and without waiting again.
+import { expect, it } from 'vitest';
+import { fixedClock } from '../../src/adapters/clock.js';
+import { createHttpClient } from '../../src/adapters/http.js';
+import { findDataset } from '../../src/core/datasets.js';
+import { StoreBusyError } from '../../src/core/errors.js';
+import { ingest } from '../../src/core/ingest.js';
+import { createMemoryStore } from '../support/memory-store.js';
+import { days, FAST_RETRY, useSimulatorAndStore } from '../support/pipeline.js';
+
+const ctx = useSimulatorAndStore({ now: '2025-11-01T00:00:00Z' });
+
+it('after the first busy write, the remaining windows fail without a request or a wait', async () => {
+  let writesAfterBusy = 0;
+  const store = createMemoryStore({
+    faults: {
+      failIf: (_group, call) => {
+        if (call > 2) writesAfterBusy++;
+        return call === 2 ? new StoreBusyError('the store is in use by a reader (injected)') : undefined;
+      },
+    },
+  });
+  const [r] = await ingest(
+    { api: createHttpClient({ base: ctx.sim.url, timeoutMs: 5_000, retry: FAST_RETRY, userAgent: 'bmrs-test' }), store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run' },
+    { datasets: [findDataset('FUELINST')!], range: days('2025-10-20', '2025-10-25'), concurrency: 1 },
+  );
+  expect(r.inserted).toBe(5760);
+  expect(r.failures.map((f) => [f.window.days?.from, f.error.name])).toEqual([
+    ['2025-10-21', 'StoreBusyError'],
+    ['2025-10-22', 'StoreBusyError'],
+    ['2025-10-23', 'StoreBusyError'],
+    ['2025-10-24', 'StoreBusyError'],
+  ]);
+  expect(ctx.sim.requests.filter((q) => q.status === 200)).toHaveLength(2);
+  expect(writesAfterBusy).toBe(0);
+  expect((await store.ledger()).map((e) => e.status)).toEqual(['loaded']);
+});
