@@ -1,5 +1,6 @@
 // Admin endpoints under /__sim/ (never logged, never faulted):
-//   GET/DELETE /__sim/requests, GET/POST/DELETE /__sim/faults, GET/POST /__sim/now.
+//   GET/DELETE /__sim/requests, GET/POST/DELETE /__sim/faults, GET/POST /__sim/now,
+//   GET /__sim/held, POST /__sim/release.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toIsoZ } from '../core/calendar.js';
 import { checkFault } from './faults.js';
@@ -54,6 +55,8 @@ export async function handleAdmin(state: SimState, req: IncomingMessage, res: Se
       return json(res, 200, state.board.list());
     }
   }
+  if (what === '/__sim/held' && method === 'GET') return json(res, 200, { held: state.holds.size });
+  if (what === '/__sim/release' && method === 'POST') return json(res, 200, { released: state.release() });
   if (what === '/__sim/now') {
     if (method === 'POST') {
       const v = (body as { now?: unknown } | undefined)?.now;

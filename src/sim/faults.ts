@@ -2,18 +2,20 @@
 import type { Fault, FaultKind } from './types.js';
 
 const KINDS: readonly FaultKind[] = [
-  'status', 'rate-limit', 'delay', 'truncate', 'malformed', 'html', 'out-of-window', 'extra-field', 'type-drift',
+  'status', 'rate-limit', 'delay', 'hold', 'truncate', 'malformed', 'html', 'out-of-window', 'extra-field', 'type-drift',
   'ignore-window',
 ];
 /** Faults that replace the whole answer; the first active one wins. */
 const TERMINAL = new Set<FaultKind>(['status', 'rate-limit', 'malformed', 'html']);
 /** `--fault status=503` sets this argument of the kind. */
-const MAIN_ARG: Partial<Record<FaultKind, string>> = { status: 'status', 'rate-limit': 'retryAfter', delay: 'ms', truncate: 'bytes' };
-const NUMERIC = new Set(['count', 'status', 'retryAfter', 'ms', 'bytes']);
+const MAIN_ARG: Partial<Record<FaultKind, string>> = { status: 'status', 'rate-limit': 'retryAfter', delay: 'ms', hold: 'after', truncate: 'bytes' };
+const NUMERIC = new Set(['count', 'status', 'retryAfter', 'ms', 'bytes', 'after']);
 
 /** What the active faults do to one request. */
 export interface FaultDecision {
   delayMs: number;
+  /** Held until the simulator's release() (or close). */
+  hold: boolean;
   terminal?: Fault;
   truncate?: { bytes?: number };
   outOfWindow: boolean;
@@ -25,6 +27,8 @@ export interface FaultDecision {
 interface Active {
   fault: Fault;
   remaining: number;
+  /** `hold`: matching requests still to let through before holding. */
+  pass: number;
 }
 
 export class FaultBoard {
@@ -37,18 +41,28 @@ export class FaultBoard {
 
   add(f: Fault | Fault[]): void {
     for (const fault of Array.isArray(f) ? f : [f]) {
-      this.active.push({ fault: { ...fault }, remaining: fault.count ?? Infinity });
+      const pass = fault.kind === 'hold' ? (fault.after ?? 0) : 0;
+      this.active.push({ fault: { ...fault }, remaining: fault.count ?? Infinity, pass });
     }
   }
 
-  /** Active faults with their remaining counts (omitted when unlimited). */
+  /** Removes the `hold` faults (the others stay). */
+  clearHolds(): void {
+    this.active = this.active.filter((a) => a.fault.kind !== 'hold');
+  }
+
+  /** Active faults with their remaining counts (omitted when unlimited); a hold's `after` is what is left to let through. */
   list(): Fault[] {
-    return this.active.map((a) => ({ ...a.fault, count: Number.isFinite(a.remaining) ? a.remaining : undefined }));
+    return this.active.map((a) => {
+      const f = { ...a.fault, count: Number.isFinite(a.remaining) ? a.remaining : undefined };
+      if (f.kind === 'hold') f.after = a.pass > 0 ? a.pass : undefined;
+      return f;
+    });
   }
 
   /** Applies the matching faults to a request and uses up their counts. */
   take(url: string): FaultDecision {
-    const d: FaultDecision = { delayMs: 0, outOfWindow: false, extraField: false, typeDrift: false, ignoreWindow: false };
+    const d: FaultDecision = { delayMs: 0, hold: false, outOfWindow: false, extraField: false, typeDrift: false, ignoreWindow: false };
     const matching = this.active.filter((a) => a.remaining > 0 && (!a.fault.path || url.toLowerCase().includes(a.fault.path.toLowerCase())));
     const used = new Set<Active>();
     for (const a of matching) {
@@ -56,6 +70,12 @@ export class FaultBoard {
       if (f.kind === 'delay') {
         d.delayMs += f.ms;
         used.add(a);
+      } else if (f.kind === 'hold') {
+        if (a.pass > 0) a.pass--;
+        else {
+          d.hold = true;
+          used.add(a);
+        }
       } else if (TERMINAL.has(f.kind) && !d.terminal) {
         d.terminal = f;
         used.add(a);
@@ -96,12 +116,13 @@ export function checkFault(x: unknown): Fault | string {
     return 'fault status: status must be an HTTP status code (e.g. status=503)';
   }
   if (o.kind === 'delay' && typeof o.ms !== 'number') return 'fault delay: ms is required (e.g. delay,ms=2000)';
+  if (o.after !== undefined && (o.kind !== 'hold' || !Number.isInteger(o.after))) return `fault ${o.kind}: after is a whole number, for hold only (e.g. hold,after=3)`;
   return o as unknown as Fault;
 }
 
 /**
  * Parses a CLI fault: `status=503,count=2`, `rate-limit,retryAfter=1,count=3`, `delay,ms=2000`,
- * `truncate`, `extra-field,path=FUELINST`. The first item is the kind, optionally with its main argument.
+ * `hold,after=3`, `truncate`, `extra-field,path=FUELINST`. The first item is the kind, optionally with its main argument.
  */
 export function parseFaultFlag(text: string): Fault {
   const [head, ...rest] = text.split(',').map((s) => s.trim());

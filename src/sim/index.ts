@@ -41,6 +41,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const board = new FaultBoard();
   if (options.faults) board.set(options.faults);
   const requests: RequestLogEntry[] = [];
+  const holds = new Set<(answer: boolean) => void>();
   const state: SimState = {
     board,
     requests,
@@ -49,6 +50,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     onRequest: options.onRequest,
     setNow: (now) => {
       fixedNow = now === undefined ? undefined : readNow(now);
+    },
+    holds,
+    release: () => {
+      const n = holds.size;
+      board.clearHolds();
+      for (const go of [...holds]) go(true);
+      return n;
     },
   };
   const server = createServer(createHandler(state));
@@ -70,9 +78,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests,
     setFault: (f: Fault | Fault[] | null) => board.set(f),
     setNow: state.setNow,
+    release: state.release,
+    get held() {
+      return holds.size;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
+        // Held requests are cut and logged with status 0, like a client that gave up.
+        board.clearHolds();
+        for (const go of [...holds]) go(false);
         server.closeAllConnections();
       }),
   };

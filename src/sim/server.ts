@@ -21,6 +21,10 @@ export interface SimState {
   now(): number;
   onRequest?: (entry: RequestLogEntry) => void;
   setNow(now: number | string | undefined): void;
+  /** Requests held by a `hold` fault: each entry lets its request go on (true) or cuts it (false). */
+  holds: Set<(answer: boolean) => void>;
+  /** Lets every held request go on and clears the `hold` faults; returns how many were held. */
+  release(): number;
 }
 
 export function createHandler(state: SimState): (req: IncomingMessage, res: ServerResponse) => void {
@@ -55,6 +59,10 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
   res.on('close', () => (entry.durationMs = performance.now() - started));
 
   const faults = state.board.take(req.url ?? '/');
+  if (faults.hold && !(await heldUntilReleased(state, res))) {
+    res.destroy();
+    return log(0);
+  }
   if (faults.delayMs > 0) {
     await sleep(faults.delayMs);
     if (res.destroyed) return log(0);
@@ -87,6 +95,23 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
   res.writeHead(200, { 'Content-Type': JSON_TYPE });
   const chunks = bodyChunks(route.ds, route.stream, source, parsed.window, now, faults);
   await writeBody(res, chunks, { truncate: faults.truncate, onBytes });
+}
+
+/**
+ * Whether to answer a held request: true on release(); false on close() or when the client gives up
+ * (either way the request is no longer held).
+ */
+function heldUntilReleased(state: SimState, res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const go = (answer: boolean): void => {
+      state.holds.delete(go);
+      res.off('close', gone);
+      resolve(answer && !res.destroyed);
+    };
+    const gone = (): void => go(false);
+    state.holds.add(go);
+    res.on('close', gone);
+  });
 }
 
 function* bodyChunks(ds: SimDataset, stream: boolean, source: RowSource, w: Window, now: number, faults: FaultDecision): Generator<Buffer> {

@@ -13,6 +13,7 @@ export type Fault = FaultBase &
     | { kind: 'status'; status: number }
     | { kind: 'rate-limit'; retryAfter?: number }
     | { kind: 'delay'; ms: number }
+    | { kind: 'hold'; after?: number }
     | { kind: 'truncate'; bytes?: number }
     | { kind: 'malformed' | 'html' | 'out-of-window' | 'extra-field' | 'type-drift' | 'ignore-window' }
   );
@@ -49,10 +50,18 @@ export interface Simulator {
   url: string;
   /** Live request log (admin requests excluded); the same array for the simulator's lifetime. */
   requests: RequestLogEntry[];
-  /** Replaces the active faults; null clears them. */
+  /** Replaces the active faults; null clears them. Requests already held stay held until release(). */
   setFault(f: Fault | Fault[] | null): void;
+  /**
+   * Answers every request held by a `hold` fault (they go on as if never held) and clears the
+   * `hold` faults, so later requests pass. Returns how many were held.
+   */
+  release(): number;
+  /** How many requests a `hold` fault is holding now (a client that gave up is no longer held). */
+  readonly held: number;
   /** Moves the simulator's clock (epoch ms or ISO instant); undefined returns to the real clock. */
   setNow(now: number | string | undefined): void;
+  /** Stops the server; requests still held are let go and their sockets destroyed. */
   close(): Promise<void>;
 }
 

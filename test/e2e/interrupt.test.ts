@@ -27,35 +27,60 @@ function scratchBase(): string {
   return dir;
 }
 const scratchDirs = () => readdirSync(scratchBase()).filter((n) => n.startsWith('bmrs-duckdb-'));
+/** Resolves once `test` holds (polled; no outcome depends on how long anything takes). */
 const until = async (test: () => boolean) => {
   while (!test()) await new Promise((r) => setTimeout(r, 20));
 };
 const month = ['ingest', '-d', 'FUELINST', '--from', '2025-10-01', '--to', '2025-10-21', '--concurrency', '1'];
+/** A held request must not time out in the client, however slow the machine. */
+const PATIENT = { BMRS_HTTP_TIMEOUT_MS: '600000' };
+
+/**
+ * Starts the month's ingest with the simulator holding the request after the first `windows`, and
+ * resolves once the run is stuck on it with its scratch folder made: the run cannot have finished,
+ * and (one window at a time) exactly `windows` days are stored.
+ */
+async function startHeld(windows: number) {
+  ctx.sim.setFault({ kind: 'hold', after: windows });
+  const run = start(month, PATIENT);
+  let ended = false;
+  void run.done.then(() => (ended = true));
+  await until(() => ended || (ctx.sim.held === 1 && scratchDirs().length === 1));
+  expect(ended, run.out.stderr).toBe(false);
+  expect(ctx.sim.requests.map((r) => r.status)).toEqual(Array(windows).fill(200));
+  return run;
+}
 
 describe('signals', () => {
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
   ] as const)('%s stops with exit %i, one line, whole days only, no scratch folder left', async (signal, code) => {
-    ctx.sim.setFault({ kind: 'delay', ms: 100 });
-    const run = start(month);
-    await until(() => ctx.sim.requests.length >= 3 && scratchDirs().length === 1);
-    run.kill(signal);
-    expect((await run.done).code).toBe(code);
+    const run = await startHeld(3);
+    try {
+      run.kill(signal);
+      expect((await run.done).code).toBe(code);
+      // The run gave up the held request on its way out.
+      await until(() => ctx.sim.held === 0);
+    } finally {
+      ctx.sim.release();
+    }
     expect(run.out.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^interrupted: ${signal}; each window is stored whole .*nothing partial was stored`))]);
     expect(scratchDirs()).toEqual([]);
     const perDay = await query(ctx.tmp.db, 'SELECT count(*) AS n FROM bmrs_fuelinst GROUP BY settlementDate');
-    expect(perDay.length).toBeGreaterThan(0);
-    expect(perDay.every((d) => d.n === 5760)).toBe(true);
+    expect(perDay.map((d) => d.n)).toEqual([5760, 5760, 5760]);
   });
 
   it('a scratch folder left by SIGKILL is swept by the next run', async () => {
-    ctx.sim.setFault({ kind: 'delay', ms: 100 });
-    const run = start(month);
-    await until(() => ctx.sim.requests.length >= 2 && scratchDirs().length === 1);
+    const run = await startHeld(2);
     const [left] = scratchDirs();
-    run.kill('SIGKILL');
-    await run.done;
+    try {
+      run.kill('SIGKILL');
+      expect((await run.done).signal).toBe('SIGKILL');
+      await until(() => ctx.sim.held === 0);
+    } finally {
+      ctx.sim.release();
+    }
     expect(scratchDirs()).toEqual([left]);
     ctx.sim.setFault(null);
     const next = start(['ingest', '-d', 'FUELINST', '--from', '2025-10-25', '--to', '2025-10-26']);

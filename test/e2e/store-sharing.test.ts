@@ -65,21 +65,31 @@ describe('a long query holds the store', () => {
 
 describe('a long ingest holds the file between its groups', () => {
   it('lets a query in between groups, and both complete', async () => {
-    ctx.sim.setFault({ kind: 'delay', ms: 100 });
-    const ingest = start(BIN, ['ingest', '-d', 'FUELINST', '--from', '2025-10-01', '--to', '2025-10-21', '--concurrency', '1']);
-    // Once a few windows are in, the ingest holds the file (it keeps its write session between groups).
-    await until(() => ctx.sim.requests.length >= 4);
-    const q = start(BIN, ['query', 'SELECT count(*) AS n FROM bmrs_fuelinst', '--json'], { BMRS_STORE_WAIT_SECONDS: '120' });
-    expect((await exit(q)).code).toBe(0);
-    const running = ingest.exitCode === null;
-    const [{ n }] = JSON.parse(q.out.stdout) as { n: number }[];
-    expect((await exit(ingest)).code).toBe(0);
-    ctx.sim.setFault(null);
-    // The query saw a part of the month: it got in while the ingest was still loading.
-    expect(running).toBe(true);
-    expect(n).toBeGreaterThan(0);
-    expect(n).toBeLessThan(20 * 5760);
-    expect(n % 5760).toBe(0);
+    // The simulator holds the 5th window's request: the ingest is certainly still running, stuck on
+    // the API after 4 windows (one at a time, each stored before the next is asked), its write
+    // session possibly still open.
+    ctx.sim.setFault({ kind: 'hold', after: 4 });
+    const ingest = start(BIN, ['ingest', '-d', 'FUELINST', '--from', '2025-10-01', '--to', '2025-10-21', '--concurrency', '1'], {
+      BMRS_HTTP_TIMEOUT_MS: '600000',
+    });
+    const ingestDone = exit(ingest);
+    let ended = false;
+    void ingestDone.then(() => (ended = true));
+    try {
+      await until(() => ended || ctx.sim.held === 1);
+      expect(ended, ingest.out.stderr).toBe(false);
+      const q = start(BIN, ['query', 'SELECT count(*) AS n FROM bmrs_fuelinst', '--json'], { BMRS_STORE_WAIT_SECONDS: '120' });
+      expect((await exit(q)).code, q.out.stderr).toBe(0);
+      // The query got in while the ingest was still loading (still held) and saw a part of the
+      // month in whole windows: exactly the 4 stored before the held request.
+      expect(ctx.sim.held).toBe(1);
+      const [{ n }] = JSON.parse(q.out.stdout) as { n: number }[];
+      expect(n).toBe(4 * 5760);
+    } finally {
+      ctx.sim.release();
+    }
+    expect((await ingestDone).code, ingest.out.stderr).toBe(0);
+    expect(ctx.sim.requests.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(await scalar(ctx.tmp.db, 'SELECT count(*) FROM bmrs_fuelinst')).toBe(20 * 5760);
   });
 });

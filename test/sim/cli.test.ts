@@ -36,6 +36,22 @@ describe('elexon-sim bin', () => {
     expect(code).toBe(0);
   });
 
+  it('--fault hold,after=1 holds the second request until POST /__sim/release', async () => {
+    const { child, exit } = run(['--now', '2025-11-01T00:00:00Z', '--fault', 'hold,after=1']);
+    const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+    const url = /^listening on (\S+)$/.exec(first)![1];
+    try {
+      expect((await fetch(`${url}/datasets/FUELINST`)).status).toBe(200);
+      const second = fetch(`${url}/datasets/FUELINST`);
+      while (((await (await fetch(`${url}/__sim/held`)).json()) as { held: number }).held === 0) await new Promise((r) => setTimeout(r, 5));
+      expect(await (await fetch(`${url}/__sim/release`, { method: 'POST' })).json()).toEqual({ released: 1 });
+      expect((await second).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect((await exit)[0]).toBe(0);
+  });
+
   it.each([
     [['--bogus']],
     [['--port', 'abc']],

@@ -202,11 +202,14 @@ describe('fault flags', () => {
     ['delay=50,path=/datasets/FREQ', { kind: 'delay', ms: 50, path: '/datasets/FREQ' }],
     ['truncate,bytes=100', { kind: 'truncate', bytes: 100 }],
     ['ignore-window,count=1', { kind: 'ignore-window', count: 1 }],
+    ['hold', { kind: 'hold' }],
+    ['hold,after=3,path=FUELINST', { kind: 'hold', after: 3, path: 'FUELINST' }],
+    ['hold=2,count=1', { kind: 'hold', after: 2, count: 1 }],
   ])('parses %s', (flag, fault) => {
     expect(parseFaultFlag(flag)).toEqual(fault);
   });
 
-  it.each(['explode', 'status', 'delay', 'status=abc', 'html=3', 'malformed,count'])('rejects %s', (flag) => {
+  it.each(['explode', 'status', 'delay', 'status=abc', 'html=3', 'malformed,count', 'hold,after=x', 'hold,after=1.5', 'delay=5,after=1'])('rejects %s', (flag) => {
     expect(() => parseFaultFlag(flag)).toThrow();
   });
 });
