@@ -4,12 +4,12 @@
 // opens the file per write group (the windows queued behind a write go in one transaction).
 // Prints rows/s for the first load and for a reload (every row a duplicate), and peak RSS.
 // Usage: npm run bench:ingest [-- --month 2025-10 --concurrency 4]
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startSimChild } from './sim-child.js';
 import { fixedClock } from '../dist/adapters/clock.js';
 import { createHttpClient } from '../dist/adapters/http.js';
 import { addDays } from '../dist/core/calendar.js';
@@ -22,16 +22,8 @@ const from = `${values.month}-01`;
 const [y, m] = values.month.split('-').map(Number);
 const to = new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10);
 
-const sim = spawn(process.execPath, [new URL('../bin/elexon-sim.js', import.meta.url).pathname, '--port', '0', '--now', `${addDays(to, 2)}T00:00:00Z`], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise((resolve, reject) => {
-  sim.stdout.once('data', (d) => {
-    const m = /listening on (\S+)/.exec(String(d));
-    m ? resolve(m[1]) : reject(new Error(`unexpected simulator output: ${d}`));
-  });
-  sim.once('exit', (c) => reject(new Error(`simulator exited ${c}`)));
-});
+const sim = await startSimChild(`${addDays(to, 2)}T00:00:00Z`);
+const url = sim.url;
 
 const dir = await mkdtemp(join(tmpdir(), 'bmrs-bench-'));
 const db = join(dir, 'bench.duckdb');
@@ -58,6 +50,6 @@ await pass('load');
 await pass('reload');
 const size = (await stat(db)).size;
 console.log(`DuckDB file ${(size / 1048576).toFixed(1)} MiB; peak RSS of this process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
-sim.kill('SIGTERM');
+sim.stop();
 await rm(dir, { recursive: true, force: true });
 

@@ -9,12 +9,12 @@
 // The month file is filled by the real pipeline against the simulator (a child process), as
 // bench/ingest.js does; its windows are kept and replayed for (c) into fresh files.
 // Usage: npm run bench:store [-- --opens 50 --reps 5]
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startSimChild } from './sim-child.js';
 import { fixedClock } from '../dist/adapters/clock.js';
 import { createHttpClient } from '../dist/adapters/http.js';
 import { addDays } from '../dist/core/calendar.js';
@@ -43,16 +43,8 @@ const dir = await mkdtemp(join(tmpdir(), 'bmrs-bench-store-'));
 const fileOf = (name) => join(dir, `${name}.duckdb`);
 
 // --- fill a month file through the pipeline, keeping the windows it wrote ------------------------
-const sim = spawn(process.execPath, [new URL('../bin/elexon-sim.js', import.meta.url).pathname, '--port', '0', '--now', `${addDays(MONTH.to, 2)}T00:00:00Z`], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise((resolve, reject) => {
-  sim.stdout.once('data', (d) => {
-    const m = /listening on (\S+)/.exec(String(d));
-    m ? resolve(m[1]) : reject(new Error(`unexpected simulator output: ${d}`));
-  });
-  sim.once('exit', (c) => reject(new Error(`simulator exited ${c}`)));
-});
+const sim = await startSimChild(`${addDays(MONTH.to, 2)}T00:00:00Z`);
+const url = sim.url;
 const api = createHttpClient({ base: url, timeoutMs: 60_000, retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000, budgetMs: 10_000 }, userAgent: 'bmrs-bench' });
 
 const month = fileOf('month');
@@ -76,7 +68,7 @@ const windows = [];
       `(${size.used_blocks} blocks used, ${size.free_blocks} free), filled in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
 }
-sim.kill('SIGTERM');
+sim.stop();
 windows.sort((a, b) => a.key.from - b.key.from);
 
 // --- (a), (b): open + close --------------------------------------------------------------------
@@ -135,7 +127,7 @@ console.log(`\n${N} windows of ${fmt(batch[0].rows.length)} rows (${fmt(rows)} r
 console.log('write calls                   total ms         rows/s');
 console.log(`${`${N} x write([window])`.padEnd(28)} ${ms(s)} (${Math.round(Math.min(...single))}-${Math.round(Math.max(...single))})  ${fmt((rows / s) * 1000).padStart(7)}`);
 console.log(`${`1 x write(${N} windows)`.padEnd(28)} ${ms(g)} (${Math.round(Math.min(...grouped))}-${Math.round(Math.max(...grouped))})  ${fmt((rows / g) * 1000).padStart(7)}`);
-console.log(`per extra write group: ${((s - g) / (N - 1)).toFixed(1)} ms (open, transaction, commit, close)`);
+console.log(`per extra write group: ${((s - g) / (N - 1)).toFixed(1)} ms (a transaction and its commit; the store keeps its write session open between groups)`);
 
 // --- (d): the parts of a write group's fixed cost ------------------------------------------------
 const probe = fileOf('probe');

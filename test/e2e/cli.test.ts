@@ -85,6 +85,9 @@ describe('bmrs ingest', () => {
 
   it('exits 65 when verification fails, naming the window, with nothing stored', async () => {
     ctx.sim.setFault({ kind: 'type-drift' });
+    const json = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--json']);
+    // The report says how many rows arrived before the window was rejected.
+    expect(JSON.parse(json.stdout).datasets[0].failures).toMatchObject([{ exitCode: 65, fetched: 5760 }]);
     const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28']);
     expect(r.code).toBe(65);
     expect(r.stdout).toMatch(/^✗ FUELINST: .*1 failed/);

@@ -1,9 +1,9 @@
 // Colour: on a terminal unless NO_COLOR is set; FORCE_COLOR overrides both ways. A terminal is a
 // pseudo-terminal from util-linux `script`; the command fails with a usage error so that bmrs
 // prints its red `error:` line.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, baseEnv, runBmrs } from '../support/cli.js';
+import { BIN, baseEnv, hasScript, runBmrs } from '../support/cli.js';
 
 const ESC = '\x1b[';
 const FAILING = ['ingest', '-d', 'FUELINST', '--from', 'nonsense'];
@@ -19,14 +19,6 @@ function onTerminal(env: Record<string, string | undefined>): { code: number | n
   return { code: r.status, output: r.stdout };
 }
 
-const hasScript = (() => {
-  try {
-    execFileSync('which', ['script'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe.runIf(hasScript)('colour', () => {
   it('on a terminal: colour', () => {

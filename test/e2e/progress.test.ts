@@ -1,10 +1,10 @@
 // Progress of `bmrs ingest` as a user sees it: bars per dataset on a terminal (a pseudo-terminal from
 // util-linux `script`), plain `progress:` lines on stderr off a terminal, nothing under --quiet.
 // Presence only: how many lines or frames appear depends on the machine's speed.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { BIN, baseEnv, type CliResult } from '../support/cli.js';
+import { BIN, baseEnv, hasScript, type CliResult } from '../support/cli.js';
 import { useSimulatorAndStore } from '../support/pipeline.js';
 
 const ctx = useSimulatorAndStore({ now: '2025-11-01T00:00:00Z' });
@@ -43,14 +43,6 @@ function onTerminal(args: string[]): Promise<{ code: number | null; output: stri
   });
 }
 
-const hasScript = (() => {
-  try {
-    execFileSync('which', ['script'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe('off a terminal', () => {
   // Each answer takes 1.2 s and the two windows are fetched one after the other, so the run lasts

@@ -1,6 +1,6 @@
 // One DuckDB file shared by processes: an analyst's long query, the cron ingest, a crash.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { pyIsoformatUtc } from '../../src/core/py-format.js';
 import { StoreBusyError } from '../../src/core/errors.js';
 import { openSession } from '../../src/sinks/duckdb-open.js';
@@ -10,6 +10,13 @@ const BIN = new URL('../../bin/bmrs.js', import.meta.url).pathname;
 const KILLED_BETWEEN = new URL('../support/ingest-killed-between.mjs', import.meta.url).pathname;
 const ctx = useSimulatorAndStore({ now: '2025-11-01T00:00:00Z' });
 
+// Whatever a test does, no process it started outlives it (a failed test must not leave an
+// hour-long query spinning on the machine).
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of started.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
 function start(script: string, args: string[], env: Record<string, string> = {}): ChildProcess & { out: { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, [script, ...args], {
     env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BMRS_API_BASE: ctx.sim.url, BMRS_DUCKDB_PATH: ctx.tmp.db, BMRS_NOW: '2025-11-01T00:00:00Z', ...env },
@@ -17,6 +24,7 @@ function start(script: string, args: string[], env: Record<string, string> = {})
   const out = { stdout: '', stderr: '' };
   child.stdout!.on('data', (d) => (out.stdout += d));
   child.stderr!.on('data', (d) => (out.stderr += d));
+  started.push(child);
   return Object.assign(child, { out });
 }
 

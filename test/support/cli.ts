@@ -1,6 +1,6 @@
 // Runs bin/bmrs.js (the compiled CLI, as a user runs it) in a child process, for tests that need
 // no simulator: plain pipes, a reader that hangs up early, or a pseudo-terminal.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 export const BIN = new URL('../../bin/bmrs.js', import.meta.url).pathname;
@@ -58,3 +58,13 @@ export async function makeStore(path: string, statements: string[]): Promise<voi
     instance.closeSync();
   }
 }
+
+/** Whether util-linux `script` is here, to run a command under a pseudo-terminal. */
+export const hasScript = (() => {
+  try {
+    execFileSync('which', ['script'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
