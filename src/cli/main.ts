@@ -2,6 +2,7 @@
 // into exit codes. A known error prints one line plus its hint; anything else is a bug and prints its stack.
 import { Command, CommanderError } from 'commander';
 import { EXIT, isBmrsError } from '../core/errors.js';
+import { backfillCommand } from './commands/backfill.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
@@ -27,6 +28,7 @@ Exit codes: 0 ok, 2 usage or configuration, 65 data failed verification or API r
 A reader that closes stdout early (| head) is not an error: output stops, the exit code is the run's own.
 Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FORCE_COLOR=0 off).`);
   program.addCommand(ingestCommand());
+  program.addCommand(backfillCommand());
   program.addCommand(datasetsCommand());
   program.addCommand(queryCommand());
   program.exitOverride();
@@ -36,7 +38,7 @@ Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FOR
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   quietOnClosedStdout();
-  exitOnSignals(argv[2] === 'ingest');
+  exitOnSignals(argv[2] === 'ingest' || argv[2] === 'backfill');
   // Only a flag, not an SQL argument that happens to read --json.
   const json = argv.slice(3).includes('--json');
   const stdoutUsed = watchStdout();

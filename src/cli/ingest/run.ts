@@ -4,16 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir } from 'node:fs/promises';
 import { createArchive, type ArchiveLayout } from '../../adapters/archive.js';
-import { fixedClock, systemClock } from '../../adapters/clock.js';
-import { createHttpClient } from '../../adapters/http.js';
-import { loadConfig, type Config } from '../../config.js';
+import { loadConfig } from '../../config.js';
 import { EXIT, UsageError } from '../../core/errors.js';
 import { planIngest } from '../../core/plan.js';
 import { parseDatasets, parseRange } from '../../core/range.js';
 import { exitCodeOf } from '../../core/report.js';
 import { runPlans } from '../../core/ingest.js';
-import type { Store } from '../../core/store.js';
-import { VERSION } from '../../version.js';
+import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, type OpenStore } from '../compose.js';
 import { style } from '../render.js';
 import { progressMode, progressReporter } from './progress.js';
 import { printDryRun, printReports, reportJson } from './report.js';
@@ -37,23 +34,12 @@ export interface IngestOptions {
   quiet?: boolean;
 }
 
-/** Where the store comes from; tests pass one with hooks. */
-export type OpenStore = (config: Config, onWait: (holder: string) => void) => Promise<Store>;
-
-const openDefaultStore: OpenStore = async (config, onWait) => {
-  const { openDuckDbStore } = await import('../../sinks/duckdb.js');
-  return openDuckDbStore(config.duckdbPath, { waitMs: config.storeWaitMs, onWait });
-};
-
 export async function runIngest(opts: IngestOptions, openStore: OpenStore = openDefaultStore): Promise<number> {
   const config = loadConfig({ db: opts.db, apiBase: opts.apiBase });
-  const clock = config.now === undefined ? systemClock() : fixedClock(config.now);
+  const clock = clockOf(config);
   const datasets = parseDatasets(opts.dataset);
   const range = parseRange(opts.from, opts.to, clock.now());
-  const concurrency = Number(opts.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
-    throw new UsageError(`--concurrency must be a whole number from 1 to 32, got ${opts.concurrency}`);
-  }
+  const concurrency = parseConcurrency(opts.concurrency);
   const plans = planIngest(datasets, range, clock.now());
   for (const note of opts.notes ?? []) process.stderr.write(`${style.dim(`note: ${note}`)}\n`);
   if (opts.dryRun) {
@@ -72,14 +58,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
   try {
     const reports = await runPlans(
       {
-        api: createHttpClient({
-          base: config.apiBase,
-          source: opts.apiBase === undefined ? 'BMRS_API_BASE' : '--api-base',
-          proxy: config.proxy,
-          timeoutMs: config.timeoutMs,
-          retry: config.retry,
-          userAgent: `bmrs/${VERSION}`,
-        }),
+        api: apiClientOf(config, opts.apiBase),
         store,
         clock,
         archive: opts.archive ? createArchive(opts.archive, opts.archiveLayout) : undefined,

@@ -1,0 +1,78 @@
+// Composes `bmrs backfill`: the ingest plan, minus what the ledger shows done (core/backfill-plan.ts),
+// through the same window runner as ingest, with progress and a report that names the repair command.
+import { loadConfig } from '../../config.js';
+import { planBackfill, type BackfillMode } from '../../core/backfill-plan.js';
+import { EXIT, UsageError } from '../../core/errors.js';
+import { runPlans } from '../../core/ingest.js';
+import { planIngest } from '../../core/plan.js';
+import { parseDatasets, parseRange } from '../../core/range.js';
+import { exitCodeOf } from '../../core/report.js';
+import { randomUUID } from 'node:crypto';
+import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, type OpenStore } from '../compose.js';
+import { progressMode, progressReporter } from '../ingest/progress.js';
+import { printReports, reportJson } from '../ingest/report.js';
+import { style, writeJson } from '../render.js';
+import { printPlan, repairCommand } from './report.js';
+
+export interface BackfillOptions {
+  dataset?: string[];
+  from?: string;
+  to?: string;
+  db?: string;
+  apiBase?: string;
+  concurrency: string;
+  plan?: boolean;
+  repair?: boolean;
+  force?: boolean;
+  allowIncomplete?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = openDefaultStore): Promise<number> {
+  const config = loadConfig({ db: opts.db, apiBase: opts.apiBase });
+  const clock = clockOf(config);
+  const datasets = parseDatasets(opts.dataset);
+  if (opts.from === undefined) throw new UsageError('backfill needs --from', { hint: 'for example --from 2016-01-01 (--to defaults to today)' });
+  const range = parseRange(opts.from, opts.to, clock.now());
+  const concurrency = parseConcurrency(opts.concurrency);
+  const mode: BackfillMode = opts.repair ? 'repair' : opts.force ? 'force' : 'resume';
+
+  const progress = progressReporter(
+    progressMode({ quiet: opts.quiet === true, json: opts.json === true, stderrIsTTY: process.stderr.isTTY === true, everyMs: config.progressMs }),
+    clock.monotonic,
+  );
+  const store = await openStore(config, (holder) => {
+    if (opts.quiet !== true) progress.note(style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`));
+  });
+  try {
+    const ingestPlans = planIngest(datasets, range, clock.now());
+    const ledger = (await Promise.all(datasets.map((d) => store.ledger({ dataset: d.code })))).flat();
+    const plan = planBackfill(ingestPlans, ledger, mode, clock.now());
+    if (opts.plan) {
+      printPlan(plan, mode, opts.json === true);
+      return EXIT.ok;
+    }
+    const picked = ingestPlans.map((p) => ({ ...p, due: plan.datasets.find((d) => d.dataset === p.dataset)!.windows }));
+    const reports = await runPlans(
+      { api: apiClientOf(config, opts.apiBase), store, clock, runId: randomUUID(), onEvent: progress.onEvent },
+      picked,
+      concurrency,
+    );
+    progress.done();
+    const code = exitCodeOf(reports, opts.allowIncomplete === true);
+    const skipped = plan.datasets.map((d) => ({ dataset: d.dataset.code, done: d.summary.due - d.summary.toFetch }));
+    if (opts.json) writeJson({ ...reportJson(reports, store.location, code), mode, alreadyDone: skipped });
+    else {
+      for (const s of skipped) if (s.done) process.stderr.write(`${style.dim(`note: ${s.dataset}: ${s.done} window(s) already done per the ledger, not fetched (--force fetches them again)`)}\n`);
+      printReports(reports, store.location);
+    }
+    if (code !== EXIT.ok && reports.some((r) => r.failures.length || r.incomplete.length)) {
+      process.stderr.write(`${style.dim(`to fetch what is missing: ${repairCommand(opts)}`)}\n`);
+    }
+    return code;
+  } finally {
+    progress.done();
+    await store.close();
+  }
+}

@@ -1,0 +1,38 @@
+// Wiring shared by the commands that load windows (ingest, backfill): the clock, the API client, the
+// store, and the checks of the flags they have in common.
+import { fixedClock, systemClock } from '../adapters/clock.js';
+import { createHttpClient } from '../adapters/http.js';
+import type { Config } from '../config.js';
+import { UsageError } from '../core/errors.js';
+import type { ApiClient, Clock } from '../core/ports.js';
+import type { Store } from '../core/store.js';
+import { VERSION } from '../version.js';
+
+/** Where the store comes from; tests pass one with hooks. */
+export type OpenStore = (config: Config, onWait: (holder: string) => void) => Promise<Store>;
+
+export const openDefaultStore: OpenStore = async (config, onWait) => {
+  const { openDuckDbStore } = await import('../sinks/duckdb.js');
+  return openDuckDbStore(config.duckdbPath, { waitMs: config.storeWaitMs, onWait });
+};
+
+export function clockOf(config: Config): Clock {
+  return config.now === undefined ? systemClock() : fixedClock(config.now);
+}
+
+export function apiClientOf(config: Config, apiBaseFlag: string | undefined): ApiClient {
+  return createHttpClient({
+    base: config.apiBase,
+    source: apiBaseFlag === undefined ? 'BMRS_API_BASE' : '--api-base',
+    proxy: config.proxy,
+    timeoutMs: config.timeoutMs,
+    retry: config.retry,
+    userAgent: `bmrs/${VERSION}`,
+  });
+}
+
+export function parseConcurrency(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 32) throw new UsageError(`--concurrency must be a whole number from 1 to 32, got ${text}`);
+  return n;
+}
