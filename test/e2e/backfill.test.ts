@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSession } from '../../src/sinks/duckdb-open.js';
 import { query, scalar, useSimulatorAndStore } from '../support/pipeline.js';
 
 const BIN = new URL('../../bin/bmrs.js', import.meta.url).pathname;
@@ -88,6 +89,26 @@ describe('bmrs backfill', () => {
     expect((await repair.done).code).toBe(0);
     expect(ctx.sim.requests.map((q) => q.query.settlementDateFrom)).toEqual(['2025-10-22']);
     expect(await scalar(ctx.tmp.db, 'SELECT count(*) FROM bmrs_fuelinst')).toBe(4 * 5760);
+  });
+
+  it('--repair restores a day whose rows were deleted after it was loaded, and a day stored incomplete', async () => {
+    const range = ['-d', 'FUELINST', '--from', '2025-10-20', '--to', '2025-10-24'];
+    ctx.sim.setNow('2025-10-23T12:00:00Z'); // the API has only half of 2025-10-23 yet
+    try {
+      expect((await backfill(range).done).code).toBe(1);
+    } finally {
+      ctx.sim.setNow('2025-11-01T00:00:00Z');
+    }
+    const s = await openSession(ctx.tmp.db, 'write', { waitMs: 0 });
+    await s.connection.run("DELETE FROM bmrs_fuelinst WHERE settlementDate = DATE '2025-10-21'");
+    s.close();
+    ctx.sim.requests.length = 0;
+    const repair = backfill([...range, '--repair']);
+    expect((await repair.done).code).toBe(0);
+    expect(ctx.sim.requests.map((q) => q.query.settlementDateFrom).sort()).toEqual(['2025-10-21', '2025-10-23']);
+    const perDay = await query(ctx.tmp.db, `SELECT strftime(settlementDate, '%Y-%m-%d') AS d, count(*) AS n FROM bmrs_fuelinst GROUP BY 1 ORDER BY 1`);
+    expect(perDay.map((r) => r.n)).toEqual([5760, 5760, 5760, 5760]);
+    expect(await scalar(ctx.tmp.db, "SELECT count(*) FROM _bmrs_ledger WHERE status <> 'loaded'")).toBe(0);
   });
 
   it('--plan shows what the ledger has and fetches nothing', async () => {

@@ -1,6 +1,9 @@
 // Composes `bmrs backfill`: the ingest plan, minus what the ledger shows done (core/backfill-plan.ts),
 // through the same window runner as ingest, with progress and a report that names the repair command.
 import { loadConfig } from '../../config.js';
+import { addDays } from '../../core/calendar.js';
+import { hasSettlementDate, type DatasetSpec } from '../../core/datasets.js';
+import { checkLoadedAgainstStore } from '../../core/ledger-check.js';
 import { planBackfill, type BackfillMode } from '../../core/backfill-plan.js';
 import { EXIT, UsageError } from '../../core/errors.js';
 import { runPlans } from '../../core/ingest.js';
@@ -47,7 +50,16 @@ export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = 
   });
   try {
     const ingestPlans = planIngest(datasets, range, clock.now());
-    const ledger = (await Promise.all(datasets.map((d) => store.ledger({ dataset: d.code })))).flat();
+    const ledger = (
+      await Promise.all(
+        datasets.map(async (d) => {
+          const entries = await store.ledger({ dataset: d.code });
+          // --repair also trusts the table over the ledger: a loaded day whose rows are gone is fetched again.
+          if (mode !== 'repair' || range.kind !== 'days' || !hasSettlementPeriods(d)) return entries;
+          return checkLoadedAgainstStore(entries, await store.periodCounts(d, range.from, addDays(range.to, -1)));
+        }),
+      )
+    ).flat();
     const plan = planBackfill(ingestPlans, ledger, mode, clock.now());
     if (opts.plan) {
       printPlan(plan, mode, opts.json === true);
@@ -76,3 +88,5 @@ export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = 
     await store.close();
   }
 }
+
+const hasSettlementPeriods = (d: DatasetSpec): boolean => hasSettlementDate(d) && d.columns.some((c) => c.name === 'settlementPeriod');
