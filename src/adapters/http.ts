@@ -43,6 +43,11 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
   let unreachable: NetworkError | undefined;
   /** Consecutive attempts of any fetch that could not reach the host. */
   let networkFailures = 0;
+  /**
+   * One rate budget for every window of the run: after a 429, no request of this client starts
+   * before the wait the API asked for (or the backoff) is over, so one 429 slows every window.
+   */
+  let pausedUntil = 0;
 
   async function attempt<T>(url: string, decode: (body: string, type: string) => T): Promise<Attempt<T>> {
     try {
@@ -83,6 +88,9 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
       let last = '';
       for (let n = 1; ; n++) {
         if (unreachable) throw unreachable;
+        // A first attempt waits out a pause another window's 429 set; a retry waits below.
+        const paused = n === 1 ? pausedUntil - Date.now() : 0;
+        if (paused > 0) await sleep(paused);
         const r = await attempt(url, decode);
         networkFailures = !r.ok && r.unreachable ? networkFailures + 1 : 0;
         if (r.ok) return r.value;
@@ -101,6 +109,8 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
           continue;
         }
         const wait = Math.max(backoff, r.retryAfterMs ?? 0);
+        if (last === 'HTTP 429') pausedUntil = Math.max(pausedUntil, Date.now() + wait);
+        const until = Math.max(wait, pausedUntil - Date.now());
         if (n < opts.retry.attempts && r.retryAfterMs !== undefined && elapsed + r.retryAfterMs > opts.retry.budgetMs) {
           throw retryAfterTooLong(path, last, r.retryAfterMs, elapsed, opts.retry.budgetMs);
         }
@@ -111,7 +121,7 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
             hint: 'the API is failing or rate limiting; nothing from this window was loaded, run again later',
           });
         }
-        await sleep(wait);
+        await sleep(until);
       }
     },
   };

@@ -111,6 +111,23 @@ describe('bmrs backfill', () => {
     expect(await scalar(ctx.tmp.db, "SELECT count(*) FROM _bmrs_ledger WHERE status <> 'loaded'")).toBe(0);
   });
 
+  it('an ingest (the cron job) run while a backfill is loading completes, and so does the backfill', async () => {
+    // The backfill stops on the API after two of its days, its write session possibly still open.
+    ctx.sim.setFault({ kind: 'hold', after: 2, path: 'settlementDateFrom=2025-10-0' });
+    const long = backfill(['-d', 'FUELINST', '--from', '2025-10-01', '--to', '2025-10-08', '--concurrency', '1']);
+    await until(() => ctx.sim.held >= 1);
+    const cron = spawn(process.execPath, [BIN, 'ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28'], {
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', BMRS_API_BASE: ctx.sim.url, BMRS_DUCKDB_PATH: ctx.tmp.db, BMRS_NOW: '2025-11-01T00:00:00Z' },
+      stdio: 'ignore',
+    });
+    children.push(cron);
+    expect(await new Promise((r) => cron.on('close', r))).toBe(0);
+    expect(long.exitCode).toBeNull();
+    ctx.sim.release();
+    expect((await long.done).code).toBe(0);
+    expect(await scalar(ctx.tmp.db, 'SELECT count(*) FROM bmrs_fuelinst')).toBe(8 * 5760);
+  });
+
   it('--plan shows what the ledger has and fetches nothing', async () => {
     expect((await backfill(['-d', 'FUELINST', '--from', '2025-10-20', '--to', '2025-10-22']).done).code).toBe(0);
     ctx.sim.requests.length = 0;
