@@ -20,11 +20,13 @@ export function buildProgram(): Command {
 Examples:
   bmrs ingest --dataset FUELINST --from 2025-10-26 --to 2025-10-27   load one settlement day (50 periods)
   bmrs ingest --dataset FUELINST,FREQ --from 2025-10-27T12:00Z --to 2025-10-27T13:00Z
+  bmrs backfill --dataset FUELINST,FUELHH --from 2016-01-01 --to 2026-01-01        resumable; --plan first
   bmrs query "SELECT fuelType, max(generation) FROM bmrs_fuelinst GROUP BY 1"
   bmrs datasets --json
 
-Exit codes: 0 ok, 2 usage or configuration, 65 data failed verification or API refused,
-75 transient (retries exhausted, store locked), 70 internal error. See docs/exit-codes.md.
+Exit codes: 0 ok, 1 loaded but a settled day incomplete, 2 usage or configuration, 65 data failed
+verification or API refused, 75 transient (retries exhausted, store held past the wait), 70 internal
+error, 130/143 interrupted. See docs/exit-codes.md.
 A reader that closes stdout early (| head) is not an error: output stops, the exit code is the run's own.
 Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FORCE_COLOR=0 off).`);
   program.addCommand(ingestCommand());
