@@ -138,5 +138,8 @@ describe('bmrs backfill', () => {
       { dataset: 'NETBSAD', planned: 4, loaded: 0, missing: 4, toFetch: 4, expectedRows: 4 * 48 },
     ]);
     expect(ctx.sim.requests).toHaveLength(0);
+    const force = backfill(['-d', 'FUELINST', '--from', '2025-10-20', '--to', '2025-10-24', '--plan', '--force', '--json']);
+    expect((await force.done).code).toBe(0);
+    expect(JSON.parse(force.out.stdout)).toMatchObject({ mode: 'force', datasets: [{ loaded: 2, toFetch: 4 }] });
   });
 });

@@ -12,7 +12,7 @@ export function backfillCommand(): Command {
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
     .option('--api-base <url>', 'API base URL (env BMRS_API_BASE)')
     .option('--concurrency <n>', 'windows fetched at once, across datasets', '4')
-    .addOption(new Option('--plan', 'print what would be fetched (windows, requests, what the ledger already has) and fetch nothing').conflicts(['repair', 'force']))
+    .option('--plan', 'print what would be fetched (windows, requests, what the ledger already has) and fetch nothing; with --repair or --force, what they would fetch')
     .addOption(new Option('--repair', 'fetch only windows that are missing, failed, incomplete, or empty where rows were expected').conflicts('force'))
     .option('--force', 'fetch every window again, loaded or not (rows already stored are still skipped by _hash_key)')
     .option('--allow-incomplete', 'exit 0 when a settled day comes back incomplete (it is still reported and recorded in the ledger)')
