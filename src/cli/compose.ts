@@ -7,6 +7,8 @@ import { UsageError } from '../core/errors.js';
 import type { ApiClient, Clock } from '../core/ports.js';
 import type { Store } from '../core/store.js';
 import { VERSION } from '../version.js';
+import { progressMode, progressReporter, type Progress } from './ingest/progress.js';
+import { style } from './render.js';
 
 /** Where the store comes from; tests pass one with hooks. */
 export type OpenStore = (config: Config, onWait: (holder: string) => void) => Promise<Store>;
@@ -35,4 +37,21 @@ export function parseConcurrency(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 32) throw new UsageError(`--concurrency must be a whole number from 1 to 32, got ${text}`);
   return n;
+}
+
+/** The progress display and the store of a loading run; the store's waits are noted above the bars. */
+export async function progressAndStore(
+  config: Config,
+  clock: Clock,
+  opts: { quiet?: boolean; json?: boolean },
+  openStore: OpenStore,
+): Promise<{ progress: Progress; store: Store }> {
+  const progress = progressReporter(
+    progressMode({ quiet: opts.quiet === true, json: opts.json === true, stderrIsTTY: process.stderr.isTTY === true, everyMs: config.progressMs }),
+    clock.monotonic,
+  );
+  const store = await openStore(config, (holder) => {
+    if (opts.quiet !== true) progress.note(style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`));
+  });
+  return { progress, store };
 }

@@ -11,8 +11,7 @@ import { planIngest } from '../../core/plan.js';
 import { parseDatasets, parseRange } from '../../core/range.js';
 import { exitCodeOf } from '../../core/report.js';
 import { randomUUID } from 'node:crypto';
-import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, type OpenStore } from '../compose.js';
-import { progressMode, progressReporter } from '../ingest/progress.js';
+import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, progressAndStore, type OpenStore } from '../compose.js';
 import { printReports, reportJson } from '../ingest/report.js';
 import { style, writeJson } from '../render.js';
 import { printPlan, repairCommand } from './report.js';
@@ -41,13 +40,7 @@ export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = 
   const concurrency = parseConcurrency(opts.concurrency);
   const mode: BackfillMode = opts.repair ? 'repair' : opts.force ? 'force' : 'resume';
 
-  const progress = progressReporter(
-    progressMode({ quiet: opts.quiet === true, json: opts.json === true, stderrIsTTY: process.stderr.isTTY === true, everyMs: config.progressMs }),
-    clock.monotonic,
-  );
-  const store = await openStore(config, (holder) => {
-    if (opts.quiet !== true) progress.note(style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`));
-  });
+  const { progress, store } = await progressAndStore(config, clock, opts, openStore);
   try {
     const ingestPlans = planIngest(datasets, range, clock.now());
     const ledger = (

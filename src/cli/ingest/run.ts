@@ -10,9 +10,8 @@ import { planIngest } from '../../core/plan.js';
 import { parseDatasets, parseRange } from '../../core/range.js';
 import { exitCodeOf } from '../../core/report.js';
 import { runPlans } from '../../core/ingest.js';
-import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, type OpenStore } from '../compose.js';
+import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, progressAndStore, type OpenStore } from '../compose.js';
 import { style } from '../render.js';
-import { progressMode, progressReporter } from './progress.js';
 import { printDryRun, printReports, reportJson } from './report.js';
 import { writeJson } from '../render.js';
 
@@ -48,13 +47,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
   }
 
   if (opts.archive) await checkWritableDir(opts.archive, opts.archiveLayout === 'fetch-script' ? '--data-dir' : '--archive');
-  const progress = progressReporter(
-    progressMode({ quiet: opts.quiet === true, json: opts.json === true, stderrIsTTY: process.stderr.isTTY === true, everyMs: config.progressMs }),
-    clock.monotonic,
-  );
-  const store = await openStore(config, (holder) => {
-    if (opts.quiet !== true) progress.note(style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`));
-  });
+  const { progress, store } = await progressAndStore(config, clock, opts, openStore);
   try {
     const reports = await runPlans(
       {
