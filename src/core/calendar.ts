@@ -44,9 +44,16 @@ export function settlementDayStart(date: string): number {
   return ms;
 }
 
+const periodsCache = new Map<string, number>();
+
 /** Number of settlement periods in a settlement day: 46, 48 or 50. */
 export function periodsInDay(date: string): number {
-  return Math.round((settlementDayStart(addDays(date, 1)) - settlementDayStart(date)) / PERIOD_MS);
+  let n = periodsCache.get(date);
+  if (n === undefined) {
+    n = Math.round((settlementDayStart(addDays(date, 1)) - settlementDayStart(date)) / PERIOD_MS);
+    periodsCache.set(date, n);
+  }
+  return n;
 }
 
 /** UTC epoch ms at which settlement period `period` of `date` starts. */
