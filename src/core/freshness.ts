@@ -1,0 +1,86 @@
+// How fresh is a dataset's table? One function for `bmrs update` (after each cycle) and
+// `bmrs check`: the latest row by event time, read through the store port (so it answers the same
+// on DuckDB and BigQuery), its settlement date and period taken from that row (never independent
+// maxima: the old check reported "latest period: 50" for weeks after a clock change), its age
+// against a per-dataset threshold, and how long after its event time it was ingested.
+import { MINUTE_MS, periodStart, settlementPeriodOf } from './calendar.js';
+import type { DatasetSpec } from './datasets.js';
+import type { Cell, Row } from './rows.js';
+import type { Store } from './store.js';
+
+/** Age beyond which a dataset without a cadence (BOD, DISBSAD, ...) counts as stale: one day. */
+export const DEFAULT_STALE_MINUTES = 24 * 60;
+
+export interface Freshness {
+  readonly dataset: string;
+  readonly table: string;
+  /** False when the table does not exist or holds no rows: stale by definition. */
+  readonly hasRows: boolean;
+  /** Event time of the latest row, UTC ms (a settlement-period dataset: the period's start). */
+  readonly latestEventTime: number | null;
+  readonly settlementDate: string | null;
+  readonly settlementPeriod: number | null;
+  /** Minutes from the latest event time to `now`; null without rows. */
+  readonly ageMinutes: number | null;
+  readonly thresholdMinutes: number;
+  readonly stale: boolean;
+  /** Minutes from the latest row's event time to its `_ingested_utc`; null when unknown. */
+  readonly ingestLagMinutes: number | null;
+}
+
+/**
+ * The age a dataset may reach before it counts as stale: its cadence's publication lag (FUELINST
+ * 30 minutes, FUELHH 60, MID 120, ...), else one day. `override` (minutes) wins when given.
+ */
+export function staleThresholdMinutes(d: DatasetSpec, override?: number): number {
+  if (override !== undefined) return override;
+  return d.cadence?.lagMinutes ?? DEFAULT_STALE_MINUTES;
+}
+
+/** Freshness of one dataset at `now` (UTC ms). Store errors (busy, unreachable) propagate. */
+export async function checkFreshness(store: Store, d: DatasetSpec, now: number, thresholdMinutes?: number): Promise<Freshness> {
+  const threshold = staleThresholdMinutes(d, thresholdMinutes);
+  const row = await store.latestRow(d);
+  return freshnessOf(d, row, now, threshold);
+}
+
+/** The pure part of `checkFreshness`: what a latest row (or none) says at `now`. */
+export function freshnessOf(d: DatasetSpec, row: Row | null, now: number, thresholdMinutes: number): Freshness {
+  const event = row ? eventTimeOf(d, row) : null;
+  const settlement = row ? settlementOf(row, event) : null;
+  const ingested = row ? utcMs(row._ingested_utc) : null;
+  const ageMinutes = event === null ? null : Math.floor((now - event) / MINUTE_MS);
+  return {
+    dataset: d.code,
+    table: d.table,
+    hasRows: row !== null,
+    latestEventTime: event,
+    settlementDate: settlement?.date ?? null,
+    settlementPeriod: settlement?.period ?? null,
+    ageMinutes,
+    thresholdMinutes,
+    stale: ageMinutes === null || ageMinutes > thresholdMinutes,
+    ingestLagMinutes: event !== null && ingested !== null ? Math.floor((ingested - event) / MINUTE_MS) : null,
+  };
+}
+
+/** The event time of a stored row: its event-time field, else the start of its settlement period. */
+export function eventTimeOf(d: DatasetSpec, row: Row): number | null {
+  if ('field' in d.eventTime) return utcMs(row[d.eventTime.field]);
+  const date = row.settlementDate, period = row.settlementPeriod;
+  if (typeof date !== 'string' || period === null || period === undefined) return null;
+  return periodStart(date.slice(0, 10), Number(period));
+}
+
+function settlementOf(row: Row, event: number | null): { date: string; period: number } | null {
+  const date = row.settlementDate, period = row.settlementPeriod;
+  if (typeof date === 'string' && period !== null && period !== undefined) return { date: date.slice(0, 10), period: Number(period) };
+  return event === null ? null : settlementPeriodOf(event);
+}
+
+/** A stored time cell ('YYYY-MM-DD HH:MM:SS[.ffffff]', UTC) as epoch ms; null when absent or unreadable. */
+function utcMs(cell: Cell | undefined): number | null {
+  if (typeof cell !== 'string') return null;
+  const ms = Date.parse(`${cell.replace(' ', 'T').slice(0, 23)}Z`);
+  return Number.isNaN(ms) ? null : ms;
+}
