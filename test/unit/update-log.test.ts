@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { CYCLE_COMPLETED, formatLogLine, parseLogLine, summariseUpdateLog } from '../../src/core/update-log.js';
+
+const at = (iso: string) => Date.parse(iso);
+
+describe('update log', () => {
+  it('writes the old line format and reads it back', () => {
+    const t = at('2025-10-26T01:30:05.042Z');
+    const line = formatLogLine(t, 'INFO', `${CYCLE_COMPLETED} in 0.6s`);
+    expect(line).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},042 - INFO - ✅ Update cycle completed in 0\.6s$/);
+    expect(parseLogLine(line)).toEqual({ at: t, level: 'INFO', message: `${CYCLE_COMPLETED} in 0.6s` });
+    expect(parseLogLine('Traceback (most recent call last):')).toBeNull();
+    expect(formatLogLine(t, 'ERROR', 'two\nlines')).toMatch(/ - ERROR - two lines$/);
+  });
+
+  it('counts cycles in the last hour and error lines in the last 24 hours, as the operators grep them', () => {
+    const now = at('2025-06-01T12:00:00Z');
+    const lines = [
+      formatLogLine(now - 2 * 3_600_000, 'INFO', CYCLE_COMPLETED),
+      formatLogLine(now - 50 * 60_000, 'INFO', CYCLE_COMPLETED),
+      formatLogLine(now - 5 * 60_000, 'INFO', CYCLE_COMPLETED),
+      formatLogLine(now - 25 * 3_600_000, 'ERROR', 'ingest failed'),
+      formatLogLine(now - 3 * 3_600_000, 'ERROR', 'Error: ingest exited 75'),
+      formatLogLine(now + 60_000, 'INFO', CYCLE_COMPLETED),
+    ];
+    const s = summariseUpdateLog(lines.join('\n'), now);
+    expect(s).toMatchObject({ cyclesLastHour: 2, errorsLast24h: 1, lastCycleAt: now - 5 * 60_000 });
+    expect(s.lastError?.message).toBe('Error: ingest exited 75');
+  });
+});
