@@ -20,6 +20,11 @@ export interface Config {
   readonly storeWaitMs: number;
   /** Off a terminal and under --json, a progress line every this many ms; 0: none (BMRS_PROGRESS_SECONDS). */
   readonly progressMs: number;
+  /**
+   * Who does the row work (BMRS_TRANSFORM): 'sql' (default) lets DuckDB verify, sanitise and hash
+   * where it can be exact, the JS path doing the rest; 'js' keeps every window on the JS path.
+   */
+  readonly transform: 'sql' | 'js';
   /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY, the lower-case form first (as curl); the HTTP client picks. */
   readonly proxy: ProxyEnv;
 }
@@ -70,6 +75,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     timeoutMs: intVar(env, 'BMRS_HTTP_TIMEOUT_MS', 60_000, 1),
     storeWaitMs: loadStoreWaitMs(env),
     progressMs: intVar(env, 'BMRS_PROGRESS_SECONDS', 10, 0) * 1000,
+    transform: loadTransform(env),
     retry: {
       attempts: intVar(env, 'BMRS_RETRY_ATTEMPTS', 6, 1),
       baseDelayMs: intVar(env, 'BMRS_RETRY_BASE_MS', 1_000, 0),
@@ -78,6 +84,13 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     },
     proxy: { httpProxy: envVar(env, 'HTTP_PROXY'), httpsProxy: envVar(env, 'HTTPS_PROXY'), noProxy: envVar(env, 'NO_PROXY') },
   };
+}
+
+function loadTransform(env: NodeJS.ProcessEnv): 'sql' | 'js' {
+  const v = (env.BMRS_TRANSFORM ?? '').trim().toLowerCase();
+  if (v === '' || v === 'sql') return 'sql';
+  if (v === 'js') return 'js';
+  throw new UsageError(`BMRS_TRANSFORM must be sql or js, got: ${env.BMRS_TRANSFORM}`, { hint: 'unset it for the default (sql, with the JS path wherever SQL cannot be exact)' });
 }
 
 /** Only the store's path: what read-only commands need, so unrelated settings cannot break them. */

@@ -4,7 +4,7 @@ import { fixedClock, systemClock } from '../adapters/clock.js';
 import { createHttpClient } from '../adapters/http.js';
 import type { Config } from '../config.js';
 import { UsageError } from '../core/errors.js';
-import type { ApiClient, Clock } from '../core/ports.js';
+import type { ApiClient, Clock, WindowTransform } from '../core/ports.js';
 import type { Store } from '../core/store.js';
 import { VERSION } from '../version.js';
 import { progressMode, progressReporter, type Progress } from './ingest/progress.js';
@@ -17,6 +17,13 @@ export const openDefaultStore: OpenStore = async (config, onWait) => {
   const { openDuckDbStore } = await import('../sinks/duckdb.js');
   return openDuckDbStore(config.duckdbPath, { waitMs: config.storeWaitMs, onWait });
 };
+
+/** The SQL transform, unless BMRS_TRANSFORM=js; the runner uses it only with a store that reads staged rows. */
+export async function transformOf(config: Config): Promise<WindowTransform | undefined> {
+  if (config.transform === 'js') return undefined;
+  const { duckDbTransform } = await import('../transform/duckdb-transform.js');
+  return duckDbTransform();
+}
 
 export function clockOf(config: Config): Clock {
   return config.now === undefined ? systemClock() : fixedClock(config.now);

@@ -45,12 +45,23 @@ export function findGaps(d: DatasetSpec, columns: readonly Column[], rows: reado
     seen.add(keyAt.map((i) => String(row[i])).join('\u0000'));
     if (setAt >= 0) members.add(row[setAt]);
   }
+  return gapsFromCounts(d, date, new Map([...keys].map(([p, s]) => [p, s.size])), members.size);
+}
+
+/**
+ * The gaps of one settlement day from its distinct natural keys per period and the number of
+ * members of its set (FUELINST's fuel types): what findGaps counts, when the rows were counted
+ * elsewhere (the SQL transform).
+ */
+export function gapsFromCounts(d: DatasetSpec, date: string, keysPerPeriod: ReadonlyMap<number, number>, members: number): DayGaps | null {
+  const cadence = d.cadence;
+  if (!cadence) return null;
   const periods = periodsInDay(date);
-  const expected = cadence.rowsPerPeriod * (setAt >= 0 ? Math.max(1, members.size) : 1);
+  const expected = cadence.rowsPerPeriod * (cadence.setColumn ? Math.max(1, members) : 1);
   const missingPeriods: number[] = [];
   const shortPeriods: { period: number; rows: number; expected: number }[] = [];
   for (let p = 1; p <= periods; p++) {
-    const n = keys.get(p)?.size ?? 0;
+    const n = keysPerPeriod.get(p) ?? 0;
     if (n === 0) missingPeriods.push(p);
     else if (n < expected) shortPeriods.push({ period: p, rows: n, expected });
   }

@@ -33,6 +33,18 @@ export function decodeRows(dataset: DatasetSpec, stream: boolean, body: string, 
   return rows as RawRow[];
 }
 
+/**
+ * The cheap part of decodeRows, for a body the SQL transform will parse: an HTML page, or a body
+ * that does not end as the shape must (cut short), fails here exactly as decodeRows fails it, so
+ * the HTTP adapter retries it. Whatever passes is parsed and checked in full later.
+ */
+export function checkBodyEnds(dataset: DatasetSpec, stream: boolean, body: string, contentType: string): void {
+  let end = body.length - 1;
+  while (end >= 0 && /\s/.test(body[end])) end--;
+  const expected = stream ? ']' : '}';
+  if (body[end] !== expected || /text\/html/i.test(contentType) || /^\s*</.test(body)) decodeRows(dataset, stream, body, contentType);
+}
+
 function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v !== 'bigint';
 }

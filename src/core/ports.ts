@@ -1,4 +1,5 @@
 // The interfaces the core needs from the outside world. Adapters implement them; tests pass real ones.
+import type { StagedRows, TableHandle } from './store.js';
 import type { Window } from './windows.js';
 
 export interface Clock {
@@ -39,4 +40,28 @@ export interface ApiClient {
 /** Keeps raw response bodies so a table can be rebuilt offline. */
 export interface Archive {
   save(window: Window, body: string): Promise<void>;
+}
+
+/** One window's rows verified, sanitised and hashed outside the JS thread, staged for the store. */
+export interface StagedWindow {
+  readonly staged: StagedRows;
+  readonly bounds: { readonly column: string; readonly min: string; readonly max: string } | null;
+  readonly fetched: number;
+  readonly outside: number;
+  readonly repeated: number;
+  readonly revisions: number;
+  /** Distinct natural keys per settlement period of the kept rows, and the members of the day's set (completeness). */
+  readonly periodKeys: ReadonlyMap<number, number> | null;
+  readonly members: number;
+  /** Removes the staged file; call once the store has written it (or failed to). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Does a window's row work from its raw body (src/transform: DuckDB SQL). Answers `fallback` when
+ * it cannot be exact for this body or table; the runner then takes the JS path, the reference.
+ */
+export interface WindowTransform {
+  prepare(window: Window, table: TableHandle, body: string, ingestedMicros: bigint): Promise<StagedWindow | { readonly fallback: string }>;
+  close(): Promise<void>;
 }

@@ -4,13 +4,12 @@
 // outcome; the windows around it are unaffected. A table we cannot write fails its dataset's
 // windows only. What is thrown stops the run before anything is fetched (the store cannot be
 // opened: busy, misconfigured, broken) or is a bug.
-import { describeGaps, findGaps, isSettled, type DayGaps } from './completeness.js';
+import { describeGaps, isSettled, type DayGaps } from './completeness.js';
 import type { DatasetSpec } from './datasets.js';
-import { decodeRows } from './decode.js';
 import { BmrsError, InternalError, SchemaConflictError, StoreBusyError } from './errors.js';
 import { mapPool } from './pool.js';
-import type { ApiClient, Archive, Clock } from './ports.js';
-import { prepareWindow, type Prepared } from './prepare.js';
+import type { ApiClient, Archive, Clock, WindowTransform } from './ports.js';
+import { fetchAndPrepare, type ReadyWindow } from './fetch-prepare.js';
 import type { LedgerRecord, LedgerStatus, Store, TableHandle, WindowKey } from './store.js';
 import type { Window } from './windows.js';
 import { writeQueue, type WriteQueue } from './write-queue.js';
@@ -20,6 +19,11 @@ export interface RunnerDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly archive?: Archive;
+  /**
+   * Does the row work outside the JS thread (the DuckDB SQL transform) when the store reads staged
+   * rows; without it, or when it declines a window, the JS path does.
+   */
+  readonly transform?: WindowTransform;
   /** Written into every ledger entry of this run. */
   readonly runId: string;
   readonly onEvent?: (event: RunEvent) => void;
@@ -107,45 +111,44 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
   };
 
   let fetched = 0;
-  let prepared: Prepared;
+  let ready: ReadyWindow;
   try {
-    const stream = window.path.endsWith('/stream');
-    const { raws, body } = await deps.api.fetch(window.path, window.query, (body, type) => ({
-      raws: decodeRows(window.dataset, stream, body, type),
-      body,
-    }));
-    fetched = raws.length;
-    prepared = prepareWindow(window, table, raws, deps.clock.nowMicros());
-    if (deps.archive) await archiving(() => deps.archive!.save(window, body));
+    const transform = deps.store.capabilities.readsStaged ? deps.transform : undefined;
+    const got = await fetchAndPrepare({ api: deps.api, transform }, window, table, deps.clock.nowMicros(), (n) => (fetched = n));
+    ready = got.ready;
+    if (deps.archive) await archiving(() => deps.archive!.save(window, got.body));
   } catch (e) {
     if (!(e instanceof BmrsError)) throw e;
     return failed(e, fetched);
   }
 
-  const gaps = isSettled(window.dataset, window, deps.clock.now()) ? findGaps(table.spec, prepared.columns, prepared.rows, window.days!.from) : null;
-  const status: LedgerStatus = gaps ? 'incomplete' : prepared.rows.length > 0 ? 'loaded' : 'empty';
+  const gaps = isSettled(window.dataset, window, deps.clock.now()) ? ready.gaps(window.days!.from) : null;
+  const status: LedgerStatus = gaps ? 'incomplete' : ready.count > 0 ? 'loaded' : 'empty';
   try {
     const { inserted, skipped } = await writes({
       table: table.name,
       key,
-      columns: prepared.columns,
-      rows: prepared.rows,
-      bounds: prepared.bounds,
-      ledger: { ...record(deps, status, prepared.fetched), ...(gaps ? { detail: describeGaps(gaps) } : {}) },
+      columns: table.columns,
+      rows: ready.rows,
+      ...(ready.staged ? { staged: ready.staged } : {}),
+      bounds: ready.bounds,
+      ledger: { ...record(deps, status, ready.fetched), ...(gaps ? { detail: describeGaps(gaps) } : {}) },
     });
     return finish({
       status,
-      fetched: prepared.fetched,
-      outside: prepared.outside,
+      fetched: ready.fetched,
+      outside: ready.outside,
       inserted,
-      skipped: skipped + prepared.repeated,
-      revisions: prepared.revisions,
-      unknownFields: prepared.unknownFields,
+      skipped: skipped + ready.repeated,
+      revisions: ready.revisions,
+      unknownFields: ready.unknownFields,
       ...(gaps ? { gaps } : {}),
     });
   } catch (e) {
     if (!(e instanceof BmrsError)) throw e;
-    return failed(e, prepared.fetched);
+    return failed(e, ready.fetched);
+  } finally {
+    await ready.dispose();
   }
 }
 

@@ -17,6 +17,8 @@ export interface StoreCapabilities {
    * written only after the rows are durable, and re-running a window is harmless either way.
    */
   readonly transactions: boolean;
+  /** Whether `write` takes rows staged in a Parquet file (`WindowWrite.staged`) by the SQL transform. */
+  readonly readsStaged: boolean;
 }
 
 /** A dataset's table as it really is. Sanitising and hashing follow `spec.columns`, not the registry. */
@@ -78,9 +80,24 @@ export interface WindowWrite {
   readonly key: WindowKey;
   readonly columns: readonly Column[];
   readonly rows: readonly StoredRow[];
+  /**
+   * The rows in a Parquet file instead (`rows` is then empty): columns named and ordered as
+   * `columns`, typed as the store's own types or castable to them, distinct by `_hash_key`.
+   */
+  readonly staged?: StagedRows;
   /** Inclusive bounds of the partition column (settlementDate or event time), for a bounded anti-join. */
   readonly bounds: { readonly column: string; readonly min: string; readonly max: string } | null;
   readonly ledger: LedgerRecord;
+}
+
+export interface StagedRows {
+  readonly path: string;
+  readonly count: number;
+}
+
+/** How many rows a write carries, wherever they are. */
+export function rowCount(w: Pick<WindowWrite, 'rows' | 'staged'>): number {
+  return w.staged?.count ?? w.rows.length;
 }
 
 export interface WriteResult {

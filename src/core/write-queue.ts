@@ -2,7 +2,7 @@
 // the store takes parallel writes, each group as many queued windows as fit its preferred size.
 // A store that is slow to write therefore gets bigger groups, not a longer queue of small ones.
 import { BmrsError, StoreBusyError, StoreFailure } from './errors.js';
-import type { Store, WindowWrite, WriteResult } from './store.js';
+import { rowCount, type Store, type WindowWrite, type WriteResult } from './store.js';
 
 interface Queued {
   readonly item: WindowWrite;
@@ -58,8 +58,8 @@ async function writeGroup(store: Store, group: readonly Queued[]): Promise<void>
 /** The first queued window always goes; more join while the group stays within `rows`. */
 function takeGroup(queue: Queued[], rows: number): Queued[] {
   let n = 1;
-  let total = queue[0].item.rows.length;
-  while (n < queue.length && total + queue[n].item.rows.length <= rows) total += queue[n++].item.rows.length;
+  let total = rowCount(queue[0].item);
+  while (n < queue.length && total + rowCount(queue[n].item) <= rows) total += rowCount(queue[n++].item);
   return queue.splice(0, n);
 }
 

@@ -9,7 +9,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DATASETS, type DatasetSpec } from '../core/datasets.js';
 import { UsageError } from '../core/errors.js';
-import type { Store, WindowKey, WindowWrite, WriteResult } from '../core/store.js';
+import { rowCount, type Store, type WindowKey, type WindowWrite, type WriteResult } from '../core/store.js';
 import { resolveTable } from '../core/table.js';
 import { toCsv } from './csv.js';
 import { ensureLedger, readLedger, upsertLedger } from './duckdb-ledger.js';
@@ -46,12 +46,22 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
   let seq = 0;
 
   async function writeRows(c: DuckDBConnection, w: WindowWrite): Promise<WriteResult> {
-    if (w.rows.length === 0) return { inserted: 0, skipped: 0 };
-    scratch ??= makeScratch();
-    const file = join(scratch.dir, `batch-${++seq}.csv`);
-    await writeFile(file, toCsv(w.rows));
+    const count = rowCount(w);
+    if (count === 0) return { inserted: 0, skipped: 0 };
+    let file: string;
+    let source: string;
+    if (w.staged) {
+      // Staged by the SQL transform: typed columns, cast to the table's own types.
+      file = w.staged.path;
+      source = `(SELECT ${w.columns.map((col) => `CAST(${quoteIdent(col.name)} AS ${duckType(col.type)}) AS ${quoteIdent(col.name)}`).join(', ')} FROM read_parquet($file))`;
+    } else {
+      scratch ??= makeScratch();
+      file = join(scratch.dir, `batch-${++seq}.csv`);
+      await writeFile(file, toCsv(w.rows));
+      const struct = w.columns.map((col) => `${quoteIdent(col.name)}: '${duckType(col.type)}'`).join(', ');
+      source = `read_csv($file, header = false, auto_detect = false, quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${struct}})`;
+    }
     const t = quoteIdent(w.table);
-    const struct = w.columns.map((col) => `${quoteIdent(col.name)}: '${duckType(col.type)}'`).join(', ');
     const params: Record<string, string> = { file };
     // Rows with equal _hash_key have equal content, so a stored duplicate shares the window's
     // bounds column (settlementDate): bounding the anti-join keeps its cost flat as the table grows.
@@ -66,20 +76,21 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
       const res = await c.run(
         `INSERT INTO ${t} (${w.columns.map((col) => quoteIdent(col.name)).join(', ')})
          SELECT ${w.columns.map((col) => `s.${quoteIdent(col.name)}`).join(', ')}
-         FROM read_csv($file, header = false, auto_detect = false, quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${struct}}) s
+         FROM ${source} s
          ANTI JOIN ${stored} stored ON stored._hash_key = s._hash_key`,
         params,
       );
-      return { inserted: res.rowsChanged, skipped: w.rows.length - res.rowsChanged };
+      return { inserted: res.rowsChanged, skipped: count - res.rowsChanged };
     } finally {
-      await rm(file, { force: true });
+      // A staged file belongs to the transform, which removes it once the write has settled.
+      if (!w.staged) await rm(file, { force: true });
     }
   }
 
   return {
     name: 'duckdb',
     location: path,
-    capabilities: { parallelWrites: false, preferredRowsPerWrite: 250_000, transactions: true },
+    capabilities: { parallelWrites: false, preferredRowsPerWrite: 250_000, transactions: true, readsStaged: true },
 
     openTable: (d: DatasetSpec) =>
       // A table we cannot write is refused inside the transaction: nothing of this open remains.

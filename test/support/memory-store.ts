@@ -35,7 +35,7 @@ const key = (e: { dataset: string; from: number; to: number }) => `${e.dataset}|
 const clone = <T>(m: Map<string, T>, f: (v: T) => T) => new Map([...m].map(([k, v]) => [k, f(v)]));
 
 export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabilities>; faults?: MemoryFaults } = {}): MemoryStore {
-  const capabilities: StoreCapabilities = { parallelWrites: false, preferredRowsPerWrite: 250_000, transactions: true, ...opts.capabilities };
+  const capabilities: StoreCapabilities = { parallelWrites: false, preferredRowsPerWrite: 250_000, transactions: true, readsStaged: false, ...opts.capabilities };
   const faults = opts.faults ?? {};
   let tables = new Map<string, Table>();
   let ledger = new Map<string, LedgerEntry>();

@@ -11,7 +11,8 @@ import { planIngest } from '../../core/plan.js';
 import { parseDatasets, parseRange } from '../../core/range.js';
 import { exitCodeOf } from '../../core/report.js';
 import { randomUUID } from 'node:crypto';
-import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, progressAndStore, type OpenStore } from '../compose.js';
+import type { WindowTransform } from '../../core/ports.js';
+import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, progressAndStore, transformOf, type OpenStore } from '../compose.js';
 import { printReports, reportJson } from '../ingest/report.js';
 import { style, writeJson } from '../render.js';
 import { printPlan, repairCommand } from './report.js';
@@ -41,6 +42,7 @@ export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = 
   const mode: BackfillMode = opts.repair ? 'repair' : opts.force ? 'force' : 'resume';
 
   const { progress, store } = await progressAndStore(config, clock, opts, openStore);
+  let transform: WindowTransform | undefined;
   try {
     const ingestPlans = planIngest(datasets, range, clock.now());
     const ledger = (
@@ -60,7 +62,7 @@ export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = 
     }
     const picked = ingestPlans.map((p) => ({ ...p, due: plan.datasets.find((d) => d.dataset === p.dataset)!.windows }));
     const reports = await runPlans(
-      { api: apiClientOf(config, opts.apiBase), store, clock, runId: randomUUID(), onEvent: progress.onEvent },
+      { api: apiClientOf(config, opts.apiBase), store, clock, runId: randomUUID(), onEvent: progress.onEvent, transform: (transform = await transformOf(config)) },
       picked,
       concurrency,
     );
@@ -79,6 +81,7 @@ export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = 
   } finally {
     progress.done();
     await store.close();
+    await transform?.close();
   }
 }
 

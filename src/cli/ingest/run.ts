@@ -10,7 +10,7 @@ import { planIngest } from '../../core/plan.js';
 import { parseDatasets, parseRange } from '../../core/range.js';
 import { exitCodeOf } from '../../core/report.js';
 import { runPlans } from '../../core/ingest.js';
-import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, progressAndStore, type OpenStore } from '../compose.js';
+import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, progressAndStore, transformOf, type OpenStore } from '../compose.js';
 import { style } from '../render.js';
 import { printDryRun, printReports, reportJson } from './report.js';
 import { writeJson } from '../render.js';
@@ -48,6 +48,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
 
   if (opts.archive) await checkWritableDir(opts.archive, opts.archiveLayout === 'fetch-script' ? '--data-dir' : '--archive');
   const { progress, store } = await progressAndStore(config, clock, opts, openStore);
+  const transform = await transformOf(config);
   try {
     const reports = await runPlans(
       {
@@ -57,6 +58,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
         archive: opts.archive ? createArchive(opts.archive, opts.archiveLayout) : undefined,
         runId: randomUUID(),
         onEvent: progress.onEvent,
+        transform,
       },
       plans,
       concurrency,
@@ -69,6 +71,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
   } finally {
     progress.done();
     await store.close();
+    await transform?.close();
   }
 }
 

@@ -1,0 +1,90 @@
+// Fetch one window and do its row work, by the SQL transform where the runner has one and the
+// store reads staged rows, else (and whenever the transform cannot be exact for this body) by the
+// JS path in prepare.ts, the reference. Either way the result is the same rows, counts and gaps.
+import { findGaps, gapsFromCounts, type DayGaps } from './completeness.js';
+import { checkBodyEnds, decodeRows, MalformedBodyError } from './decode.js';
+import type { ApiClient, WindowTransform } from './ports.js';
+import { prepareWindow } from './prepare.js';
+import type { RawRow } from './rows.js';
+import type { StagedRows, StoredRow, TableHandle } from './store.js';
+import type { Window } from './windows.js';
+
+export interface ReadyWindow {
+  readonly rows: readonly StoredRow[];
+  readonly staged?: StagedRows;
+  readonly bounds: { readonly column: string; readonly min: string; readonly max: string } | null;
+  readonly fetched: number;
+  readonly outside: number;
+  readonly repeated: number;
+  readonly revisions: number;
+  readonly unknownFields: readonly string[];
+  /** Rows to store. */
+  readonly count: number;
+  /** The gaps of settlement day `date` in the kept rows (completeness.ts). */
+  gaps(date: string): DayGaps | null;
+  /** Lets go of staged files once the store is done with them. */
+  dispose(): Promise<void>;
+  /** Which path did the row work (the SQL transform's reason to decline, when it did). */
+  readonly path: { readonly by: 'sql' } | { readonly by: 'js'; readonly reason?: string };
+}
+
+export interface FetchDeps {
+  readonly api: ApiClient;
+  readonly transform?: WindowTransform;
+}
+
+/** Fetches and prepares one window; returns the body too, for the archive. */
+export async function fetchAndPrepare(deps: FetchDeps, window: Window, table: TableHandle, micros: bigint, onFetched: (rows: number) => void): Promise<{ ready: ReadyWindow; body: string }> {
+  const stream = window.path.endsWith('/stream');
+  const fetchDecoded = () =>
+    deps.api.fetch(window.path, window.query, (body, type) => ({ raws: decodeRows(window.dataset, stream, body, type), body }));
+  const byJs = (raws: readonly RawRow[], reason?: string): ReadyWindow => {
+    onFetched(raws.length);
+    const p = prepareWindow(window, table, raws, micros);
+    return {
+      ...p,
+      count: p.rows.length,
+      gaps: (date) => findGaps(table.spec, p.columns, p.rows, date),
+      dispose: async () => undefined,
+      path: reason === undefined ? { by: 'js' } : { by: 'js', reason },
+    };
+  };
+
+  if (!deps.transform) {
+    const { raws, body } = await fetchDecoded();
+    return { ready: byJs(raws), body };
+  }
+  const { body, type } = await deps.api.fetch(window.path, window.query, (b, t) => {
+    checkBodyEnds(window.dataset, stream, b, t);
+    return { body: b, type: t };
+  });
+  const r = await deps.transform.prepare(window, table, body, micros);
+  if (!('fallback' in r)) {
+    onFetched(r.fetched);
+    const ready: ReadyWindow = {
+      rows: [],
+      staged: r.staged,
+      bounds: r.bounds,
+      fetched: r.fetched,
+      outside: r.outside,
+      repeated: r.repeated,
+      revisions: r.revisions,
+      unknownFields: [],
+      count: r.staged.count,
+      gaps: (date) => (r.periodKeys ? gapsFromCounts(table.spec, date, r.periodKeys, r.members) : null),
+      dispose: r.dispose,
+      path: { by: 'sql' },
+    };
+    return { ready, body };
+  }
+  let raws: RawRow[];
+  try {
+    raws = decodeRows(window.dataset, stream, body, type);
+  } catch (e) {
+    // Malformed in a way the cheap check did not see: fetch it again, retrying as the JS path does.
+    if (!(e instanceof MalformedBodyError)) throw e;
+    const again = await fetchDecoded();
+    return { ready: byJs(again.raws, r.fallback), body: again.body };
+  }
+  return { ready: byJs(raws, r.fallback), body };
+}

@@ -1,0 +1,183 @@
+// The SQL transform (sql.ts) run in an in-memory DuckDB of its own. Each body is written to a
+// scratch file; the windows waiting when a connection comes free are read together by one
+// read_json_objects (statements have a fixed cost, rows are cheap), verified, sanitised and hashed
+// in SQL, and each window's kept rows are staged as a Parquet file that the store reads in its
+// write transaction. The store's file is not held meanwhile, and the JS thread only moves bytes.
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pyIsoformatUtc } from '../core/py-format.js';
+import type { StagedWindow, WindowTransform } from '../core/ports.js';
+import type { TableHandle } from '../core/store.js';
+import type { Window } from '../core/windows.js';
+import { makeScratch, type Scratch } from '../sinks/duckdb-scratch.js';
+import { batchSql, sqlIneligible, type BatchWindow } from './sql.js';
+
+export interface DuckDbTransformOptions {
+  /** DuckDB threads (default 1: the store's writes and the JS thread share the machine). */
+  readonly threads?: number;
+  /** DuckDB memory_limit (default 128MB); a batch of days needs some tens of MB. */
+  readonly memoryLimit?: string;
+  /** Batches transformed at once, one connection each (default 1). */
+  readonly connections?: number;
+  /** Most windows read by one statement (default 8). */
+  readonly batchSize?: number;
+}
+
+type Result = StagedWindow | { readonly fallback: string };
+
+interface Job {
+  readonly window: Window;
+  readonly table: TableHandle;
+  readonly file: string;
+  readonly out: string;
+  readonly micros: bigint;
+  readonly done: (r: Result) => void;
+  readonly failed: (e: unknown) => void;
+}
+
+export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTransform {
+  const batchSize = options.batchSize ?? 8;
+  let instance: Promise<DuckDBInstance> | undefined;
+  const idle: DuckDBConnection[] = [];
+  let connections = 0;
+  const queue: Job[] = [];
+  let scratch: Scratch | undefined;
+  let seq = 0;
+  const ineligible = new WeakMap<TableHandle, string | null>();
+
+  const open = () =>
+    (instance ??= DuckDBInstance.create(':memory:', {
+      threads: String(options.threads ?? 1),
+      memory_limit: options.memoryLimit ?? '128MB',
+    }));
+
+  async function pump(): Promise<void> {
+    while (queue.length > 0) {
+      let c = idle.pop();
+      if (!c) {
+        if (connections >= (options.connections ?? 1)) return;
+        connections++;
+        c = await (await open()).connect();
+        if (queue.length === 0) {
+          idle.push(c);
+          return;
+        }
+      }
+      // Windows of the first job's table, up to a batch.
+      const table = queue[0].table;
+      const jobs: Job[] = [];
+      for (let i = 0; i < queue.length && jobs.length < batchSize; ) {
+        if (queue[i].table === table) jobs.push(...queue.splice(i, 1));
+        else i++;
+      }
+      const conn = c;
+      void runBatch(conn, jobs).finally(() => {
+        idle.push(conn);
+        void pump();
+      });
+    }
+  }
+
+  async function runBatch(c: DuckDBConnection, jobs: readonly Job[]): Promise<void> {
+    try {
+      const results = await transformBatch(c, jobs);
+      jobs.forEach((j, i) => j.done(results[i]));
+    } catch (e) {
+      // One body DuckDB cannot read fails the statement: each window alone then tells which.
+      if (jobs.length > 1) {
+        for (const j of jobs) await runBatch(c, [j]);
+        return;
+      }
+      const reason = `DuckDB could not read the body: ${(e as Error).message.split('\n')[0]}`;
+      jobs.forEach((j) => j.done({ fallback: reason }));
+    }
+  }
+
+  async function transformBatch(c: DuckDBConnection, jobs: readonly Job[]): Promise<Result[]> {
+    const batch: BatchWindow[] = jobs.map((j) => ({
+      window: j.window,
+      file: j.file,
+      windowFrom: pyIsoformatUtc(BigInt(j.window.from) * 1000n),
+      windowTo: pyIsoformatUtc(BigInt(j.window.to) * 1000n),
+      ingested: pyIsoformatUtc(j.micros),
+    }));
+    const sql = batchSql(jobs[0].table, batch, `stage_${++seq}`);
+    try {
+      await c.run(sql.raw);
+      await c.run(sql.stage);
+      const summaries = new Map((await c.runAndReadAll(sql.summary)).getRowObjects().map((r) => [Number(r.wid), r]));
+      const periods = new Map<number, { keys: Map<number, number>; members: number }>();
+      if (sql.periods) {
+        for (const r of (await c.runAndReadAll(sql.periods)).getRowObjects()) {
+          const wid = Number(r.wid);
+          let p = periods.get(wid);
+          if (!p) periods.set(wid, (p = { keys: new Map(), members: 0 }));
+          p.keys.set(Number(r.period), Number(r.keys));
+          p.members = Number(r.members);
+        }
+      }
+      const results: Result[] = [];
+      for (let wid = 0; wid < jobs.length; wid++) {
+        const s = summaries.get(wid);
+        const anomalies = Number(s?.anomalies ?? 0), repeated = Number(s?.repeated ?? 0);
+        if (anomalies > 0) results.push({ fallback: `${anomalies} rows outside the canonical form` });
+        else if (repeated > 0) results.push({ fallback: `${repeated} repeated rows` });
+        else {
+          const fetched = Number(s?.fetched ?? 0), outside = Number(s?.outside ?? 0);
+          const count = fetched - outside;
+          const out = jobs[wid].out;
+          if (count > 0) await c.run(sql.copy(wid, out));
+          const bounds = !s || s.lo === null || s.hi === null || Number(s.unbounded) > 0 ? null : { column: sql.boundsColumn, min: String(s.lo), max: String(s.hi) };
+          results.push({
+            staged: { path: out, count },
+            bounds,
+            fetched,
+            outside,
+            repeated: 0,
+            revisions: Number(s?.revisions ?? 0),
+            periodKeys: sql.periods ? (periods.get(wid)?.keys ?? new Map()) : null,
+            members: periods.get(wid)?.members ?? 0,
+            dispose: () => rm(out, { force: true }),
+          });
+        }
+      }
+      return results;
+    } finally {
+      await c.run(sql.drop);
+    }
+  }
+
+  return {
+    async prepare(window, table, body, micros) {
+      let reason = ineligible.get(table);
+      if (reason === undefined) ineligible.set(table, (reason = sqlIneligible(table)));
+      if (reason !== null) return { fallback: reason };
+      scratch ??= makeScratch();
+      const n = ++seq;
+      const file = join(scratch.dir, `window-${n}.json`);
+      await writeFile(file, body);
+      try {
+        return await new Promise<Result>((done, failed) => {
+          queue.push({ window, table, file, out: join(scratch!.dir, `window-${n}.parquet`), micros, done, failed });
+          pump().catch((e: unknown) => {
+            for (const j of queue.splice(0)) j.failed(e);
+            failed(e);
+          });
+        });
+      } finally {
+        await rm(file, { force: true });
+      }
+    },
+
+    async close() {
+      const db = await instance;
+      instance = undefined;
+      for (const c of idle.splice(0)) c.closeSync();
+      connections = 0;
+      db?.closeSync();
+      scratch?.remove();
+      scratch = undefined;
+    },
+  };
+}

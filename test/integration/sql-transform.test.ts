@@ -1,0 +1,271 @@
+// The SQL transform against the JS path, the reference: the same windows go through both into two
+// DuckDB files, and the outcomes and the tables (every column, hash and metadata included) must be
+// identical. Bodies the SQL cannot reproduce exactly must be declined (the JS path then loads them),
+// never loaded differently.
+import { DuckDBInstance } from '@duckdb/node-api';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/adapters/clock.js';
+import { createHttpClient } from '../../src/adapters/http.js';
+import { findDataset, type Column, type DatasetSpec } from '../../src/core/datasets.js';
+import type { ApiClient, WindowTransform } from '../../src/core/ports.js';
+import { runWindows, type WindowOutcome } from '../../src/core/runner.js';
+import { planWindows, type Range, type Window } from '../../src/core/windows.js';
+import { openDuckDbStore } from '../../src/sinks/duckdb.js';
+import { startSimulator, type Simulator } from '../../src/sim/index.js';
+import { duckDbTransform } from '../../src/transform/duckdb-transform.js';
+import { sqlIneligible } from '../../src/transform/sql.js';
+import { FAST_RETRY, tempDir, type TempDir } from '../support/pipeline.js';
+
+const NOW = Date.parse('2026-01-10T00:00:00Z');
+const FUELINST = findDataset('FUELINST')!;
+
+interface Run {
+  readonly outcomes: unknown[];
+  readonly paths: string[];
+  readonly db: string;
+}
+
+/** The transform, recording for each window whether SQL did the work or why it declined. */
+function recording(inner: WindowTransform): WindowTransform & { paths: string[] } {
+  const paths: string[] = [];
+  return {
+    paths,
+    async prepare(...args) {
+      const r = await inner.prepare(...args);
+      paths.push('fallback' in r ? `js: ${r.fallback}` : 'sql');
+      return r;
+    },
+    close: () => inner.close(),
+  };
+}
+
+/** What a window's outcome says, without timings. */
+function facts(o: WindowOutcome) {
+  return {
+    window: o.window.from,
+    status: o.status,
+    fetched: o.fetched,
+    outside: o.outside,
+    inserted: o.inserted,
+    skipped: o.skipped,
+    revisions: o.revisions,
+    unknownFields: o.unknownFields,
+    gaps: o.gaps ?? null,
+    error: o.error ? `${o.error.exitCode} ${o.error.message}` : null,
+  };
+}
+
+async function runBoth(dir: TempDir, api: ApiClient, windows: readonly Window[]): Promise<{ js: Run; sql: Run }> {
+  const out: Record<string, Run> = {};
+  for (const mode of ['js', 'sql']) {
+    const db = join(dir.dir, `${mode}-${Math.random().toString(36).slice(2)}.duckdb`);
+    const store = await openDuckDbStore(db);
+    const transform = mode === 'sql' ? recording(duckDbTransform({ batchSize: 3 })) : undefined;
+    try {
+      const outcomes = await runWindows({ api, store, clock: fixedClock(NOW), runId: 'run', transform }, windows, 3);
+      out[mode] = { outcomes: outcomes.map(facts), paths: transform?.paths ?? [], db };
+    } finally {
+      await store.close();
+      await transform?.close();
+    }
+  }
+  return { js: out.js, sql: out.sql };
+}
+
+/** Rows of `table` in one file and not in the other, both ways, and the counts. */
+async function tableDifference(a: string, b: string, table: string): Promise<{ onlyA: number; onlyB: number; rowsA: number; rowsB: number }> {
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  try {
+    await c.run(`ATTACH '${a}' AS a (READ_ONLY); ATTACH '${b}' AS b (READ_ONLY)`);
+    const exists = (await c.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE database_name = 'a' AND table_name = '${table}'`)).getRows()[0][0];
+    if (Number(exists) === 0) return { onlyA: 0, onlyB: 0, rowsA: 0, rowsB: 0 };
+    const one = async (sql: string) => Number((await c.runAndReadAll(sql)).getRows()[0][0]);
+    return {
+      onlyA: await one(`SELECT count(*) FROM (SELECT * FROM a.${table} EXCEPT ALL SELECT * FROM b.${table})`),
+      onlyB: await one(`SELECT count(*) FROM (SELECT * FROM b.${table} EXCEPT ALL SELECT * FROM a.${table})`),
+      rowsA: await one(`SELECT count(*) FROM a.${table}`),
+      rowsB: await one(`SELECT count(*) FROM b.${table}`),
+    };
+  } finally {
+    c.closeSync();
+    db.closeSync();
+  }
+}
+
+async function expectSame(dir: TempDir, api: ApiClient, windows: readonly Window[], table: string) {
+  const { js, sql } = await runBoth(dir, api, windows);
+  expect(sql.outcomes).toEqual(js.outcomes);
+  const diff = await tableDifference(js.db, sql.db, table);
+  expect(diff.onlyA).toBe(0);
+  expect(diff.onlyB).toBe(0);
+  expect(diff.rowsB).toBe(diff.rowsA);
+  return { js, sql, rows: diff.rowsA };
+}
+
+/** An API that answers every request with the body made for its window. */
+function fakeApi(windows: readonly Window[], bodyOf: (w: Window, i: number) => string): ApiClient {
+  const bodies = new Map(windows.map((w, i) => [new URLSearchParams(w.query as [string, string][]).toString(), bodyOf(w, i)]));
+  return {
+    base: 'http://fake',
+    async fetch(_path, query, decode) {
+      const body = bodies.get(new URLSearchParams(query as [string, string][]).toString());
+      if (body === undefined) throw new Error('no body for this query');
+      return decode(body, 'application/json');
+    },
+  };
+}
+
+describe('SQL transform = JS path, on the simulator', () => {
+  let sim: Simulator;
+  let dir: TempDir;
+  let api: ApiClient;
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0, now: NOW });
+    dir = await tempDir();
+    api = createHttpClient({ base: sim.url, timeoutMs: 10_000, retry: FAST_RETRY, userAgent: 'bmrs-test' });
+  });
+  afterAll(async () => {
+    await sim.close();
+    await dir.cleanup();
+  });
+
+  const days = (from: string, to: string): Range => ({ kind: 'days', from, to });
+
+  it.each([
+    ['FUELINST', days('2025-03-29', '2025-04-01'), 5_760 * 2 + 5_520],
+    ['FUELINST', days('2025-10-25', '2025-10-28'), 5_760 * 2 + 6_000],
+    ['FUELHH', days('2025-10-25', '2025-10-28'), 48 * 20 * 2 + 50 * 20],
+  ])('%s %o across a clock change: every window by SQL, tables identical', async (code, range, rows) => {
+    const windows = planWindows(findDataset(code)!, range);
+    const r = await expectSame(dir, api, windows, findDataset(code)!.table);
+    expect(r.sql.paths).toEqual(windows.map(() => 'sql'));
+    expect(r.rows).toBe(rows);
+  });
+
+  it('instant windows (boundary rows kept once, rows of the neighbour counted outside)', async () => {
+    const d = FUELINST;
+    const windows = planWindows(d, { kind: 'instants', from: Date.parse('2025-10-26T00:00:00Z'), to: Date.parse('2025-10-26T03:00:00Z') });
+    const r = await expectSame(dir, api, windows, d.table);
+    expect(r.sql.paths.every((p) => p === 'sql')).toBe(true);
+    expect(r.rows).toBe(36 * 20);
+  });
+
+  it('a day whose periods are missing is incomplete the same way (gaps from SQL counts)', async () => {
+    const d = FUELINST;
+    const windows = planWindows(d, days('2025-10-20', '2025-10-21'));
+    // Half of the day's rows, as an API that stopped early would send them.
+    const full = JSON.parse(await api.fetch(windows[0].path, windows[0].query, (b) => b)) as { settlementPeriod: number }[];
+    const half = fakeApi(windows, () => JSON.stringify(full.filter((row) => row.settlementPeriod <= 24)));
+    const r = await expectSame(dir, half, windows, d.table);
+    expect(r.sql.paths).toEqual(['sql']);
+    expect((r.sql.outcomes[0] as { status: string }).status).toBe('incomplete');
+  });
+});
+
+const row = (over: Record<string, unknown> = {}, drop: string[] = []) => {
+  const base: Record<string, unknown> = {
+    dataset: 'FUELINST',
+    publishTime: '2025-06-01T00:05:00Z',
+    startTime: '2025-06-01T00:00:00Z',
+    settlementDate: '2025-06-01',
+    settlementPeriod: 3,
+    fuelType: 'CCGT',
+    generation: 1234,
+  };
+  for (const k of drop) delete base[k];
+  return { ...base, ...over };
+};
+
+describe('SQL transform = JS path, on bodies that test each rule', () => {
+  let dir: TempDir;
+  beforeAll(async () => {
+    dir = await tempDir();
+  });
+  afterAll(() => dir.cleanup());
+
+  const windows = planWindows(FUELINST, { kind: 'days', from: '2025-06-01', to: '2025-06-02' });
+  const body = (rows: unknown[]) => fakeApi(windows, () => JSON.stringify(rows));
+  const raw = (text: string) => fakeApi(windows, () => text);
+
+  // [label, body, whether SQL may do it]
+  const cases: [string, ApiClient, boolean][] = [
+    ['canonical rows, negative and zero integers', body([row(), row({ fuelType: 'PS', generation: -300 }), row({ fuelType: 'WIND', generation: 0 })]), true],
+    ['a quote and a backslash in a string', body([row({ fuelType: 'A"B\\C' })]), false],
+    ['printable ASCII punctuation', body([row({ fuelType: "x y'z{}[]:,;~!@#$%^&*()" })]), true],
+    ['non-ASCII text', body([row({ fuelType: 'café' })]), false],
+    ['a control character', body([row({ fuelType: 'a\tb' })]), false],
+    ['an integer sent as a string', body([row({ generation: '1234' })]), false],
+    ['an integral float in an INTEGER column', raw(`[${JSON.stringify(row()).replace('1234', '1234.0')}]`), false],
+    ['an exponent in an INTEGER column', raw(`[${JSON.stringify(row()).replace('1234', '1e3')}]`), false],
+    ['an integer past 2^53 (lossless)', raw(`[${JSON.stringify(row()).replace('1234', '9007199254740993')}]`), true],
+    ['an integer past INT64', raw(`[${JSON.stringify(row()).replace('1234', '9223372036854775808')}]`), false],
+    ['-0', raw(`[${JSON.stringify(row()).replace('1234', '-0')}]`), true],
+    ['a time with an offset', body([row({ publishTime: '2025-06-01T01:05:00+01:00' })]), false],
+    ['a time with fractional seconds', body([row({ publishTime: '2025-06-01T00:05:00.250Z' })]), false],
+    ['a time without a zone', body([row({ publishTime: '2025-06-01T00:05:00' })]), false],
+    ['an impossible date', body([row({ settlementDate: '2025-02-30' })]), false],
+    ['a null field', body([row({ generation: null })]), true],
+    ['a missing field', body([row({}, ['generation'])]), true],
+    ['keys in another order', body([Object.fromEntries(Object.entries(row()).reverse())]), true],
+    ['an unknown field', body([row({ extra: 1 })]), false],
+    ['a null natural key', body([row({ fuelType: null })]), false],
+    ['a row of another day', body([row(), row({ settlementDate: '2025-06-02', startTime: '2025-06-01T23:00:00Z', settlementPeriod: 1 })]), false],
+    ['a period that does not match its startTime', body([row({ settlementPeriod: 4 })]), false],
+    ['period 49 on a 48-period day', body([row({ settlementPeriod: 49, startTime: '2025-06-01T23:00:00Z' })]), false],
+    ['a publishTime days away', body([row({ publishTime: '2025-06-09T00:00:00Z' })]), false],
+    ['another dataset in the dataset field', body([row({ dataset: 'FUELHH' })]), false],
+    ['the same row twice', body([row(), row()]), false],
+    ['a revision (same natural key, other generation)', body([row(), row({ generation: 999 })]), true],
+    ['an empty answer', body([]), true],
+    ['not an array of objects', raw('[1, 2]'), false],
+    ['truncated', raw(JSON.stringify([row(), row({ fuelType: 'WIND' })]).slice(0, -20)), false],
+  ];
+
+  it.each(cases)('%s', async (_label, api, sqlMayDoIt) => {
+    const r = await expectSame(dir, api, windows, FUELINST.table);
+    if (sqlMayDoIt) expect(r.sql.paths).toEqual(['sql']);
+    else expect(r.sql.paths.every((p) => p.startsWith('js: '))).toBe(true);
+  });
+
+  it('the 19 rows of the real 2024-02-12 body get the production hashes by SQL', async () => {
+    const text = readFileSync(join(import.meta.dirname, '../fixtures/elexon/FUELINST_reutils_2024-02-12_stream.json'), 'utf8');
+    const ws = planWindows(FUELINST, { kind: 'days', from: '2024-02-12', to: '2024-02-13' });
+    const api = fakeApi(ws, () => text);
+    const transform = recording(duckDbTransform());
+    const db = join(dir.dir, 'real.duckdb');
+    const store = await openDuckDbStore(db);
+    try {
+      await runWindows({ api, store, clock: fixedClock(NOW), runId: 'r', transform }, ws, 1);
+    } finally {
+      await store.close();
+      await transform.close();
+    }
+    expect(transform.paths).toEqual(['sql']);
+    const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
+    const c = await inst.connect();
+    const got = (await c.runAndReadAll(`SELECT fuelType, _hash_key FROM ${FUELINST.table} ORDER BY fuelType`)).getRows();
+    c.closeSync();
+    inst.closeSync();
+    expect(got).toContainEqual(['BIOMASS', 'd0a3676970ee09e4ceae3cc7e1e0ec98']);
+    expect(got).toContainEqual(['PS', '834377f660471eed7ab3e3fa721c3f7c']);
+    expect(got).toContainEqual(['WIND', '68412341c24cb514e81a49b376696c9e']);
+    expect(got).toHaveLength(19);
+  });
+});
+
+describe('which tables the SQL path takes', () => {
+  const handle = (d: DatasetSpec, columns: readonly Column[] = d.columns) => ({ name: d.table, spec: { ...d, columns }, columns, created: false });
+  it('FUELINST and FUELHH; not a dataset with FLOAT columns (Python float repr is not SQL text)', () => {
+    expect(sqlIneligible(handle(FUELINST))).toBeNull();
+    expect(sqlIneligible(handle(findDataset('FUELHH')!))).toBeNull();
+    expect(sqlIneligible(handle(findDataset('MID')!))).not.toBeNull();
+    expect(sqlIneligible(handle(FUELINST, [...FUELINST.columns, { name: 'price', type: 'FLOAT' }]))).toMatch(/price is FLOAT/);
+  });
+  it('not an existing table whose settlementDate is a TIMESTAMP', () => {
+    const cols = FUELINST.columns.map((c) => (c.name === 'settlementDate' ? { ...c, type: 'TIMESTAMP' as const } : c));
+    expect(sqlIneligible(handle(FUELINST, cols))).toMatch(/settlementDate/);
+  });
+});
