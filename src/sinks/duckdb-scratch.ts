@@ -65,3 +65,26 @@ function alive(pid: number): boolean {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+let shared: { scratch: Scratch; users: number } | undefined;
+
+/**
+ * The process's one scratch folder, shared by the store and the SQL transform (their file names
+ * differ): made by the first user, removed when the last one lets go (or at exit).
+ */
+export function acquireScratch(): Scratch {
+  if (!shared) shared = { scratch: makeScratch(), users: 0 };
+  const s = shared;
+  s.users++;
+  let released = false;
+  return {
+    dir: s.scratch.dir,
+    remove() {
+      if (released) return;
+      released = true;
+      if (--s.users > 0) return;
+      s.scratch.remove();
+      if (shared === s) shared = undefined;
+    },
+  };
+}

@@ -15,7 +15,7 @@ import { toCsv } from './csv.js';
 import { ensureLedger, readLedger, upsertLedger } from './duckdb-ledger.js';
 import { failing, inTransaction, openSession, type Mode, type OpenOptions } from './duckdb-open.js';
 import { fileSessions } from './duckdb-hold.js';
-import { makeScratch, type Scratch } from './duckdb-scratch.js';
+import { acquireScratch, type Scratch } from './duckdb-scratch.js';
 import { countRows, duplicates, latestRow, periodCounts, sampleRows } from './duckdb-reads.js';
 import { repairTable } from './duckdb-repair.js';
 import { createTableIfMissing, describeTable, duckType, quoteIdent } from './duckdb-schema.js';
@@ -42,7 +42,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
   /** A store not made yet reads as empty (a read-only open would fail on a missing file). */
   const read = <T>(task: (c: DuckDBConnection) => Promise<T>, none: T): Promise<T> => (existsSync(path) ? session('read', task) : Promise.resolve(none));
   // Made now, so that a TMPDIR that cannot hold it stops the run before anything is fetched.
-  let scratch: Scratch | undefined = makeScratch();
+  let scratch: Scratch | undefined = acquireScratch();
   let seq = 0;
 
   async function writeRows(c: DuckDBConnection, w: WindowWrite): Promise<WriteResult> {
@@ -55,7 +55,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
       file = w.staged.path;
       source = `(SELECT ${w.columns.map((col) => `CAST(${quoteIdent(col.name)} AS ${duckType(col.type)}) AS ${quoteIdent(col.name)}`).join(', ')} FROM read_parquet($file))`;
     } else {
-      scratch ??= makeScratch();
+      scratch ??= acquireScratch();
       file = join(scratch.dir, `batch-${++seq}.csv`);
       await writeFile(file, toCsv(w.rows));
       const struct = w.columns.map((col) => `${quoteIdent(col.name)}: '${duckType(col.type)}'`).join(', ');

@@ -10,7 +10,7 @@ import { pyIsoformatUtc } from '../core/py-format.js';
 import type { StagedWindow, WindowTransform } from '../core/ports.js';
 import type { TableHandle } from '../core/store.js';
 import type { Window } from '../core/windows.js';
-import { makeScratch, type Scratch } from '../sinks/duckdb-scratch.js';
+import { acquireScratch, type Scratch } from '../sinks/duckdb-scratch.js';
 import { batchSql, sqlIneligible, type BatchWindow } from './sql.js';
 
 export interface DuckDbTransformOptions {
@@ -153,7 +153,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       let reason = ineligible.get(table);
       if (reason === undefined) ineligible.set(table, (reason = sqlIneligible(table)));
       if (reason !== null) return { fallback: reason };
-      scratch ??= makeScratch();
+      scratch ??= acquireScratch();
       const n = ++seq;
       const file = join(scratch.dir, `window-${n}.json`);
       await writeFile(file, body);
