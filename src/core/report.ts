@@ -29,6 +29,8 @@ export interface DatasetReport {
   /** Settled days that lack periods or rows: loaded, but incomplete. */
   readonly incomplete: readonly DayGaps[];
   readonly failures: readonly { readonly window: Window; readonly fetched: number; readonly error: BmrsError }[];
+  /** Windows whose row work DuckDB's SQL did, and those the JS path did (with the SQL's reasons to decline). */
+  readonly rowWork: { readonly sql: number; readonly js: number; readonly reasons: readonly string[] };
 }
 
 /** One report per planned dataset, in the plan's order. */
@@ -38,7 +40,13 @@ export function summarise(plans: readonly DatasetPlan[], outcomes: readonly Wind
     const unknown = new Set<string>();
     let fetched = 0, outside = 0, inserted = 0, skipped = 0, empty = 0, revisions = 0;
     let first = Infinity, last = -Infinity;
+    const rowWork = { sql: 0, js: 0, reasons: new Set<string>() };
     for (const o of mine) {
+      if (o.rowWork?.by === 'sql') rowWork.sql++;
+      else if (o.rowWork) {
+        rowWork.js++;
+        if (o.rowWork.reason) rowWork.reasons.add(o.rowWork.reason);
+      }
       fetched += o.fetched;
       outside += o.outside;
       inserted += o.inserted;
@@ -65,6 +73,7 @@ export function summarise(plans: readonly DatasetPlan[], outcomes: readonly Wind
       unknownFields: [...unknown],
       incomplete: mine.flatMap((o) => (o.gaps ? [o.gaps] : [])),
       failures: mine.filter((o) => o.error).map((o) => ({ window: o.window, fetched: o.fetched, error: o.error! })),
+      rowWork: { sql: rowWork.sql, js: rowWork.js, reasons: [...rowWork.reasons].slice(0, 5) },
     };
   });
 }

@@ -45,6 +45,8 @@ export interface WindowOutcome {
   /** A settled day that lacks periods or rows (status incomplete): its rows are stored all the same. */
   readonly gaps?: DayGaps;
   readonly error?: BmrsError;
+  /** Who did the window's row work (absent when it failed before). */
+  readonly rowWork?: ReadyWindow['path'];
   /** Monotonic ms when the window started and finished, for per-dataset durations. */
   readonly started: number;
   readonly finished: number;
@@ -142,6 +144,7 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
       skipped: skipped + ready.repeated,
       revisions: ready.revisions,
       unknownFields: ready.unknownFields,
+      rowWork: ready.path,
       ...(gaps ? { gaps } : {}),
     });
   } catch (e) {

@@ -127,11 +127,11 @@ function withdraw(path: string): void {
 /**
  * A backfill's footprint must not grow with the table: DuckDB's buffer pool is capped (it spills
  * to a temp folder beside the file past that), and it runs on the two threads a small machine
- * has. A writer checkpoints once its WAL reaches 256 MB instead of 16 MB, so that a long load is
+ * has. A writer checkpoints once its WAL reaches 64 MB instead of 16 MB, so that a long load is
  * not written twice over (the WAL is replayed on the next open after a crash, as always).
  */
-const LIMITS = { memory_limit: '160MB', threads: '2' };
-const WRITER = { checkpoint_threshold: '256MB' };
+const LIMITS = { memory_limit: '96MB', threads: '2' };
+const WRITER = { checkpoint_threshold: '64MB' };
 
 async function create(path: string, mode: Mode): Promise<DuckDBInstance> {
   // Readers get no external access either: a query cannot COPY ... TO or read files.

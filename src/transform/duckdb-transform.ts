@@ -16,7 +16,7 @@ import { batchSql, sqlIneligible, type BatchWindow } from './sql.js';
 export interface DuckDbTransformOptions {
   /** DuckDB threads (default 1: the store's writes and the JS thread share the machine). */
   readonly threads?: number;
-  /** DuckDB memory_limit (default 128MB); a batch of days needs some tens of MB. */
+  /** DuckDB memory_limit (default 64MB); a batch of days needs some tens of MB. A batch that runs out falls back to the JS path. */
   readonly memoryLimit?: string;
   /** Batches transformed at once, one connection each (default 1). */
   readonly connections?: number;
@@ -49,7 +49,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
   const open = () =>
     (instance ??= DuckDBInstance.create(':memory:', {
       threads: String(options.threads ?? 1),
-      memory_limit: options.memoryLimit ?? '128MB',
+      memory_limit: options.memoryLimit ?? '64MB',
     }));
 
   async function pump(): Promise<void> {

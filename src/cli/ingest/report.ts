@@ -94,6 +94,7 @@ export function reportJson(reports: readonly DatasetReport[], location: string, 
       revisions: r.revisions,
       seconds: Number(r.seconds.toFixed(3)),
       unknownFields: r.unknownFields,
+      rowWork: r.rowWork,
       incomplete: r.incomplete.map((g) => ({ settlementDate: g.date, periods: g.periods, missingPeriods: g.missingPeriods, shortPeriods: g.shortPeriods, summary: describeGaps(g) })),
       failures: r.failures.map((f) => ({
         ...(f.window.days ? { settlementDate: f.window.days.from } : {}),
