@@ -105,6 +105,12 @@ export interface PeriodCount {
   readonly keys: number;
 }
 
+/** How many members of a dataset's set (its cadence's `setColumn`: FUELINST's fuel types) a settlement day shows. */
+export interface DayMembers {
+  readonly date: string;
+  readonly members: number;
+}
+
 export interface DuplicateReport {
   /** `_hash_key` values stored more than once, and the rows beyond the first of each. */
   readonly groups: number;
@@ -149,6 +155,8 @@ export interface Store {
   latestRow(dataset: DatasetSpec): Promise<Row | null>;
   /** Rows per settlement day and period, for days from..to inclusive (YYYY-MM-DD). */
   periodCounts(dataset: DatasetSpec, from: string, to: string): Promise<PeriodCount[]>;
+  /** Distinct values of the cadence's set column per settlement day, days from..to inclusive; [] without a set column. */
+  setMembers(dataset: DatasetSpec, from: string, to: string): Promise<DayMembers[]>;
   duplicates(table: string, worst: number): Promise<DuplicateReport>;
   /** Stored rows as cells of the table's columns (content and metadata), for hash recomputation. */
   sampleRows(table: string, limit: number): Promise<Row[]>;

@@ -150,6 +150,11 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
         { date: '2025-10-27', period: 1, rows: 6, keys: 4 },
         { date: '2025-10-27', period: 2, rows: 4, keys: 4 },
       ]);
+      expect(await h.store.setMembers(FUELINST, '2025-10-26', '2025-10-28')).toEqual([
+        { date: '2025-10-26', members: 4 },
+        { date: '2025-10-27', members: 4 },
+      ]);
+      expect(await h.store.setMembers(FUELINST, '2025-10-28', '2025-10-28')).toEqual([]);
       const sample = await h.store.sampleRows(t.name, 20);
       expect(sample).toHaveLength(20);
       for (const row of sample) expect(hashRow(t.spec.columns, row)).toBe(row._hash_key);

@@ -159,6 +159,17 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
         .map(([k, c]) => ({ date: k.split('|')[0], period: Number(k.split('|')[1]), rows: c.rows, keys: c.keys.size }))
         .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.period - b.period));
     },
+    async setMembers(d, from, to) {
+      const column = d.cadence?.setColumn;
+      if (!column) return [];
+      const days = new Map<string, Set<string>>();
+      for (const r of tables.get(d.table)?.rows ?? []) {
+        const date = String(r.settlementDate).slice(0, 10);
+        if (date < from || date > to || r[column] === null) continue;
+        days.set(date, (days.get(date) ?? new Set()).add(String(r[column])));
+      }
+      return [...days].map(([date, set]) => ({ date, members: set.size })).sort((a, b) => (a.date < b.date ? -1 : 1));
+    },
     async duplicates(name, worst) {
       const groups = new Map<string, Row[]>();
       let nullKeys = 0;

@@ -1,0 +1,19 @@
+// Reads for `bmrs check` beyond the shared ones in duckdb-reads.ts.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DatasetSpec } from '../core/datasets.js';
+import type { DayMembers } from '../core/store.js';
+import { quoteIdent, tableExists } from './duckdb-schema.js';
+
+/** Distinct values of the cadence's set column per settlement day (FUELINST: fuel types). */
+export async function setMembers(c: DuckDBConnection, d: DatasetSpec, from: string, to: string): Promise<DayMembers[]> {
+  const column = d.cadence?.setColumn;
+  if (!column || !(await tableExists(c, d.table))) return [];
+  const r = await c.runAndReadAll(
+    `SELECT strftime(CAST("settlementDate" AS DATE), '%Y-%m-%d') AS day, count(DISTINCT ${quoteIdent(column)})
+     FROM ${quoteIdent(d.table)}
+     WHERE CAST("settlementDate" AS DATE) BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+     GROUP BY 1 ORDER BY 1`,
+    { from, to },
+  );
+  return r.getRows().map((v) => ({ date: String(v[0]), members: Number(v[1]) }));
+}
