@@ -111,6 +111,23 @@ export interface DayMembers {
   readonly members: number;
 }
 
+/** A mean of a numeric column for one member of a group (FUELINST: a fuel type) in one period, or a whole day. */
+export interface SeriesPoint {
+  readonly date: string;
+  /** null when averaged over the whole settlement day. */
+  readonly period: number | null;
+  readonly group: string;
+  readonly value: number;
+}
+
+export interface SeriesQuery {
+  /** The numeric column to average, and the column whose values make the series. */
+  readonly value: string;
+  readonly by: string;
+  /** One point per settlement day instead of per period (long ranges). */
+  readonly perDay: boolean;
+}
+
 export interface DuplicateReport {
   /** `_hash_key` values stored more than once, and the rows beyond the first of each. */
   readonly groups: number;
@@ -157,6 +174,8 @@ export interface Store {
   periodCounts(dataset: DatasetSpec, from: string, to: string): Promise<PeriodCount[]>;
   /** Distinct values of the cadence's set column per settlement day, days from..to inclusive; [] without a set column. */
   setMembers(dataset: DatasetSpec, from: string, to: string): Promise<DayMembers[]>;
+  /** Means per settlement period (or day) and group, days from..to inclusive, for charts (check --html). */
+  meanSeries(dataset: DatasetSpec, from: string, to: string, query: SeriesQuery): Promise<SeriesPoint[]>;
   duplicates(table: string, worst: number): Promise<DuplicateReport>;
   /** Stored rows as cells of the table's columns (content and metadata), for hash recomputation. */
   sampleRows(table: string, limit: number): Promise<Row[]>;

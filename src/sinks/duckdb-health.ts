@@ -1,7 +1,7 @@
 // Reads for `bmrs check` beyond the shared ones in duckdb-reads.ts.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetSpec } from '../core/datasets.js';
-import type { DayMembers } from '../core/store.js';
+import type { DayMembers, SeriesPoint, SeriesQuery } from '../core/store.js';
 import { quoteIdent, tableExists } from './duckdb-schema.js';
 
 /** Distinct values of the cadence's set column per settlement day (FUELINST: fuel types). */
@@ -16,4 +16,18 @@ export async function setMembers(c: DuckDBConnection, d: DatasetSpec, from: stri
     { from, to },
   );
   return r.getRows().map((v) => ({ date: String(v[0]), members: Number(v[1]) }));
+}
+
+/** Means of a numeric column per settlement period (or day) and member of a group column. */
+export async function meanSeries(c: DuckDBConnection, d: DatasetSpec, from: string, to: string, q: SeriesQuery): Promise<SeriesPoint[]> {
+  if (!(await tableExists(c, d.table))) return [];
+  const r = await c.runAndReadAll(
+    `SELECT strftime(CAST("settlementDate" AS DATE), '%Y-%m-%d') AS day, ${q.perDay ? 'NULL' : '"settlementPeriod"'} AS period,
+            CAST(${quoteIdent(q.by)} AS VARCHAR) AS grp, avg(${quoteIdent(q.value)})
+     FROM ${quoteIdent(d.table)}
+     WHERE CAST("settlementDate" AS DATE) BETWEEN CAST($from AS DATE) AND CAST($to AS DATE) AND ${quoteIdent(q.value)} IS NOT NULL
+     GROUP BY ALL ORDER BY 1, 2, 3`,
+    { from, to },
+  );
+  return r.getRows().map((v) => ({ date: String(v[0]), period: v[1] === null ? null : Number(v[1]), group: String(v[2]), value: Number(v[3]) }));
 }

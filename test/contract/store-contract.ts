@@ -155,6 +155,11 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
         { date: '2025-10-27', members: 4 },
       ]);
       expect(await h.store.setMembers(FUELINST, '2025-10-28', '2025-10-28')).toEqual([]);
+      const series = await h.store.meanSeries(FUELINST, '2025-10-26', '2025-10-26', { value: 'generation', by: 'fuelType', perDay: false });
+      expect(series).toHaveLength(200);
+      expect(series[0]).toEqual({ date: '2025-10-26', period: 1, group: expect.any(String), value: expect.any(Number) });
+      const daily = await h.store.meanSeries(FUELINST, '2025-10-26', '2025-10-27', { value: 'generation', by: 'fuelType', perDay: true });
+      expect(daily.map((p) => [p.date, p.period])).toEqual([...Array(4).fill(['2025-10-26', null]), ...Array(4).fill(['2025-10-27', null])]);
       const sample = await h.store.sampleRows(t.name, 20);
       expect(sample).toHaveLength(20);
       for (const row of sample) expect(hashRow(t.spec.columns, row)).toBe(row._hash_key);
