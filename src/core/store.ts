@@ -177,6 +177,8 @@ export interface Store {
   /** Means per settlement period (or day) and group, days from..to inclusive, for charts (check --html). */
   meanSeries(dataset: DatasetSpec, from: string, to: string, query: SeriesQuery): Promise<SeriesPoint[]>;
   duplicates(table: string, worst: number): Promise<DuplicateReport>;
+  /** `duplicates` without the worst groups: one pass over the table, for a check that runs every hour. */
+  duplicateCount(table: string): Promise<Omit<DuplicateReport, 'worst'>>;
   /** Stored rows as cells of the table's columns (content and metadata), for hash recomputation. */
   sampleRows(table: string, limit: number): Promise<Row[]>;
   /** Backup, rewrite, verify; the table is left as it was when any step fails. */

@@ -1,7 +1,7 @@
 // Reads for `bmrs check` beyond the shared ones in duckdb-reads.ts.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetSpec } from '../core/datasets.js';
-import type { DayMembers, SeriesPoint, SeriesQuery } from '../core/store.js';
+import type { DayMembers, DuplicateReport, SeriesPoint, SeriesQuery } from '../core/store.js';
 import { quoteIdent, tableExists } from './duckdb-schema.js';
 
 /** Distinct values of the cadence's set column per settlement day (FUELINST: fuel types). */
@@ -30,4 +30,15 @@ export async function meanSeries(c: DuckDBConnection, d: DatasetSpec, from: stri
     { from, to },
   );
   return r.getRows().map((v) => ({ date: String(v[0]), period: v[1] === null ? null : Number(v[1]), group: String(v[2]), value: Number(v[3]) }));
+}
+
+/** Duplicate `_hash_key`s and rows without one, in a single pass (no worst groups). */
+export async function duplicateCount(c: DuckDBConnection, table: string): Promise<Omit<DuplicateReport, 'worst'>> {
+  const r = await c.runAndReadAll(
+    `SELECT count(*) FILTER (WHERE k IS NOT NULL AND n > 1), coalesce(sum(n - 1) FILTER (WHERE k IS NOT NULL AND n > 1), 0),
+            coalesce(sum(n) FILTER (WHERE k IS NULL), 0)
+     FROM (SELECT _hash_key AS k, count(*) AS n FROM ${quoteIdent(table)} GROUP BY 1)`,
+  );
+  const [groups, extra, nulls] = r.getRows()[0];
+  return { groups: Number(groups), extraRows: Number(extra), nullKeys: Number(nulls) };
 }

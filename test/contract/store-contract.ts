@@ -174,11 +174,13 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       await h.insertRaw(t.name, [newer, { ...original }, { ...original, _hash_key: null }]);
       const dups = await h.store.duplicates(t.name, 5);
       expect(dups).toMatchObject({ groups: 1, extraRows: 2, nullKeys: 1, worst: [{ hashKey: original._hash_key, count: 3, lastIngested: '2099-01-01T00:00:00+00:00' }] });
+      expect(await h.store.duplicateCount(t.name)).toEqual({ groups: 1, extraRows: 2, nullKeys: 1 });
 
       const result = await h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: false, backup: 'bmrs_fuelinst_backup_1' });
       expect(result).toEqual({ backup: 'bmrs_fuelinst_backup_1', before: 7, after: 5, removed: 2 });
       expect(await h.store.countRows('bmrs_fuelinst_backup_1')).toBe(7);
       expect(await h.store.duplicates(t.name, 5)).toMatchObject({ groups: 0, extraRows: 0, nullKeys: 1 });
+      expect(await h.store.duplicateCount(t.name)).toEqual({ groups: 0, extraRows: 0, nullKeys: 1 });
       const kept = (await h.store.sampleRows(t.name, 10)).filter((r) => r._hash_key === original._hash_key);
       expect(kept.map((r) => r._ingested_utc)).toEqual(['2099-01-01T00:00:00+00:00']);
       await expect(h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: true, backup: 'bmrs_fuelinst_backup_1' })).rejects.toBeInstanceOf(UsageError);

@@ -186,6 +186,10 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
         .map((s) => ({ ...s.point, value: s.sum / s.n }))
         .sort((a, b) => a.date.localeCompare(b.date) || (a.period ?? 0) - (b.period ?? 0) || a.group.localeCompare(b.group));
     },
+    async duplicateCount(name) {
+      const { worst: _worst, ...counts } = await this.duplicates(name, 0);
+      return counts;
+    },
     async duplicates(name, worst) {
       const groups = new Map<string, Row[]>();
       let nullKeys = 0;
