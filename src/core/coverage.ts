@@ -21,7 +21,7 @@ export interface DayCoverage {
   readonly state: DayState;
   /** Members of the day's set (FUELINST: fuel types); null without a set column. */
   readonly members: number | null;
-  /** periods x rows per period; for a day in progress, only the periods published so far. */
+  /** periods x the rows a period should hold (cadence x members seen that day). */
   readonly expectedRows: number;
   /** Distinct natural keys stored for the day. */
   readonly observedRows: number;
@@ -65,10 +65,8 @@ export function dayCoverage(d: DatasetSpec, date: string, counts: ReadonlyMap<nu
   const lagMs = (d.cadence?.lagMinutes ?? 0) * MINUTE_MS;
   const due = (p: number) => settled || periodStart(date, p) + PERIOD_MS + lagMs <= now;
   const marks: PeriodMark[] = [];
-  let duePeriods = 0;
   for (let p = 1; p <= periods; p++) {
     const n = keysIn(p);
-    if (due(p)) duePeriods++;
     marks.push(n === 0 ? (due(p) ? 'missing' : 'pending') : n < perPeriod ? (due(p) ? 'short' : 'pending') : 'ok');
   }
   const gaps = settled ? gapsOfCounts(d, date, keysIn, members) : null;
@@ -78,7 +76,7 @@ export function dayCoverage(d: DatasetSpec, date: string, counts: ReadonlyMap<nu
     periods,
     state,
     members: d.cadence?.setColumn ? members : null,
-    expectedRows: duePeriods * perPeriod,
+    expectedRows: periods * perPeriod,
     observedRows,
     storedRows,
     missingPeriods: gaps?.missingPeriods ?? [],
