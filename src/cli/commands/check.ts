@@ -5,7 +5,7 @@ import { isIsoDate } from '../../core/calendar.js';
 import { UsageError } from '../../core/errors.js';
 import { defaultRange, type CheckRange } from '../../core/health.js';
 import { parseDatasets } from '../../core/range.js';
-import { apiClientOf, clockOf, openDefaultStore } from '../compose.js';
+import { fixedClock, systemClock } from '../../adapters/clock.js';
 import { style, writeJson } from '../render.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -53,7 +53,8 @@ Examples:
   bmrs check --api --html report.html`)
     .action(async (opts: CheckOptions) => {
       const config = loadConfig({ db: opts.db, apiBase: opts.apiBase });
-      const clock = clockOf(config);
+      // As compose.ts's clockOf; compose itself (and got with it) is loaded only for --api.
+      const clock = config.now === undefined ? systemClock() : fixedClock(config.now);
       const range = parseCheckRange(opts.from, opts.to, clock.now());
       const datasets = opts.dataset === undefined ? undefined : parseDatasets(opts.dataset);
       if (opts.html !== undefined && opts.html.trim() === '') throw new UsageError('--html is empty', { hint: 'name the page to write, e.g. --html check.html' });
@@ -61,9 +62,12 @@ Examples:
         throw new UsageError(`there is no store at ${config.duckdbPath}`, { hint: 'point --db or BMRS_DUCKDB_PATH at the store, or load one first (bmrs ingest)' });
       }
       const { gatherCheck } = await import('../check/gather.js');
-      const store = await openDefaultStore(config, (holder) =>
-        process.stderr.write(`${style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`)}\n`),
-      );
+      const { openDuckDbStore } = await import('../../sinks/duckdb.js');
+      const store = await openDuckDbStore(config.duckdbPath, {
+        waitMs: config.storeWaitMs,
+        onWait: (holder) => process.stderr.write(`${style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`)}\n`),
+      });
+      const api = opts.api ? (await import('../compose.js')).apiClientOf(config, opts.apiBase) : undefined;
       try {
         const report = await gatherCheck({
           store,
@@ -72,7 +76,7 @@ Examples:
           range,
           maxAgeMinutes: opts.maxAgeMinutes,
           updateLog: loadUpdateLogPath(),
-          api: opts.api ? apiClientOf(config, opts.apiBase) : undefined,
+          api,
           warnOnly: opts.warnOnly === true,
         });
         if (opts.html !== undefined) {
