@@ -83,7 +83,7 @@ Examples:
           const { writeHtmlReport } = await import('../check/html.js');
           await writeHtmlReport(opts.html, report, store);
         }
-        if (opts.json) writeJson(report);
+        if (opts.json) writeJson((await import('../check/json.js')).jsonReport(report));
         else process.stdout.write((await import('../check/text.js')).renderText(report));
         if (opts.html !== undefined) process.stderr.write(`${style.dim(`wrote ${opts.html}`)}\n`);
         process.exitCode = report.exitCode;
