@@ -61,9 +61,8 @@ export async function checkDataset(store: Store, d: DatasetSpec, range: CheckRan
   const freshness = await checkFreshness(store, d, now, thresholdMinutes);
   let coverage: DayCoverage[] | null = null;
   if (d.cadence) {
-    const counts = rows === null ? [] : await store.periodCounts(d, range.from, range.to);
-    const members = rows === null ? [] : await store.setMembers(d, range.from, range.to);
-    coverage = coverageOf(d, range.from, range.to, counts, members, now);
+    const counts = rows === null ? { periods: [], members: [] } : await store.coverageCounts(d, range.from, range.to);
+    coverage = coverageOf(d, range.from, range.to, counts.periods, counts.members, now);
   }
   // One pass over the table; the worst groups only when there are any.
   const counted = rows === null ? { groups: 0, extraRows: 0, nullKeys: 0 } : await store.duplicateCount(d.table);

@@ -128,6 +128,11 @@ export interface SeriesQuery {
   readonly perDay: boolean;
 }
 
+export interface CoverageCounts {
+  readonly periods: readonly PeriodCount[];
+  readonly members: readonly DayMembers[];
+}
+
 export interface DuplicateReport {
   /** `_hash_key` values stored more than once, and the rows beyond the first of each. */
   readonly groups: number;
@@ -172,8 +177,11 @@ export interface Store {
   latestRow(dataset: DatasetSpec): Promise<Row | null>;
   /** Rows per settlement day and period, for days from..to inclusive (YYYY-MM-DD). */
   periodCounts(dataset: DatasetSpec, from: string, to: string): Promise<PeriodCount[]>;
-  /** Distinct values of the cadence's set column per settlement day, days from..to inclusive; [] without a set column. */
-  setMembers(dataset: DatasetSpec, from: string, to: string): Promise<DayMembers[]>;
+  /**
+   * `periodCounts` and, per settlement day, the distinct values of the cadence's set column (none
+   * without a set column), days from..to inclusive: what `check` compares with the calendar, read together.
+   */
+  coverageCounts(dataset: DatasetSpec, from: string, to: string): Promise<CoverageCounts>;
   /** Means per settlement period (or day) and group, days from..to inclusive, for charts (check --html). */
   meanSeries(dataset: DatasetSpec, from: string, to: string, query: SeriesQuery): Promise<SeriesPoint[]>;
   duplicates(table: string, worst: number): Promise<DuplicateReport>;

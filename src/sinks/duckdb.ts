@@ -17,7 +17,7 @@ import { failing, inTransaction, openSession, type Mode, type OpenOptions } from
 import { fileSessions } from './duckdb-hold.js';
 import { makeScratch, type Scratch } from './duckdb-scratch.js';
 import { countRows, duplicates, latestRow, periodCounts, sampleRows } from './duckdb-reads.js';
-import { duplicateCount, meanSeries, setMembers } from './duckdb-health.js';
+import { coverageCounts, duplicateCount, meanSeries } from './duckdb-health.js';
 import { repairTable } from './duckdb-repair.js';
 import { createTableIfMissing, describeTable, duckType, quoteIdent } from './duckdb-schema.js';
 
@@ -112,7 +112,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     countRows: (table) => read((c) => countRows(c, table), null),
     latestRow: (d) => read((c) => latestRow(c, d), null),
     periodCounts: (d, from, to) => read((c) => periodCounts(c, d, from, to), []),
-    setMembers: (d, from, to) => read((c) => setMembers(c, d, from, to), []),
+    coverageCounts: (d, from, to) => read((c) => coverageCounts(c, d, from, to), { periods: [], members: [] }),
     meanSeries: (d, from, to, q) => read((c) => meanSeries(c, d, from, to, q), []),
     duplicateCount: (table) => session('read', (c) => duplicateCount(c, table)),
     duplicates: (table, worst) => session('read', (c) => duplicates(c, table, worst)),

@@ -150,11 +150,13 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
         { date: '2025-10-27', period: 1, rows: 6, keys: 4 },
         { date: '2025-10-27', period: 2, rows: 4, keys: 4 },
       ]);
-      expect(await h.store.setMembers(FUELINST, '2025-10-26', '2025-10-28')).toEqual([
+      const coverage = await h.store.coverageCounts(FUELINST, '2025-10-26', '2025-10-28');
+      expect(coverage.periods).toEqual(await h.store.periodCounts(FUELINST, '2025-10-26', '2025-10-28'));
+      expect(coverage.members).toEqual([
         { date: '2025-10-26', members: 4 },
         { date: '2025-10-27', members: 4 },
       ]);
-      expect(await h.store.setMembers(FUELINST, '2025-10-28', '2025-10-28')).toEqual([]);
+      expect(await h.store.coverageCounts(FUELINST, '2025-10-28', '2025-10-28')).toEqual({ periods: [], members: [] });
       const series = await h.store.meanSeries(FUELINST, '2025-10-26', '2025-10-26', { value: 'generation', by: 'fuelType', perDay: false });
       expect(series).toHaveLength(200);
       expect(series[0]).toEqual({ date: '2025-10-26', period: 1, group: expect.any(String), value: expect.any(Number) });

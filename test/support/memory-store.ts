@@ -159,16 +159,17 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
         .map(([k, c]) => ({ date: k.split('|')[0], period: Number(k.split('|')[1]), rows: c.rows, keys: c.keys.size }))
         .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.period - b.period));
     },
-    async setMembers(d, from, to) {
+    async coverageCounts(d, from, to) {
+      const periods = await this.periodCounts(d, from, to);
       const column = d.cadence?.setColumn;
-      if (!column) return [];
+      if (!column) return { periods, members: [] };
       const days = new Map<string, Set<string>>();
       for (const r of tables.get(d.table)?.rows ?? []) {
         const date = String(r.settlementDate).slice(0, 10);
         if (date < from || date > to || r[column] === null) continue;
         days.set(date, (days.get(date) ?? new Set()).add(String(r[column])));
       }
-      return [...days].map(([date, set]) => ({ date, members: set.size })).sort((a, b) => (a.date < b.date ? -1 : 1));
+      return { periods, members: [...days].map(([date, set]) => ({ date, members: set.size })).sort((a, b) => (a.date < b.date ? -1 : 1)) };
     },
     async meanSeries(d, from, to, q) {
       const sums = new Map<string, { point: { date: string; period: number | null; group: string }; sum: number; n: number }>();
