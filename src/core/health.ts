@@ -137,8 +137,8 @@ export function datasetFindings(h: DatasetHealth): Finding[] {
 /** What the machine says about the real-time job: its log, its cron line, the disk. */
 export interface Operations {
   readonly updateLog: { readonly path: string; readonly exists: boolean; readonly summary: UpdateLogSummary | null };
-  /** null: unknown (no crontab binary). */
-  readonly cronInstalled: boolean | null;
+  /** Whether `crontab -l` has a line running `bmrs update` (no crontab, or no crontab binary: false). */
+  readonly cronInstalled: boolean;
   readonly disk: { readonly path: string; readonly freeBytes: number; readonly totalBytes: number } | null;
 }
 
@@ -156,7 +156,7 @@ export function operationsFindings(o: Operations): Finding[] {
   if (s.errorsLast24h > 0) {
     out.push({ kind: 'update-errors', message: `${s.errorsLast24h} error line${s.errorsLast24h === 1 ? '' : 's'} in the update log in the last 24 hours (last: ${s.lastError?.message ?? ''})` });
   }
-  if (o.cronInstalled !== true) out.push({ kind: 'cron-missing', message: 'no crontab line runs `bmrs update` (crontab -l)' });
+  if (!o.cronInstalled) out.push({ kind: 'cron-missing', message: 'no crontab line runs `bmrs update` (crontab -l)' });
   if (o.disk && (o.disk.freeBytes < DISK_LOW_BYTES || o.disk.freeBytes < o.disk.totalBytes * 0.05)) {
     out.push({ kind: 'disk-low', message: `only ${(o.disk.freeBytes / 1024 ** 3).toFixed(1)} GiB free where the store lives (${o.disk.path})` });
   }

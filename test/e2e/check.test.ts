@@ -36,6 +36,9 @@ describe('bmrs check', () => {
     expect(text.stdout).toMatch(/2025-10-26 50 █{50} +6,000\/6,000  complete/);
     expect(text.stdout).toMatch(/2025-10-28 48 █{24}·{24} +2,880\/5,760  in progress/);
     expect(text.stdout).toContain('✓ healthy: no findings');
+    expect(text.stdout).not.toContain('\x1b[');
+    const coloured = await check(ctx, ['--dataset', 'FUELINST', '--from', '2025-10-26', '--to', '2025-10-26'], { BMRS_NOW: NOW, NO_COLOR: undefined, FORCE_COLOR: '1' });
+    expect(coloured.stdout).toContain('\x1b[32m█');
   });
 
   it('stale: the same store an hour later (fixed clock moved forward): exit 1', async () => {

@@ -27,7 +27,9 @@ export async function writeHtmlReport(file: string, report: CheckReport, store: 
   for (const h of report.datasets) {
     if (!h.coverage) continue;
     const cells = h.coverage.flatMap((day) => day.marks.map((mark, i) => ({ date: day.date, period: i + 1, status: mark })));
-    charts.push({ id: `coverage-${h.dataset}`, title: `${h.dataset}: coverage per settlement period`, spec: heatmap(cells) });
+    // A week gets rows a cell tall enough to point at; a year still fits on a screen or two.
+    const rowHeight = Math.max(3, Math.min(16, Math.floor(800 / h.coverage.length)));
+    charts.push({ id: `coverage-${h.dataset}`, title: `${h.dataset}: coverage per settlement period`, spec: heatmap(cells, rowHeight) });
   }
   if (report.datasets.some((h) => h.dataset === 'FUELINST' && h.rows !== null)) {
     const perDay = daysBetween(report.range.from, report.range.to) >= 14;
@@ -44,17 +46,17 @@ export async function writeHtmlReport(file: string, report: CheckReport, store: 
   }
 }
 
-function heatmap(values: object[]): object {
+function heatmap(values: object[], rowHeight: number): object {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values },
     transform: [{ calculate: "'day ' + datum.date + ' period ' + datum.period + ': ' + datum.status", as: 'label' }],
     mark: { type: 'rect' },
     width: { step: 14 },
-    height: { step: 16 },
+    height: { step: rowHeight },
     encoding: {
       x: { field: 'period', type: 'ordinal', title: 'settlement period', scale: { domain: Array.from({ length: 50 }, (_, i) => i + 1) } },
-      y: { field: 'date', type: 'ordinal', title: 'settlement day' },
+      y: { field: 'date', type: 'ordinal', title: 'settlement day', axis: { labelOverlap: 'greedy' } },
       color: {
         field: 'status',
         type: 'nominal',
