@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseInstant } from './core/calendar.js';
 import { UsageError } from './core/errors.js';
 import type { ProxyEnv, RetryPolicy } from './core/ports.js';
+import { DEFAULT_UPDATE_LOG } from './core/update-log.js';
 
 export const DEFAULT_API_BASE = 'https://data.elexon.co.uk/bmrs/api/v1';
 export const DEFAULT_DUCKDB_PATH = 'data/bmrs.duckdb';
@@ -105,6 +106,12 @@ export function loadStorePath(flags: Pick<ConfigFlags, 'db'> = {}, env: NodeJS.P
 export function loadStoreWaitMs(env: NodeJS.ProcessEnv = process.env): number {
   loadDotEnv(env);
   return intVar(env, 'BMRS_STORE_WAIT_SECONDS', 30, 0) * 1000;
+}
+
+/** BMRS_UPDATE_LOG: the real-time job's log (default logs/realtime_updates.log). */
+export function loadUpdateLogPath(env: NodeJS.ProcessEnv = process.env): string {
+  loadDotEnv(env);
+  return env.BMRS_UPDATE_LOG || DEFAULT_UPDATE_LOG;
 }
 
 /** The store must be a file: DuckDB opens '' and ':memory:…' in memory, and the rows vanish at exit. */

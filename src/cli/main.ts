@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, isBmrsError } from '../core/errors.js';
 import { backfillCommand } from './commands/backfill.js';
+import { checkCommand } from './commands/check.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
@@ -23,6 +24,7 @@ Examples:
   bmrs backfill --dataset FUELINST,FUELHH --from 2016-01-01 --to 2026-01-01        resumable; --plan first
   bmrs query "SELECT fuelType, max(generation) FROM bmrs_fuelinst GROUP BY 1"
   bmrs datasets --json
+  bmrs check --api                       health check for a monitor: exit 0 healthy, 1 findings
 
 Exit codes: 0 ok, 1 loaded but a settled day incomplete, 2 usage or configuration, 65 data failed
 verification or API refused, 75 transient (retries exhausted, store held past the wait), 70 internal
@@ -33,6 +35,7 @@ Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FOR
   program.addCommand(backfillCommand());
   program.addCommand(datasetsCommand());
   program.addCommand(queryCommand());
+  program.addCommand(checkCommand());
   program.exitOverride();
   program.commands.forEach((c) => c.exitOverride());
   return program;

@@ -2,7 +2,7 @@
 // answered half of (or not at all) was "loaded". A day is judged only once its publication is over
 // (the registry's lag after the day's end); then every period of the settlement calendar (46, 48 or
 // 50) must be present, each with its cadence's rows for every member of the day's set.
-import { MINUTE_MS, periodsInDay } from './calendar.js';
+import { addDays, MINUTE_MS, periodsInDay, settlementDayStart } from './calendar.js';
 import type { Column, DatasetSpec } from './datasets.js';
 import type { StoredRow } from './store.js';
 import type { Window } from './windows.js';
@@ -18,6 +18,11 @@ export interface DayGaps {
 /** Whether everything of `window` has been published by `now` (its end plus the dataset's lag). */
 export function publicationOver(d: DatasetSpec, window: Window, now: number): boolean {
   return window.to + (d.cadence?.lagMinutes ?? 0) * MINUTE_MS <= now;
+}
+
+/** Whether everything of settlement day `date` has been published by `now` (its end plus the lag). */
+export function dayPublicationOver(d: DatasetSpec, date: string, now: number): boolean {
+  return settlementDayStart(addDays(date, 1)) + (d.cadence?.lagMinutes ?? 0) * MINUTE_MS <= now;
 }
 
 /** Whether `window` is a whole settlement day of a dataset with a cadence, and its publication is over. */
@@ -45,23 +50,28 @@ export function findGaps(d: DatasetSpec, columns: readonly Column[], rows: reado
     seen.add(keyAt.map((i) => String(row[i])).join('\u0000'));
     if (setAt >= 0) members.add(row[setAt]);
   }
-  return gapsFromCounts(d, date, new Map([...keys].map(([p, s]) => [p, s.size])), members.size);
+  return gapsOfCounts(d, date, (p) => keys.get(p)?.size ?? 0, members.size);
+}
+
+/** Rows a period of `date` should hold: the cadence's rows per member of the day's set (at least one member). */
+export function expectedRowsPerPeriod(d: DatasetSpec, members: number): number {
+  const cadence = d.cadence;
+  if (!cadence) return 0;
+  return cadence.rowsPerPeriod * (cadence.setColumn ? Math.max(1, members) : 1);
 }
 
 /**
- * The gaps of one settlement day from its distinct natural keys per period and the number of
- * members of its set (FUELINST's fuel types): what findGaps counts, when the rows were counted
- * elsewhere (the SQL transform).
+ * The gaps of one settlement day from its distinct natural keys per period and the size of the
+ * day's set (`members`, ignored without a set column), or null when it is complete.
  */
-export function gapsFromCounts(d: DatasetSpec, date: string, keysPerPeriod: ReadonlyMap<number, number>, members: number): DayGaps | null {
-  const cadence = d.cadence;
-  if (!cadence) return null;
+export function gapsOfCounts(d: DatasetSpec, date: string, keysIn: (period: number) => number, members: number): DayGaps | null {
+  if (!d.cadence) return null;
   const periods = periodsInDay(date);
-  const expected = cadence.rowsPerPeriod * (cadence.setColumn ? Math.max(1, members) : 1);
+  const expected = expectedRowsPerPeriod(d, members);
   const missingPeriods: number[] = [];
   const shortPeriods: { period: number; rows: number; expected: number }[] = [];
   for (let p = 1; p <= periods; p++) {
-    const n = keysPerPeriod.get(p) ?? 0;
+    const n = keysIn(p);
     if (n === 0) missingPeriods.push(p);
     else if (n < expected) shortPeriods.push({ period: p, rows: n, expected });
   }

@@ -1,7 +1,7 @@
 // Fetch one window and do its row work, by the SQL transform where the runner has one and the
 // store reads staged rows, else (and whenever the transform cannot be exact for this body) by the
 // JS path in prepare.ts, the reference. Either way the result is the same rows, counts and gaps.
-import { findGaps, gapsFromCounts, type DayGaps } from './completeness.js';
+import { findGaps, gapsOfCounts, type DayGaps } from './completeness.js';
 import { checkBodyEnds, decodeRows, MalformedBodyError } from './decode.js';
 import type { ApiClient, WindowTransform } from './ports.js';
 import { prepareWindow } from './prepare.js';
@@ -71,7 +71,7 @@ export async function fetchAndPrepare(deps: FetchDeps, window: Window, table: Ta
       revisions: r.revisions,
       unknownFields: [],
       count: r.staged.count,
-      gaps: (date) => (r.periodKeys ? gapsFromCounts(table.spec, date, r.periodKeys, r.members) : null),
+      gaps: (date) => (r.periodKeys ? gapsOfCounts(table.spec, date, (p) => r.periodKeys!.get(p) ?? 0, r.members) : null),
       dispose: r.dispose,
       path: { by: 'sql' },
     };

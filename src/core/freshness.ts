@@ -78,9 +78,14 @@ function settlementOf(row: Row, event: number | null): { date: string; period: n
   return event === null ? null : settlementPeriodOf(event);
 }
 
-/** A stored time cell ('YYYY-MM-DD HH:MM:SS[.ffffff]', UTC) as epoch ms; null when absent or unreadable. */
+/**
+ * A stored time cell as epoch ms: 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC), or `_ingested_utc` as the
+ * pipeline stores it, Python's isoformat with its offset ('2025-10-27T00:02:30.123456+00:00').
+ * null when absent or unreadable.
+ */
 function utcMs(cell: Cell | undefined): number | null {
   if (typeof cell !== 'string') return null;
-  const ms = Date.parse(`${cell.replace(' ', 'T').slice(0, 23)}Z`);
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d{1,3})?\d*(Z|[+-]\d{2}:\d{2})?$/.exec(cell);
+  const ms = m ? Date.parse(`${m[1]}T${m[2]}${m[3] ?? ''}${m[4] ?? 'Z'}`) : NaN;
   return Number.isNaN(ms) ? null : ms;
 }

@@ -122,6 +122,34 @@ export interface PeriodCount {
   readonly keys: number;
 }
 
+/** How many members of a dataset's set (its cadence's `setColumn`: FUELINST's fuel types) a settlement day shows. */
+export interface DayMembers {
+  readonly date: string;
+  readonly members: number;
+}
+
+/** A mean of a numeric column for one member of a group (FUELINST: a fuel type) in one period, or a whole day. */
+export interface SeriesPoint {
+  readonly date: string;
+  /** null when averaged over the whole settlement day. */
+  readonly period: number | null;
+  readonly group: string;
+  readonly value: number;
+}
+
+export interface SeriesQuery {
+  /** The numeric column to average, and the column whose values make the series. */
+  readonly value: string;
+  readonly by: string;
+  /** One point per settlement day instead of per period (long ranges). */
+  readonly perDay: boolean;
+}
+
+export interface CoverageCounts {
+  readonly periods: readonly PeriodCount[];
+  readonly members: readonly DayMembers[];
+}
+
 export interface DuplicateReport {
   /** `_hash_key` values stored more than once, and the rows beyond the first of each. */
   readonly groups: number;
@@ -166,7 +194,16 @@ export interface Store {
   latestRow(dataset: DatasetSpec): Promise<Row | null>;
   /** Rows per settlement day and period, for days from..to inclusive (YYYY-MM-DD). */
   periodCounts(dataset: DatasetSpec, from: string, to: string): Promise<PeriodCount[]>;
+  /**
+   * `periodCounts` and, per settlement day, the distinct values of the cadence's set column (none
+   * without a set column), days from..to inclusive: what `check` compares with the calendar, read together.
+   */
+  coverageCounts(dataset: DatasetSpec, from: string, to: string): Promise<CoverageCounts>;
+  /** Means per settlement period (or day) and group, days from..to inclusive, for charts (check --html). */
+  meanSeries(dataset: DatasetSpec, from: string, to: string, query: SeriesQuery): Promise<SeriesPoint[]>;
   duplicates(table: string, worst: number): Promise<DuplicateReport>;
+  /** `duplicates` without the worst groups: one pass over the table, for a check that runs every hour. */
+  duplicateCount(table: string): Promise<Omit<DuplicateReport, 'worst'>>;
   /** Stored rows as cells of the table's columns (content and metadata), for hash recomputation. */
   sampleRows(table: string, limit: number): Promise<Row[]>;
   /** Backup, rewrite, verify; the table is left as it was when any step fails. */

@@ -17,6 +17,7 @@ import { failing, inTransaction, openSession, type Mode, type OpenOptions } from
 import { fileSessions } from './duckdb-hold.js';
 import { acquireScratch, type Scratch } from './duckdb-scratch.js';
 import { countRows, duplicates, latestRow, periodCounts, sampleRows } from './duckdb-reads.js';
+import { coverageCounts, duplicateCount, meanSeries } from './duckdb-health.js';
 import { repairTable } from './duckdb-repair.js';
 import { createTableIfMissing, describeTable, duckType, quoteIdent } from './duckdb-schema.js';
 
@@ -122,6 +123,9 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     countRows: (table) => read((c) => countRows(c, table), null),
     latestRow: (d) => read((c) => latestRow(c, d), null),
     periodCounts: (d, from, to) => read((c) => periodCounts(c, d, from, to), []),
+    coverageCounts: (d, from, to) => read((c) => coverageCounts(c, d, from, to), { periods: [], members: [] }),
+    meanSeries: (d, from, to, q) => read((c) => meanSeries(c, d, from, to, q), []),
+    duplicateCount: (table) => session('read', (c) => duplicateCount(c, table)),
     duplicates: (table, worst) => session('read', (c) => duplicates(c, table, worst)),
     sampleRows: (table, limit) => session('read', (c) => sampleRows(c, table, limit, DATASETS.find((d) => d.table === table))),
     repair: (table, req) => session('write', (c) => repairTable(c, table, req)),

@@ -150,6 +150,18 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
         { date: '2025-10-27', period: 1, rows: 6, keys: 4 },
         { date: '2025-10-27', period: 2, rows: 4, keys: 4 },
       ]);
+      const coverage = await h.store.coverageCounts(FUELINST, '2025-10-26', '2025-10-28');
+      expect(coverage.periods).toEqual(await h.store.periodCounts(FUELINST, '2025-10-26', '2025-10-28'));
+      expect(coverage.members).toEqual([
+        { date: '2025-10-26', members: 4 },
+        { date: '2025-10-27', members: 4 },
+      ]);
+      expect(await h.store.coverageCounts(FUELINST, '2025-10-28', '2025-10-28')).toEqual({ periods: [], members: [] });
+      const series = await h.store.meanSeries(FUELINST, '2025-10-26', '2025-10-26', { value: 'generation', by: 'fuelType', perDay: false });
+      expect(series).toHaveLength(200);
+      expect(series[0]).toEqual({ date: '2025-10-26', period: 1, group: expect.any(String), value: expect.any(Number) });
+      const daily = await h.store.meanSeries(FUELINST, '2025-10-26', '2025-10-27', { value: 'generation', by: 'fuelType', perDay: true });
+      expect(daily.map((p) => [p.date, p.period])).toEqual([...Array(4).fill(['2025-10-26', null]), ...Array(4).fill(['2025-10-27', null])]);
       const sample = await h.store.sampleRows(t.name, 20);
       expect(sample).toHaveLength(20);
       for (const row of sample) expect(hashRow(t.spec.columns, row)).toBe(row._hash_key);
@@ -164,11 +176,13 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       await h.insertRaw(t.name, [newer, { ...original }, { ...original, _hash_key: null }]);
       const dups = await h.store.duplicates(t.name, 5);
       expect(dups).toMatchObject({ groups: 1, extraRows: 2, nullKeys: 1, worst: [{ hashKey: original._hash_key, count: 3, lastIngested: '2099-01-01T00:00:00+00:00' }] });
+      expect(await h.store.duplicateCount(t.name)).toEqual({ groups: 1, extraRows: 2, nullKeys: 1 });
 
       const result = await h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: false, backup: 'bmrs_fuelinst_backup_1' });
       expect(result).toEqual({ backup: 'bmrs_fuelinst_backup_1', before: 7, after: 5, removed: 2 });
       expect(await h.store.countRows('bmrs_fuelinst_backup_1')).toBe(7);
       expect(await h.store.duplicates(t.name, 5)).toMatchObject({ groups: 0, extraRows: 0, nullKeys: 1 });
+      expect(await h.store.duplicateCount(t.name)).toEqual({ groups: 0, extraRows: 0, nullKeys: 1 });
       const kept = (await h.store.sampleRows(t.name, 10)).filter((r) => r._hash_key === original._hash_key);
       expect(kept.map((r) => r._ingested_utc)).toEqual(['2099-01-01T00:00:00+00:00']);
       await expect(h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: true, backup: 'bmrs_fuelinst_backup_1' })).rejects.toBeInstanceOf(UsageError);

@@ -159,6 +159,38 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
         .map(([k, c]) => ({ date: k.split('|')[0], period: Number(k.split('|')[1]), rows: c.rows, keys: c.keys.size }))
         .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.period - b.period));
     },
+    async coverageCounts(d, from, to) {
+      const periods = await this.periodCounts(d, from, to);
+      const column = d.cadence?.setColumn;
+      if (!column) return { periods, members: [] };
+      const days = new Map<string, Set<string>>();
+      for (const r of tables.get(d.table)?.rows ?? []) {
+        const date = String(r.settlementDate).slice(0, 10);
+        if (date < from || date > to || r[column] === null) continue;
+        days.set(date, (days.get(date) ?? new Set()).add(String(r[column])));
+      }
+      return { periods, members: [...days].map(([date, set]) => ({ date, members: set.size })).sort((a, b) => (a.date < b.date ? -1 : 1)) };
+    },
+    async meanSeries(d, from, to, q) {
+      const sums = new Map<string, { point: { date: string; period: number | null; group: string }; sum: number; n: number }>();
+      for (const r of tables.get(d.table)?.rows ?? []) {
+        const date = String(r.settlementDate).slice(0, 10);
+        if (date < from || date > to || r[q.value] === null) continue;
+        const point = { date, period: q.perDay ? null : Number(r.settlementPeriod), group: String(r[q.by]) };
+        const k = `${date}|${point.period}|${point.group}`;
+        const s = sums.get(k) ?? { point, sum: 0, n: 0 };
+        s.sum += Number(r[q.value]);
+        s.n++;
+        sums.set(k, s);
+      }
+      return [...sums.values()]
+        .map((s) => ({ ...s.point, value: s.sum / s.n }))
+        .sort((a, b) => a.date.localeCompare(b.date) || (a.period ?? 0) - (b.period ?? 0) || a.group.localeCompare(b.group));
+    },
+    async duplicateCount(name) {
+      const { worst: _worst, ...counts } = await this.duplicates(name, 0);
+      return counts;
+    },
     async duplicates(name, worst) {
       const groups = new Map<string, Row[]>();
       let nullKeys = 0;

@@ -21,6 +21,13 @@ describe('freshness', () => {
     expect(freshnessOf(FUELINST, row, at('2025-10-27T00:26:00Z'), 30).stale).toBe(true);
   });
 
+  it('reads _ingested_utc as the pipeline stores it (isoformat with +00:00) for the ingest lag', () => {
+    const row = { publishTime: '2025-10-26 23:55:00', settlementDate: '2025-10-26', settlementPeriod: 50, _ingested_utc: '2025-10-27T00:02:30.123456+00:00' };
+    expect(freshnessOf(FUELINST, row, at('2025-10-27T00:20:00Z'), 30).ingestLagMinutes).toBe(7);
+    expect(freshnessOf(FUELINST, { ...row, _ingested_utc: '2025-10-27T00:02:30+00:00' }, at('2025-10-27T00:20:00Z'), 30).ingestLagMinutes).toBe(7);
+    expect(freshnessOf(FUELINST, { ...row, _ingested_utc: 'yesterday' }, at('2025-10-27T00:20:00Z'), 30).ingestLagMinutes).toBeNull();
+  });
+
   it('a settlement-period dataset ages from its period start (BST: SP1 starts 23:00 UTC the day before)', () => {
     const ev = MID.eventTime;
     const row = 'field' in ev

@@ -1,0 +1,110 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { loadConfig, loadUpdateLogPath } from '../../config.js';
+import { isIsoDate } from '../../core/calendar.js';
+import { UsageError } from '../../core/errors.js';
+import { defaultRange, type CheckRange } from '../../core/health.js';
+import { parseDatasets } from '../../core/range.js';
+import { fixedClock, systemClock } from '../../adapters/clock.js';
+import { style, writeJson } from '../render.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+interface CheckOptions {
+  dataset?: string[];
+  from?: string;
+  to?: string;
+  maxAgeMinutes?: number;
+  db?: string;
+  api?: boolean;
+  apiBase?: string;
+  json?: boolean;
+  html?: string;
+  warnOnly?: boolean;
+}
+
+export function checkCommand(): Command {
+  return new Command('check')
+    .description('health check for people and monitors: freshness, coverage per settlement day, duplicates, the ledger, the update job; exit 1 on findings')
+    .option('-d, --dataset <codes>', 'dataset code(s), comma-separated or repeated; default: every dataset with a table', collect)
+    .option('--from <date>', 'first settlement day checked (default: 6 days before --to)')
+    .option('--to <date>', 'last settlement day checked, inclusive (default: today, Europe/London)')
+    .addOption(new Option('--max-age-minutes <n>', 'age beyond which the latest row is stale (default per dataset: FUELINST 30, others their publication lag, else 1 day)').argParser(minutes))
+    .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
+    .option('--api', 'also ask the API for a recent window of FUELINST, WIND_SOLAR_GEN and MID (exit 75 when it cannot be reached)')
+    .option('--api-base <url>', 'API base URL for --api (env BMRS_API_BASE)')
+    .option('--json', 'print the report as JSON')
+    .option('--html <file>', 'also write the report as one self-contained HTML page (coverage heatmaps, generation mix)')
+    .option('--warn-only', 'exit 0 even with findings (75 and 2 still fail)')
+    .addHelpText('after', `
+Judges only settlement days whose publication is over (the day's end plus the dataset's lag); the
+day still being published shows as in progress. Staleness counts only when the range reaches today.
+The update log (BMRS_UPDATE_LOG, default logs/realtime_updates.log), the cron line and the disk
+count as findings only where the log exists (the real-time job is in use).
+
+Coverage strip, one character per settlement period: █ complete, ▒ short of rows, × missing, · not published yet.
+
+Exit codes: 0 healthy, 1 findings, 2 usage, 75 store held past BMRS_STORE_WAIT_SECONDS or API unreachable (--api).
+See docs/check.md.
+
+Examples:
+  bmrs check                                     last 7 settlement days of every table
+  bmrs check --dataset FUELINST --from 2025-10-20 --to 2025-10-26 --json
+  bmrs check --api --html report.html`)
+    .action(async (opts: CheckOptions) => {
+      const config = loadConfig({ db: opts.db, apiBase: opts.apiBase });
+      // As compose.ts's clockOf; compose itself (and got with it) is loaded only for --api.
+      const clock = config.now === undefined ? systemClock() : fixedClock(config.now);
+      const range = parseCheckRange(opts.from, opts.to, clock.now());
+      const datasets = opts.dataset === undefined ? undefined : parseDatasets(opts.dataset);
+      if (opts.html !== undefined && opts.html.trim() === '') throw new UsageError('--html is empty', { hint: 'name the page to write, e.g. --html check.html' });
+      if (!existsSync(config.duckdbPath)) {
+        throw new UsageError(`there is no store at ${config.duckdbPath}`, { hint: 'point --db or BMRS_DUCKDB_PATH at the store, or load one first (bmrs ingest)' });
+      }
+      const { gatherCheck } = await import('../check/gather.js');
+      const { openDuckDbStore } = await import('../../sinks/duckdb.js');
+      const store = await openDuckDbStore(config.duckdbPath, {
+        waitMs: config.storeWaitMs,
+        onWait: (holder) => process.stderr.write(`${style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`)}\n`),
+      });
+      const api = opts.api ? (await import('../compose.js')).apiClientOf(config, opts.apiBase) : undefined;
+      try {
+        const report = await gatherCheck({
+          store,
+          clock,
+          datasets,
+          range,
+          maxAgeMinutes: opts.maxAgeMinutes,
+          updateLog: loadUpdateLogPath(),
+          api,
+          warnOnly: opts.warnOnly === true,
+        });
+        if (opts.html !== undefined) {
+          const { writeHtmlReport } = await import('../check/html.js');
+          await writeHtmlReport(opts.html, report, store);
+        }
+        if (opts.json) writeJson((await import('../check/json.js')).jsonReport(report));
+        else process.stdout.write((await import('../check/text.js')).renderText(report));
+        if (opts.html !== undefined) process.stderr.write(`${style.dim(`wrote ${opts.html}`)}\n`);
+        process.exitCode = report.exitCode;
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+function minutes(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number of minutes, at least 1');
+  return Number(value);
+}
+
+/** --from/--to as settlement days, both inclusive; the default is the last 7 days up to today. */
+export function parseCheckRange(from: string | undefined, to: string | undefined, now: number): CheckRange {
+  for (const [flag, v] of [['--from', from], ['--to', to]] as const) {
+    if (v !== undefined && !isIsoDate(v)) throw new UsageError(`${flag} ${v} is not a date`, { hint: 'settlement days are written YYYY-MM-DD, e.g. --from 2025-10-20 --to 2025-10-26 (both inclusive)' });
+  }
+  const t = to ?? defaultRange(now).to;
+  const f = from ?? (to === undefined ? defaultRange(now).from : defaultRange(Date.parse(`${t}T12:00:00Z`)).from);
+  if (f > t) throw new UsageError(`--from ${f} is after --to ${t}`, { hint: 'both are inclusive: --from 2025-10-26 --to 2025-10-26 checks one day' });
+  return { from: f, to: t };
+}

@@ -1,0 +1,164 @@
+// `bmrs check`: what the store says about each dataset, and the findings a monitor acts on. The
+// reads go through the store port only (so the same check runs on any store); the judging is pure.
+import { addDays, settlementDayStart, settlementDateOf, toIsoZ } from './calendar.js';
+import { coverageOf, type DayCoverage } from './coverage.js';
+import type { DatasetSpec } from './datasets.js';
+import { checkFreshness, type Freshness } from './freshness.js';
+import type { DuplicateReport, LedgerEntry, Store } from './store.js';
+import type { UpdateLogSummary } from './update-log.js';
+
+export type FindingKind =
+  | 'empty-store' | 'stale' | 'gaps' | 'duplicates' | 'ledger-failed' | 'ledger-incomplete'
+  | 'api-unreachable' | 'api-failed' | 'api-window'
+  | 'no-update-cycles' | 'update-errors' | 'cron-missing' | 'disk-low';
+
+export interface Finding {
+  readonly kind: FindingKind;
+  readonly dataset?: string;
+  readonly date?: string;
+  readonly message: string;
+}
+
+/** A failed or incomplete ledger window not since covered by a later loaded one. */
+export interface LedgerProblem {
+  readonly status: 'failed' | 'incomplete';
+  readonly from: string;
+  readonly to: string;
+  readonly attempts: number;
+  readonly errorCode: number | null;
+  readonly message: string | null;
+}
+
+export interface DatasetHealth {
+  readonly dataset: string;
+  readonly table: string;
+  /** Rows in the table; null when the table does not exist. */
+  readonly rows: number | null;
+  readonly freshness: Freshness;
+  /** Whether staleness counts: only when the range reaches today (an old range is history). */
+  readonly freshnessJudged: boolean;
+  /** Per settlement day; null for a dataset without a cadence (nothing says what a full day is). */
+  readonly coverage: readonly DayCoverage[] | null;
+  readonly duplicates: DuplicateReport;
+  readonly ledger: { readonly windows: number; readonly problems: readonly LedgerProblem[] };
+}
+
+export interface CheckRange {
+  /** Settlement days, both inclusive. */
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Default range: the last `days` settlement days up to today (the settlement date of `now`). */
+export function defaultRange(now: number, days = 7): CheckRange {
+  const to = settlementDateOf(now);
+  return { from: addDays(to, -(days - 1)), to };
+}
+
+/** Everything the store says about one dataset over the range. Store errors (busy) propagate. */
+export async function checkDataset(store: Store, d: DatasetSpec, range: CheckRange, now: number, thresholdMinutes?: number): Promise<DatasetHealth> {
+  const rows = await store.countRows(d.table);
+  const freshness = await checkFreshness(store, d, now, thresholdMinutes);
+  let coverage: DayCoverage[] | null = null;
+  if (d.cadence) {
+    const counts = rows === null ? { periods: [], members: [] } : await store.coverageCounts(d, range.from, range.to);
+    coverage = coverageOf(d, range.from, range.to, counts.periods, counts.members, now);
+  }
+  // One pass over the table; the worst groups only when there are any.
+  const counted = rows === null ? { groups: 0, extraRows: 0, nullKeys: 0 } : await store.duplicateCount(d.table);
+  const duplicates = counted.groups > 0 ? await store.duplicates(d.table, 3) : { ...counted, worst: [] };
+  const entries = await store.ledger({ dataset: d.code, from: settlementDayStart(range.from), to: settlementDayStart(addDays(range.to, 1)) });
+  return {
+    dataset: d.code,
+    table: d.table,
+    rows,
+    freshness,
+    freshnessJudged: range.to >= settlementDateOf(now),
+    coverage,
+    duplicates,
+    ledger: { windows: entries.length, problems: ledgerProblems(entries) },
+  };
+}
+
+/**
+ * Failed and incomplete windows, less those a later loaded (or empty) window covers entirely: the
+ * 5-minute update retries a failed window with an overlapping one, whose entry has other bounds.
+ */
+export function ledgerProblems(entries: readonly LedgerEntry[]): LedgerProblem[] {
+  const good = entries.filter((e) => e.status === 'loaded' || e.status === 'empty');
+  const out: LedgerProblem[] = [];
+  for (const e of entries) {
+    if (e.status !== 'failed' && e.status !== 'incomplete') continue;
+    const later = good.filter((g) => g.updatedAt >= e.updatedAt).sort((a, b) => a.from - b.from);
+    let reached = e.from;
+    for (const g of later) if (g.from <= reached && g.to > reached) reached = g.to;
+    if (reached >= e.to) continue;
+    out.push({
+      status: e.status,
+      from: toIsoZ(e.from),
+      to: toIsoZ(e.to),
+      attempts: e.attempts,
+      errorCode: e.errorCode,
+      message: e.status === 'failed' ? e.errorMessage : e.detail,
+    });
+  }
+  return out;
+}
+
+export function datasetFindings(h: DatasetHealth): Finding[] {
+  const out: Finding[] = [];
+  const f = h.freshness;
+  if (h.freshnessJudged && f.stale) {
+    const message = !f.hasRows
+      ? `${h.dataset}: no rows${h.rows === null ? ` (no table ${h.table})` : ''}`
+      : `${h.dataset}: stale, the latest row (${toIsoZ(f.latestEventTime!)}, settlement ${f.settlementDate} period ${f.settlementPeriod}) is ${f.ageMinutes} min old, more than ${f.thresholdMinutes} min`;
+    out.push({ kind: 'stale', dataset: h.dataset, message });
+  }
+  for (const day of h.coverage ?? []) {
+    if (day.state === 'gaps') out.push({ kind: 'gaps', dataset: h.dataset, date: day.date, message: `${h.dataset} settlement day ${day.date}: ${day.summary}` });
+  }
+  const dup = h.duplicates;
+  if (dup.groups > 0) {
+    out.push({ kind: 'duplicates', dataset: h.dataset, message: `${h.dataset}: ${dup.extraRows} duplicate row${dup.extraRows === 1 ? '' : 's'} (${dup.groups} _hash_key${dup.groups === 1 ? '' : 's'} stored more than once)` });
+  }
+  for (const status of ['failed', 'incomplete'] as const) {
+    const ps = h.ledger.problems.filter((p) => p.status === status);
+    if (ps.length === 0) continue;
+    const last = ps[ps.length - 1];
+    out.push({
+      kind: status === 'failed' ? 'ledger-failed' : 'ledger-incomplete',
+      dataset: h.dataset,
+      message: `${h.dataset}: ${ps.length} ${status} window${ps.length === 1 ? '' : 's'} in the ledger (last [${last.from}, ${last.to}): ${last.message ?? 'no detail'})`,
+    });
+  }
+  return out;
+}
+
+/** What the machine says about the real-time job: its log, its cron line, the disk. */
+export interface Operations {
+  readonly updateLog: { readonly path: string; readonly exists: boolean; readonly summary: UpdateLogSummary | null };
+  /** Whether `crontab -l` has a line running `bmrs update` (no crontab, or no crontab binary: false). */
+  readonly cronInstalled: boolean;
+  readonly disk: { readonly path: string; readonly freeBytes: number; readonly totalBytes: number } | null;
+}
+
+/** Below this much free space (or 5% of the disk) the store's disk is reported low. */
+export const DISK_LOW_BYTES = 1024 ** 3;
+
+/** Findings only where the real-time job is in use (its log exists): a backfilled store needs no cron. */
+export function operationsFindings(o: Operations): Finding[] {
+  if (!o.updateLog.exists || !o.updateLog.summary) return [];
+  const s = o.updateLog.summary;
+  const out: Finding[] = [];
+  if (s.cyclesLastHour === 0) {
+    out.push({ kind: 'no-update-cycles', message: `no completed update cycle in the last hour (${o.updateLog.path}${s.lastCycleAt === null ? '' : `; last at ${toIsoZ(s.lastCycleAt)}`})` });
+  }
+  if (s.errorsLast24h > 0) {
+    out.push({ kind: 'update-errors', message: `${s.errorsLast24h} error line${s.errorsLast24h === 1 ? '' : 's'} in the update log in the last 24 hours (last: ${s.lastError?.message ?? ''})` });
+  }
+  if (!o.cronInstalled) out.push({ kind: 'cron-missing', message: 'no crontab line runs `bmrs update` (crontab -l)' });
+  if (o.disk && (o.disk.freeBytes < DISK_LOW_BYTES || o.disk.freeBytes < o.disk.totalBytes * 0.05)) {
+    out.push({ kind: 'disk-low', message: `only ${(o.disk.freeBytes / 1024 ** 3).toFixed(1)} GiB free where the store lives (${o.disk.path})` });
+  }
+  return out;
+}
