@@ -3,7 +3,7 @@
 // block below, because a later block's `no-restricted-imports` replaces an earlier one's.
 import tseslint from 'typescript-eslint';
 
-const DRIVERS = { group: ['@duckdb/*', '@google-cloud/*'], message: 'only src/sinks holds a database driver (behind the store port).' };
+const DRIVERS = { group: ['@duckdb/*', '@google-cloud/*'], message: 'only src/sinks (behind the store port) and src/transform (behind WindowTransform) hold a database driver.' };
 const NO_IO = ['got', 'commander', 'chalk', 'child_process', 'fs', 'fs/promises', 'http', 'https', 'net', 'dns', 'tls', 'os', 'perf_hooks', 'process', 'readline', 'worker_threads']
   .flatMap((m) => [m, `node:${m}`]);
 
@@ -43,6 +43,7 @@ export default [
     },
   },
   fence(['src/sinks/**/*.ts'], [{ group: ['**/cli/**', '**/config.js', '**/adapters/**'], message: 'stores depend on the core only; the CLI composes them.' }]),
+  fence(['src/transform/**/*.ts'], [{ group: ['**/cli/**', '**/config.js', '**/adapters/**'], message: 'the SQL transform depends on the core (and the DuckDB scratch folder) only; the CLI composes it.' }]),
   fence(['src/adapters/**/*.ts'], [DRIVERS, { group: ['**/cli/**', '**/config.js', '**/sinks/**'], message: 'adapters depend on the core only; the CLI composes them.' }]),
   fence(['src/config.ts'], [DRIVERS, { group: ['**/adapters/**', '**/sinks/**', '**/cli/**'], message: 'configuration is read into core types; adapters take it, not the reverse.' }]),
   fence(['src/cli/**/*.ts', 'src/sim/**/*.ts'], [DRIVERS]),

@@ -6,6 +6,13 @@ import { style } from './render.js';
 
 const CODES: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 
+let resume: string | undefined;
+
+/** The exact command that finishes an interrupted run (backfill: the ledger skips what is done). */
+export function setResumeCommand(command: string): void {
+  resume = command;
+}
+
 /** `loads`: whether the command writes windows (its message then says what became of them). */
 export function exitOnSignals(loads: boolean): void {
   const what = loads
@@ -13,7 +20,8 @@ export function exitOnSignals(loads: boolean): void {
     : '';
   for (const signal of Object.keys(CODES) as (keyof typeof CODES)[]) {
     process.once(signal, () => {
-      process.stderr.write(`\n${style.warn('interrupted:')} ${signal}${what}\n`);
+      const how = loads && resume ? `: ${resume}` : '';
+      process.stderr.write(`\n${style.warn('interrupted:')} ${signal}${what}${how}\n`);
       process.exit(CODES[signal]);
     });
   }

@@ -68,6 +68,23 @@ describe('bmrs backfill', () => {
     expect(await scalar(ctx.tmp.db, 'SELECT count(*) FROM bmrs_fuelinst')).toBe(6 * 5760 + 6000);
   });
 
+  it('SIGINT stops with 130 and prints the exact command that resumes; that command finishes the range', async () => {
+    const range = ['-d', 'FUELINST', '--from', '2025-10-22', '--to', '2025-10-26', '--concurrency', '1'];
+    ctx.sim.setFault({ kind: 'hold', after: 2 });
+    const run = backfill(range);
+    await until(() => ctx.sim.held >= 1);
+    run.kill('SIGINT');
+    expect((await run.done).code).toBe(130);
+    ctx.sim.release();
+    const resume = /run the same command again to finish: (bmrs backfill .*)$/m.exec(run.out.stderr)?.[1];
+    expect(resume, run.out.stderr).toBe('bmrs backfill --dataset FUELINST --from 2025-10-22 --to 2025-10-26');
+    expect(await scalar(ctx.tmp.db, "SELECT count(*) FROM _bmrs_ledger WHERE status = 'loaded'")).toBe(2);
+    const again = backfill(resume!.split(' ').slice(2));
+    expect((await again.done).code, again.out.stderr).toBe(0);
+    expect(await scalar(ctx.tmp.db, 'SELECT count(*) FROM bmrs_fuelinst')).toBe(4 * 5760);
+    expect(await scalar(ctx.tmp.db, 'SELECT count(DISTINCT _hash_key) FROM bmrs_fuelinst')).toBe(4 * 5760);
+  });
+
   it('a window that fails is in the ledger as failed, the run exits non-zero naming --repair; --repair fetches just it', async () => {
     const range = ['-d', 'FUELINST', '--from', '2025-10-20', '--to', '2025-10-24'];
     // One window recovers after two 503s; one keeps answering rows of other days.

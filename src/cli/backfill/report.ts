@@ -23,9 +23,13 @@ export function printPlan(plan: BackfillPlan, mode: BackfillMode, json: boolean)
 
 /** The same backfill with --repair: fetches only what the ledger shows missing, failed or short. */
 export function repairCommand(opts: BackfillOptions): string {
+  return `${resumeCommand(opts)} --repair`;
+}
+
+/** The same backfill without --force or --repair: it fetches what the ledger does not have yet. */
+export function resumeCommand(opts: BackfillOptions): string {
   const parts = ['bmrs backfill', `--dataset ${(opts.dataset ?? []).join(',')}`, `--from ${opts.from}`];
   if (opts.to) parts.push(`--to ${opts.to}`);
   if (opts.db) parts.push(`--db ${opts.db}`);
-  parts.push('--repair');
   return parts.join(' ');
 }

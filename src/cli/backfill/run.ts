@@ -15,7 +15,8 @@ import type { WindowTransform } from '../../core/ports.js';
 import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, progressAndStore, transformOf, type OpenStore } from '../compose.js';
 import { printReports, reportJson } from '../ingest/report.js';
 import { style, writeJson } from '../render.js';
-import { printPlan, repairCommand } from './report.js';
+import { printPlan, repairCommand, resumeCommand } from './report.js';
+import { setResumeCommand } from '../signals.js';
 
 export interface BackfillOptions {
   dataset?: string[];
@@ -41,6 +42,7 @@ export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = 
   const concurrency = parseConcurrency(opts.concurrency);
   const mode: BackfillMode = opts.repair ? 'repair' : opts.force ? 'force' : 'resume';
 
+  setResumeCommand(opts.repair ? repairCommand(opts) : resumeCommand(opts));
   const { progress, store } = await progressAndStore(config, clock, opts, openStore);
   let transform: WindowTransform | undefined;
   try {
