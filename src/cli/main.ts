@@ -6,6 +6,7 @@ import { backfillCommand } from './commands/backfill.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
+import { updateCommand } from './commands/update.js';
 import { style, writeJson } from './render.js';
 import { exitOnSignals } from './signals.js';
 import { quietOnClosedStdout, stdoutWriteFailed } from './stdout.js';
@@ -33,6 +34,7 @@ Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FOR
   program.addCommand(backfillCommand());
   program.addCommand(datasetsCommand());
   program.addCommand(queryCommand());
+  program.addCommand(updateCommand());
   program.exitOverride();
   program.commands.forEach((c) => c.exitOverride());
   return program;
