@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, isBmrsError } from '../core/errors.js';
 import { backfillCommand } from './commands/backfill.js';
+import { cronCommand } from './commands/cron.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
@@ -35,8 +36,10 @@ Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FOR
   program.addCommand(datasetsCommand());
   program.addCommand(queryCommand());
   program.addCommand(updateCommand());
+  program.addCommand(cronCommand());
   program.exitOverride();
-  program.commands.forEach((c) => c.exitOverride());
+  const override = (c: Command): void => void c.exitOverride().commands.forEach(override);
+  program.commands.forEach(override);
   return program;
 }
 
