@@ -78,9 +78,15 @@ function settlementOf(row: Row, event: number | null): { date: string; period: n
   return event === null ? null : settlementPeriodOf(event);
 }
 
-/** A stored time cell ('YYYY-MM-DD HH:MM:SS[.ffffff]', UTC) as epoch ms; null when absent or unreadable. */
+/**
+ * A stored time cell as epoch ms; null when absent or unreadable. Times come back as
+ * 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC); `_ingested_utc` is text in Python's isoformat,
+ * 'YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00', which names its zone.
+ */
 function utcMs(cell: Cell | undefined): number | null {
   if (typeof cell !== 'string') return null;
-  const ms = Date.parse(`${cell.replace(' ', 'T').slice(0, 23)}Z`);
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/.exec(cell);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}T${m[2]}${(m[3] ?? '').slice(0, 4)}${m[4] ?? 'Z'}`);
   return Number.isNaN(ms) ? null : ms;
 }

@@ -8,7 +8,7 @@ import { staleThresholdMinutes } from './freshness.js';
 
 export const DEFAULT_UPDATE_DATASETS = ['FUELINST', 'WIND_SOLAR_GEN', 'MID'] as const;
 export const DEFAULT_MINUTES_BACK = 15;
-export const DEFAULT_OVERLAP_MINUTES = 30;
+export const DEFAULT_OVERLAP_MINUTES = 10;
 export const DEFAULT_MAX_CATCH_UP_HOURS = 24;
 
 export interface UpdateWindowOptions {

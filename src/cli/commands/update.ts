@@ -6,7 +6,7 @@ export function updateCommand(): Command {
     .description('the real-time job (cron, every 5 minutes): load what was published since the last run, check freshness, log the cycle')
     .option('--datasets <codes>', 'comma-separated dataset codes (env BMRS_UPDATE_DATASETS; default FUELINST,WIND_SOLAR_GEN,MID)')
     .option('--minutes-back <n>', 'fetch at least the last n minutes of publications on every run (default 15)')
-    .option('--overlap-minutes <n>', 'fetch again this much before the latest stored row, for late rows (default 30)')
+    .option('--overlap-minutes <n>', 'fetch again this much before the latest stored row, for late and revised rows (default 10)')
     .option('--max-catch-up-hours <n>', 'never reach further back than this; past it, print the backfill command for the rest (default 24)')
     .option('--stale-minutes <n>', "stale when the latest row is older than this (default: each dataset's own threshold, FUELINST 30)")
     .option('--timeout-seconds <n>', 'kill the ingest (its whole process group) after this long (env BMRS_UPDATE_TIMEOUT_SECONDS; default 240)')

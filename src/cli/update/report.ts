@@ -29,8 +29,14 @@ export function backfillCommand(w: UpdateWindow, flags: { db?: string; apiBase?:
 
 export function capLine(w: UpdateWindow, maxHours: number, command: string): string {
   const since = w.latest === null ? 'has no rows' : `last row ${hhmm(w.latest)}`;
-  return `${w.dataset.code}: ${since}, ${num(Math.round(minutesOf(w.to - w.wanted) / 60))} h to catch up, more than the cap of ${num(maxHours)} h: ` +
+  return `${w.dataset.code}: ${since}, ${duration(minutesOf(w.to - w.wanted))} to catch up, more than the cap of ${num(maxHours)} h: ` +
     `loading the last ${num(maxHours)} h only; to load the rest run: ${command}`;
+}
+
+/** 45 min, 3 h, 3 h 15 min. */
+export function duration(minutes: number): string {
+  const h = Math.floor(minutes / 60), m = minutes % 60;
+  return [h ? `${num(h)} h` : '', m || !h ? `${m} min` : ''].filter(Boolean).join(' ');
 }
 
 export function windowsLine(windows: readonly UpdateWindow[], range: { from: number; to: number }): string {

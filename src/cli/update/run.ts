@@ -93,7 +93,7 @@ async function cycle(config: Config, s: UpdateSettings, now: number, log: Update
     timeoutMs: s.timeoutSeconds * 1000,
     onStderr: (line) => process.stderr.write(`${line}\n`),
   });
-  const json = { windows: windowsJson(windows, (w) => backfillCommand(w, flags)), ingest: { exitCode: child.code, timedOut: child.timedOut, seconds: Number(child.seconds.toFixed(3)), report: child.report } };
+  const json = { windows: windowsJson(windows, (w) => backfillCommand(w, flags)), ingest: { exitCode: child.code, timedOut: child.timedOut, pid: child.pid, seconds: Number(child.seconds.toFixed(3)), report: child.report } };
   if (child.code !== 0) {
     log.error(`❌ Update cycle failed: bmrs ingest exited ${child.code}: ${failureSummary(child, s.timeoutSeconds)}`);
     return { code: updateExitCode({ kind: 'ingest-failed', code: child.code }), freshness: null, json };
