@@ -24,6 +24,7 @@ Examples:
   bmrs ingest --dataset FUELINST,FREQ --from 2025-10-27T12:00Z --to 2025-10-27T13:00Z
   bmrs backfill --dataset FUELINST,FUELHH --from 2016-01-01 --to 2026-01-01        resumable; --plan first
   bmrs query "SELECT fuelType, max(generation) FROM bmrs_fuelinst GROUP BY 1"
+  bmrs update                                 the 5-minute real-time job (bmrs cron install adds it to cron)
   bmrs datasets --json
 
 Exit codes: 0 ok, 1 loaded but a settled day incomplete, 2 usage or configuration, 65 data failed

@@ -222,6 +222,12 @@ describe('bmrs update: failures', () => {
     }
   });
 
+  it('--help teaches: the cycle, the log markers, exit codes, examples', async () => {
+    const r = await update(['--help']);
+    expect(r.code).toBe(0);
+    for (const text of ['--check-only', '--ping-url', '✅ Update cycle completed', 'Exit codes: 0 loaded and fresh', 'Examples:', 'bmrs cron install', 'docs/update.md']) expect(r.stdout).toContain(text);
+  });
+
   it('a user mistake is one line and a hint, exit 2, nothing logged', async () => {
     const r = await update(['--datasets', 'FUELINST,NOPE']);
     expect(r.code).toBe(2);
