@@ -222,6 +222,17 @@ describe('bmrs update: failures', () => {
     }
   });
 
+  it('stopped with SIGTERM, it ends its child with it and lets go of the lock', async () => {
+    sim.setFault({ kind: 'hold' });
+    const u = start(['update', '--datasets', 'FUELINST'], { BMRS_HTTP_TIMEOUT_MS: '600000' });
+    await until(() => sim.held >= 1);
+    u.kill('SIGTERM');
+    expect(await u.done).toBe(143);
+    // The child's held request is dropped by the child going away, not released by the test.
+    await until(() => sim.held === 0);
+    expect(existsSync(`${tmp.db}.update.lock`)).toBe(false);
+  });
+
   it('--help teaches: the cycle, the log markers, exit codes, examples', async () => {
     const r = await update(['--help']);
     expect(r.code).toBe(0);

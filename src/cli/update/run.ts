@@ -53,9 +53,8 @@ export async function runUpdate(opts: UpdateOptions): Promise<number> {
     const result = await cycle(config, s, now, log, opts);
     const compromised = lock.compromised();
     if (compromised !== null) log.warn(`the update lock was taken over by another run while this one ran (${compromised})`);
-    if (result.code === 0 || result.freshness !== null) {
-      log.info(`${CYCLE_COMPLETED} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    }
+    // Completed whenever the ingest succeeded, stale or not: the staleness is its own WARNING line.
+    if (result.freshness !== null) log.info(`${CYCLE_COMPLETED} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     sendPing(result.code === 0 ? 'success' : 'fail');
     await Promise.all(pings);
     if (opts.json) writeJson({ ok: result.code === 0, exitCode: result.code, store: config.duckdbPath, log: s.logFile, seconds: Number(((performance.now() - t0) / 1000).toFixed(3)), ...result.json });
