@@ -114,6 +114,39 @@ export function loadUpdateLogPath(env: NodeJS.ProcessEnv = process.env): string 
   return env.BMRS_UPDATE_LOG || DEFAULT_UPDATE_LOG;
 }
 
+/** What `bmrs update` takes from the environment; its flags win over each of these. */
+export interface UpdateEnv {
+  /** BMRS_UPDATE_LOG: the update-cycle log (default logs/realtime_updates.log). */
+  readonly logFile?: string;
+  /** BMRS_UPDATE_DATASETS: comma-separated dataset codes. */
+  readonly datasets?: string;
+  /** BMRS_PING_URL: a healthchecks.io-style URL. */
+  readonly pingUrl?: string;
+  /** BMRS_UPDATE_TIMEOUT_SECONDS: the child ingest is killed after this long. */
+  readonly timeoutSeconds?: number;
+  /** BMRS_UPDATE_LOG_MAX_BYTES: the log is rotated before it grows past this size. */
+  readonly logMaxBytes?: number;
+}
+
+export function loadUpdateEnv(env: NodeJS.ProcessEnv = process.env): UpdateEnv {
+  loadDotEnv(env);
+  const text = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
+  const int = (name: string, min: number) => (text(name) === undefined ? undefined : intVar(env, name, 0, min));
+  return {
+    logFile: text('BMRS_UPDATE_LOG'),
+    datasets: text('BMRS_UPDATE_DATASETS'),
+    pingUrl: text('BMRS_PING_URL'),
+    timeoutSeconds: int('BMRS_UPDATE_TIMEOUT_SECONDS', 1),
+    logMaxBytes: int('BMRS_UPDATE_LOG_MAX_BYTES', 1024),
+  };
+}
+
+/** The environment a child bmrs process runs with: this one's (.env included), plus `overrides`. */
+export function childEnv(overrides: Record<string, string>, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  loadDotEnv(env);
+  return { ...env, ...overrides };
+}
+
 /** The store must be a file: DuckDB opens '' and ':memory:…' in memory, and the rows vanish at exit. */
 function checkStorePath(path: string, source: '--db' | 'BMRS_DUCKDB_PATH'): string {
   const fix = (file: string) =>

@@ -4,9 +4,11 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, isBmrsError } from '../core/errors.js';
 import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
+import { cronCommand } from './commands/cron.js';
 import { datasetsCommand } from './commands/datasets.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
+import { updateCommand } from './commands/update.js';
 import { style, writeJson } from './render.js';
 import { exitOnSignals } from './signals.js';
 import { quietOnClosedStdout, stdoutWriteFailed } from './stdout.js';
@@ -23,6 +25,7 @@ Examples:
   bmrs ingest --dataset FUELINST,FREQ --from 2025-10-27T12:00Z --to 2025-10-27T13:00Z
   bmrs backfill --dataset FUELINST,FUELHH --from 2016-01-01 --to 2026-01-01        resumable; --plan first
   bmrs query "SELECT fuelType, max(generation) FROM bmrs_fuelinst GROUP BY 1"
+  bmrs update                                 the 5-minute real-time job (bmrs cron install adds it to cron)
   bmrs datasets --json
   bmrs check --api                       health check for a monitor: exit 0 healthy, 1 findings
 
@@ -36,8 +39,11 @@ Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FOR
   program.addCommand(datasetsCommand());
   program.addCommand(queryCommand());
   program.addCommand(checkCommand());
+  program.addCommand(updateCommand());
+  program.addCommand(cronCommand());
   program.exitOverride();
-  program.commands.forEach((c) => c.exitOverride());
+  const override = (c: Command): void => void c.exitOverride().commands.forEach(override);
+  program.commands.forEach(override);
   return program;
 }
 

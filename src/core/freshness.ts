@@ -79,13 +79,14 @@ function settlementOf(row: Row, event: number | null): { date: string; period: n
 }
 
 /**
- * A stored time cell as epoch ms: 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC), or `_ingested_utc` as the
- * pipeline stores it, Python's isoformat with its offset ('2025-10-27T00:02:30.123456+00:00').
- * null when absent or unreadable.
+ * A stored time cell as epoch ms; null when absent or unreadable. Times come back as
+ * 'YYYY-MM-DD HH:MM:SS[.ffffff]' (UTC); `_ingested_utc` is text in Python's isoformat,
+ * 'YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00', which names its zone.
  */
 function utcMs(cell: Cell | undefined): number | null {
   if (typeof cell !== 'string') return null;
-  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d{1,3})?\d*(Z|[+-]\d{2}:\d{2})?$/.exec(cell);
-  const ms = m ? Date.parse(`${m[1]}T${m[2]}${m[3] ?? ''}${m[4] ?? 'Z'}`) : NaN;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/.exec(cell);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}T${m[2]}${(m[3] ?? '').slice(0, 4)}${m[4] ?? 'Z'}`);
   return Number.isNaN(ms) ? null : ms;
 }

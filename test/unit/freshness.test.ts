@@ -28,6 +28,12 @@ describe('freshness', () => {
     expect(freshnessOf(FUELINST, { ...row, _ingested_utc: 'yesterday' }, at('2025-10-27T00:20:00Z'), 30).ingestLagMinutes).toBeNull();
   });
 
+  it('reads _ingested_utc as the store keeps it: text in Python isoformat with +00:00', () => {
+    const row = { publishTime: '2025-11-01 11:55:00', settlementDate: '2025-11-01', settlementPeriod: 24, _ingested_utc: '2025-11-01T12:05:00.250000+00:00' };
+    expect(freshnessOf(FUELINST, row, at('2025-11-01T12:10:00Z'), 30).ingestLagMinutes).toBe(10);
+    expect(freshnessOf(FUELINST, { ...row, _ingested_utc: 'yesterday' }, at('2025-11-01T12:10:00Z'), 30).ingestLagMinutes).toBeNull();
+  });
+
   it('a settlement-period dataset ages from its period start (BST: SP1 starts 23:00 UTC the day before)', () => {
     const ev = MID.eventTime;
     const row = 'field' in ev

@@ -71,7 +71,8 @@ async function probeAll(api: ApiClient, clock: Clock): Promise<ApiProbe[]> {
 async function gatherOperations(logPath: string, storePath: string, now: number): Promise<Operations> {
   const exists = existsSync(logPath);
   const summary = exists ? summariseUpdateLog(await readFile(logPath, 'utf8'), now) : null;
-  const crontab = await readCrontab();
+  // No crontab binary, or one that fails: the line is not installed as far as this check can tell.
+  const crontab = await readCrontab().catch(() => null);
   const where = dirname(resolve(storePath));
   let disk: Operations['disk'] = null;
   try {

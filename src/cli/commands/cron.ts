@@ -1,0 +1,37 @@
+import { Command, Option } from 'commander';
+import type { CronOptions } from '../cron/run.js';
+
+export function cronCommand(): Command {
+  const cron = new Command('cron')
+    .description('install or remove the 5-minute `bmrs update` line in your crontab (a dry run unless --yes)')
+    .addHelpText('after', `
+The line runs from the project folder (its .env, data/ and logs/), with absolute paths:
+  */5 * * * * cd /opt/bmrs && /usr/bin/node /opt/bmrs/bin/bmrs.js update >> /opt/bmrs/logs/realtime_cron.log 2>&1
+
+Examples:
+  bmrs cron install                 print the line that would be added; change nothing
+  bmrs cron install --yes           add it (once: a crontab that already runs bmrs update is left alone)
+  bmrs cron uninstall --yes         remove it
+Before any change the current crontab is saved to logs/crontab.backup.<YYYYMMDD-HHMMSS>.`);
+  cron
+    .command('install')
+    .description('add the bmrs update line to the crontab, keeping every other line')
+    .option('--dir <path>', 'the project folder the line runs in (default: this folder)')
+    .option('-y, --yes', 'change the crontab (without it: only print what would change); --apply says the same')
+    .addOption(new Option('--apply').hideHelp())
+    .action(async (opts: CronOptions & { apply?: boolean }) => {
+      const { cronInstall } = await import('../cron/run.js');
+      process.exitCode = await cronInstall({ ...opts, yes: opts.yes === true || opts.apply === true });
+    });
+  cron
+    .command('uninstall')
+    .description('remove the bmrs update line from the crontab, keeping every other line')
+    .option('--dir <path>', 'where logs/ (for the backup) is (default: this folder)')
+    .option('-y, --yes', 'change the crontab (without it: only print what would change); --apply says the same')
+    .addOption(new Option('--apply').hideHelp())
+    .action(async (opts: CronOptions & { apply?: boolean }) => {
+      const { cronUninstall } = await import('../cron/run.js');
+      process.exitCode = await cronUninstall({ ...opts, yes: opts.yes === true || opts.apply === true });
+    });
+  return cron;
+}

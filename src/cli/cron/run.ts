@@ -1,0 +1,78 @@
+// `bmrs cron install | uninstall`: the 5-minute `bmrs update` line in the user's crontab. A dry run
+// by default (prints what would change); --yes applies it through `crontab -`, after saving the
+// current crontab to a dated backup file. Idempotent: never a second update line, never another
+// line of the user's touched.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { CRON_MARKER, hasUpdateLine, isUpdateLine, readCrontab, withoutUpdateLines, withUpdateLine, writeCrontab } from '../../adapters/crontab.js';
+import { BMRS_BIN } from '../update/child.js';
+import { shellWord } from '../update/report.js';
+
+export interface CronOptions {
+  dir?: string;
+  yes?: boolean;
+}
+
+/** cron runs a line through /bin/sh, and a bare % in it means a newline: quoted words, % escaped. */
+const cronWord = (s: string) => shellWord(s).replace(/%/g, '\\%');
+
+/** The line: absolute paths, run from the project folder (its .env and data/), output appended to logs/realtime_cron.log. */
+export function cronLine(dir: string, node = process.execPath, bin = BMRS_BIN): string {
+  const d = resolve(dir);
+  return `*/5 * * * * cd ${cronWord(d)} && ${cronWord(node)} ${cronWord(bin)} update >> ${cronWord(join(d, 'logs', 'realtime_cron.log'))} 2>&1`;
+}
+
+export async function cronInstall(o: CronOptions, now = new Date()): Promise<number> {
+  const dir = resolve(o.dir ?? '.');
+  const line = cronLine(dir);
+  const current = await readCrontab();
+  if (current !== null && hasUpdateLine(current)) {
+    const existing = current.split('\n').filter(isUpdateLine);
+    const same = existing.some((l) => l.trim() === line);
+    say(same ? `already installed, nothing to do:\n  ${line}` : `the crontab already runs bmrs update; left as it is:\n  ${existing.join('\n  ')}\n(bmrs cron uninstall --yes removes it; then install again for this line:\n  ${line})`);
+    return 0;
+  }
+  if (!o.yes) {
+    say(`would add to the crontab${current === null ? ' (there is none yet)' : ', after its other lines'}:\n  ${CRON_MARKER}\n  ${line}\nrun again with --yes to install it${current === null ? '' : ' (the current crontab is saved to a dated backup file first)'}`);
+    return 0;
+  }
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  const backup = saveBackup(dir, current, now);
+  await writeCrontab(withUpdateLine(current, line));
+  say(`installed:\n  ${line}${backup ? `\nthe previous crontab is saved in ${backup}` : ''}`);
+  return 0;
+}
+
+export async function cronUninstall(o: CronOptions, now = new Date()): Promise<number> {
+  const current = await readCrontab();
+  if (current === null || !hasUpdateLine(current)) {
+    say('no bmrs update line in the crontab: nothing to remove');
+    return 0;
+  }
+  const { text, removed } = withoutUpdateLines(current);
+  if (!o.yes) {
+    say(`would remove from the crontab:\n  ${removed.join('\n  ')}\nrun again with --yes to remove it (the current crontab is saved to a dated backup file first)`);
+    return 0;
+  }
+  const backup = saveBackup(resolve(o.dir ?? '.'), current, now);
+  await writeCrontab(text);
+  say(`removed:\n  ${removed.join('\n  ')}\nthe previous crontab is saved in ${backup}`);
+  return 0;
+}
+
+/** logs/crontab.backup.YYYYMMDD-HHMMSS (local time), as the old runbook asked; null when there was no crontab. */
+function saveBackup(dir: string, current: string | null, now: Date): string | null {
+  if (current === null) return null;
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  mkdirSync(join(dir, 'logs'), { recursive: true });
+  // Two changes within a second each keep their own backup: -2, -3, ...
+  for (let n = 1; ; n++) {
+    const path = join(dir, 'logs', `crontab.backup.${stamp}${n === 1 ? '' : `-${n}`}`);
+    if (existsSync(path)) continue;
+    writeFileSync(path, current, { flag: 'wx' });
+    return path;
+  }
+}
+
+const say = (text: string) => process.stdout.write(`${text}\n`);

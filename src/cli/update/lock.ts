@@ -1,0 +1,111 @@
+// The lock that keeps two `bmrs update` runs from overlapping (cron firing while a slow run still
+// goes), with proper-lockfile: a lock directory `<db>.update.lock` whose mtime the holder refreshes;
+// one left by a killed process goes stale and is taken over. Beside it, `<db>.update.holder` names
+// the holder (PID, host, start) so that the run that finds the lock taken can say whose it is.
+// The store itself is not locked here: a backfill or a query holding the DuckDB file is a wait
+// (BMRS_STORE_WAIT_SECONDS), not an overlap.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { UsageError } from '../../core/errors.js';
+
+/** A lock not refreshed for this long belongs to a process that is gone (the holder refreshes it every 30 s). */
+export const LOCK_STALE_MS = 60_000;
+
+export interface Holder {
+  readonly pid: number;
+  readonly host: string;
+  /** ISO instant (the real clock: when the holder started, not its BMRS_NOW). */
+  readonly since: string;
+}
+
+export type LockResult =
+  | { readonly ok: true; readonly lock: UpdateLock }
+  | { readonly ok: false; readonly holder: Holder | null; readonly lockPath: string };
+
+export interface UpdateLock {
+  readonly lockPath: string;
+  /** The holder whose stale lock this run took over (a killed run), else null. */
+  readonly tookOver: Holder | null;
+  /** Set when the lock was found taken over while we held it (not refreshed for a minute: a machine asleep). */
+  compromised(): string | null;
+  release(): Promise<void>;
+}
+
+export const lockPathOf = (db: string) => `${db}.update.lock`;
+const holderPathOf = (db: string) => `${db}.update.holder`;
+
+export async function acquireUpdateLock(db: string): Promise<LockResult> {
+  const lockPath = lockPathOf(db);
+  try {
+    mkdirSync(dirname(db), { recursive: true });
+  } catch (e) {
+    throw new UsageError(`cannot create the folder for the update lock ${lockPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      hint: 'point --db or BMRS_DUCKDB_PATH at a writable location (the lock lives beside the store)',
+    });
+  }
+  const previous = existsSync(lockPath) ? readHolder(db) : null;
+  let compromised: string | null = null;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(`${db}.update`, {
+      realpath: false,
+      lockfilePath: lockPath,
+      stale: LOCK_STALE_MS,
+      onCompromised: (e) => void (compromised = e.message),
+    });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOCKED') return { ok: false, holder: readHolder(db), lockPath };
+    throw new UsageError(`cannot take the update lock ${lockPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      hint: 'the lock lives beside the store: point --db or BMRS_DUCKDB_PATH at a writable location',
+    });
+  }
+  writeHolder(db, { pid: process.pid, host: hostname(), since: new Date().toISOString() });
+  return {
+    ok: true,
+    lock: {
+      lockPath,
+      // A lock that existed a moment ago may simply have been released; it was taken over only if its holder is gone.
+      tookOver: previous !== null && !isAlive(previous) ? previous : null,
+      compromised: () => compromised,
+      release: async () => {
+        if (compromised !== null) return; // the lock is someone else's now, and so is the holder file
+        rmSync(holderPathOf(db), { force: true });
+        await release().catch(() => undefined);
+      },
+    },
+  };
+}
+
+/** "PID 1234 on host, since 2025-11-01T12:00:00.000Z", for the one line the skipped run prints. */
+export function describeHolder(h: Holder | null): string {
+  if (h === null) return 'a process that has not said who it is yet';
+  return `PID ${h.pid}${h.host === hostname() ? '' : ` on ${h.host}`}, running since ${h.since}`;
+}
+
+function isAlive(h: Holder): boolean {
+  if (h.host !== hostname()) return false;
+  try {
+    process.kill(h.pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readHolder(db: string): Holder | null {
+  try {
+    const h = JSON.parse(readFileSync(holderPathOf(db), 'utf8')) as Holder;
+    return typeof h.pid === 'number' ? h : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Written whole (a temporary file renamed over it), so a reader never sees half of it. */
+function writeHolder(db: string, h: Holder): void {
+  const tmp = `${holderPathOf(db)}.${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(h)}\n`);
+  renameSync(tmp, holderPathOf(db));
+}

@@ -1,0 +1,95 @@
+// `bmrs cron install | uninstall` against a fake `crontab` on PATH (a shell script keeping the
+// crontab in a file), so the user's real crontab is never touched.
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runBmrs } from '../support/cli.js';
+import { tempDir, type TempDir } from '../support/pipeline.js';
+
+const FAKE = `#!/bin/sh
+f="$FAKE_CRONTAB_FILE"
+case "$1" in
+  -l) if [ -f "$f" ]; then cat "$f"; else echo "no crontab for tester" >&2; exit 1; fi ;;
+  -) cat > "$f" ;;
+  *) echo "usage: crontab [-l | -]" >&2; exit 2 ;;
+esac
+`;
+
+let tmp: TempDir;
+let file: string;
+beforeEach(async () => {
+  tmp = await tempDir();
+  file = join(tmp.dir, 'crontab.txt');
+  writeFileSync(join(tmp.dir, 'crontab'), FAKE);
+  chmodSync(join(tmp.dir, 'crontab'), 0o755);
+});
+afterEach(() => tmp.cleanup());
+
+const cron = (args: string[]) => runBmrs(['cron', ...args, '--dir', join(tmp.dir, 'project')], { PATH: `${tmp.dir}:${process.env.PATH}`, FAKE_CRONTAB_FILE: file });
+const backups = () => (existsSync(join(tmp.dir, 'project', 'logs')) ? readdirSync(join(tmp.dir, 'project', 'logs')).filter((f) => f.startsWith('crontab.backup.')) : []);
+const USER_LINES = 'MAILTO=ops@example.com\n0 3 * * * /usr/local/bin/nightly\n';
+
+describe('bmrs cron', () => {
+  it('install is a dry run by default: prints the line, changes nothing', async () => {
+    writeFileSync(file, USER_LINES);
+    const r = await cron(['install']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^would add to the crontab, after its other lines:\n/);
+    expect(r.stdout).toMatch(new RegExp(`\\*/5 \\* \\* \\* \\* cd ${tmp.dir}/project && ${process.execPath} /\\S+/bin/bmrs\\.js update >> ${tmp.dir}/project/logs/realtime_cron\\.log 2>&1`));
+    expect(readFileSync(file, 'utf8')).toBe(USER_LINES);
+    expect(backups()).toEqual([]);
+  });
+
+  it('install --yes adds the line once, keeps the other lines, saves a dated backup first', async () => {
+    writeFileSync(file, USER_LINES);
+    const r = await cron(['install', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text.startsWith(USER_LINES)).toBe(true);
+    expect(text.split('\n').filter((l) => l.includes(' update >> '))).toHaveLength(1);
+    expect(backups()).toHaveLength(1);
+    expect(backups()[0]).toMatch(/^crontab\.backup\.\d{8}-\d{6}$/);
+    expect(readFileSync(join(tmp.dir, 'project', 'logs', backups()[0]), 'utf8')).toBe(USER_LINES);
+    // Again: nothing changes, no duplicate, no new backup.
+    const again = await cron(['install', '--apply']);
+    expect(again.stdout).toMatch(/^already installed, nothing to do/);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(backups()).toHaveLength(1);
+  });
+
+  it('a crontab that already runs bmrs update another way is left alone', async () => {
+    const own = `${USER_LINES}*/10 * * * * cd /srv && npx bmrs update --datasets MID\n`;
+    writeFileSync(file, own);
+    const r = await cron(['install', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/the crontab already runs bmrs update; left as it is/);
+    expect(readFileSync(file, 'utf8')).toBe(own);
+  });
+
+  it('installs into an empty crontab (none yet) without a backup', async () => {
+    const r = await cron(['install', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^# bmrs update: .*\n\*\/5 .* update >> .*\n$/);
+    expect(backups()).toEqual([]);
+    expect(existsSync(join(tmp.dir, 'project', 'logs'))).toBe(true);
+  });
+
+  it('uninstall removes only the update line and its marker, after a backup; a dry run first', async () => {
+    writeFileSync(file, USER_LINES);
+    await cron(['install', '--yes']);
+    const dry = await cron(['uninstall']);
+    expect(dry.stdout).toMatch(/^would remove from the crontab:\n {2}\*\/5 /);
+    expect(readFileSync(file, 'utf8')).not.toBe(USER_LINES);
+    const r = await cron(['uninstall', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(USER_LINES);
+    expect(backups()).toHaveLength(2);
+    expect((await cron(['uninstall', '--yes'])).stdout).toBe('no bmrs update line in the crontab: nothing to remove\n');
+  });
+
+  it('no crontab program: one line and a hint, exit 2', async () => {
+    const r = await runBmrs(['cron', 'install'], { PATH: tmp.dir.replace(/$/, '/nothing-here') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: the crontab program is not installed \(no crontab on PATH\)\nhint: /);
+  });
+});
