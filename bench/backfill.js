@@ -44,15 +44,19 @@ function bmrs(args) {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let peakKb = 0;
+    let cpuTicks = 0;
     const sample = () => {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peakKb = Math.max(peakKb, Number(m[1]));
+        // utime + stime (fields 14 and 15), in clock ticks: the CPU the process used, every thread.
+        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        cpuTicks = Math.max(cpuTicks, Number(stat[11]) + Number(stat[12]));
       } catch {
         // exited between samples
       }
     };
-    const timer = setInterval(sample, 50);
+    const timer = setInterval(sample, 20);
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -61,7 +65,7 @@ function bmrs(args) {
       clearInterval(timer);
       const wall = (performance.now() - t0) / 1000;
       if (code !== 0) reject(new Error(`bmrs ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`));
-      else resolve({ wall, peakMb: peakKb / 1024, report: JSON.parse(out) });
+      else resolve({ wall, peakMb: peakKb / 1024, cpu: cpuTicks / 100, report: JSON.parse(out) });
     });
   });
 }
@@ -71,7 +75,7 @@ async function pass(label, extra) {
   const ds = r.report.datasets?.[0] ?? {};
   const fetched = ds.fetched ?? 0;
   console.log(
-    `${label.padEnd(10)} ${fetched.toLocaleString('en-GB')} rows fetched, ${(ds.inserted ?? 0).toLocaleString('en-GB')} inserted in ${r.wall.toFixed(1)} s = ${Math.round(fetched / r.wall).toLocaleString('en-GB')} rows/s; peak RSS ${r.peakMb.toFixed(0)} MiB; row work: ${ds.rowWork?.sql ?? 0} windows by SQL, ${ds.rowWork?.js ?? 0} by JS${ds.rowWork?.reasons?.length ? ` (${ds.rowWork.reasons.join('; ')})` : ''}`,
+    `${label.padEnd(10)} ${fetched.toLocaleString('en-GB')} rows fetched, ${(ds.inserted ?? 0).toLocaleString('en-GB')} inserted in ${r.wall.toFixed(1)} s = ${Math.round(fetched / r.wall).toLocaleString('en-GB')} rows/s; CPU ${r.cpu.toFixed(1)} s (${((r.cpu * 1e6) / Math.max(1, fetched)).toFixed(1)} µs a row); peak RSS ${r.peakMb.toFixed(0)} MiB; row work: ${ds.rowWork?.sql ?? 0} windows by SQL, ${ds.rowWork?.js ?? 0} by JS${ds.rowWork?.reasons?.length ? ` (${ds.rowWork.reasons.join('; ')})` : ''}`,
   );
   return r;
 }

@@ -2,7 +2,8 @@
 // so bmrs holds the file only while it works (a group of windows, a query) and waits for it, within
 // a bounded time, when another process holds it. The message names the holder: a reader or a
 // writer, its PID and, where the system says, its command line.
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckdb } from './duckdb-driver.js';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BmrsError, StoreBusyError, StoreFailure, UsageError } from '../core/errors.js';
@@ -135,7 +136,7 @@ const WRITER = { checkpoint_threshold: '64MB' };
 
 async function create(path: string, mode: Mode): Promise<DuckDBInstance> {
   // Readers get no external access either: a query cannot COPY ... TO or read files.
-  return DuckDBInstance.create(path, mode === 'read' ? { access_mode: 'READ_ONLY', enable_external_access: 'false', ...LIMITS } : { ...LIMITS, ...WRITER });
+  return duckdb.DuckDBInstance.create(path, mode === 'read' ? { access_mode: 'READ_ONLY', enable_external_access: 'false', ...LIMITS } : { ...LIMITS, ...WRITER });
 }
 
 /**

@@ -1,7 +1,7 @@
 // Read-only SQL for `bmrs query`: one statement, its result read chunk by chunk (about 2,048 rows
 // each) so that memory stays flat whatever the size of the result.
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
-import { JsonDuckDBValueConverter, ResultReturnType } from '@duckdb/node-api';
+import { duckdb } from './duckdb-driver.js';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { UsageError } from '../core/errors.js';
@@ -120,7 +120,7 @@ async function* readChunks(connection: DuckDBConnection, sql: string, result: Du
   // A streamed result that fails part-way (a bad cast in row 500,001) ends like one that is
   // complete: the driver returns an empty chunk and does not pass on the error. Only the result's
   // type, INVALID once it has failed, tells the two apart.
-  if (result.returnType === ResultReturnType.INVALID) throw await failedPartWay(connection, sql, rows);
+  if (result.returnType === duckdb.ResultReturnType.INVALID) throw await failedPartWay(connection, sql, rows);
 }
 
 /** The reason, found by running the statement again into one aggregate row (constant memory). */
@@ -136,7 +136,7 @@ async function failedPartWay(connection: DuckDBConnection, sql: string, rows: nu
 }
 
 function convert(chunk: DuckDBDataChunk, wide: boolean[]): QueryValue[][] {
-  const rows = chunk.convertRows(JsonDuckDBValueConverter) as QueryValue[][];
+  const rows = chunk.convertRows(duckdb.JsonDuckDBValueConverter) as QueryValue[][];
   for (const r of rows) {
     for (let i = 0; i < r.length; i++) {
       const v = r[i];

@@ -3,7 +3,8 @@
 // read_json_objects (statements have a fixed cost, rows are cheap), verified, sanitised and hashed
 // in SQL, and each window's kept rows are staged as a Parquet file that the store reads in its
 // write transaction. The store's file is not held meanwhile, and the JS thread only moves bytes.
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { duckdb } from '../sinks/duckdb-driver.js';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pyIsoformatUtc } from '../core/py-format.js';
@@ -47,7 +48,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
   const ineligible = new WeakMap<TableHandle, string | null>();
 
   const open = () =>
-    (instance ??= DuckDBInstance.create(':memory:', {
+    (instance ??= duckdb.DuckDBInstance.create(':memory:', {
       threads: String(options.threads ?? 1),
       memory_limit: options.memoryLimit ?? '64MB',
     }));
