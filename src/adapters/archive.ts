@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { Archive } from '../core/ports.js';
 import type { Window } from '../core/windows.js';
+import { makeDirs } from '../platform/dirs.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -19,7 +20,7 @@ export function createArchive(dir: string, layout: ArchiveLayout = 'bmrs'): Arch
   return {
     async save(window: Window, body: string) {
       const folder = join(dir, window.dataset.code);
-      await mkdir(folder, { recursive: true });
+      await makeDirs(folder);
       const [name, content] =
         layout === 'bmrs' ? [`${stamp(window.from)}_${stamp(window.to)}.json.gz`, await gzipAsync(body)] : [`${oldStamp(window.from)}.json`, body];
       const file = join(folder, name);

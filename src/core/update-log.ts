@@ -1,6 +1,7 @@
 // The real-time job's log, `logs/realtime_updates.log`, in the old updater's line format
-// (docs/compatibility.md §3): `YYYY-MM-DD HH:MM:SS,mmm - LEVEL - message`, local time as Python's
-// logging wrote it. Operators grep it weekly: `✅ Update cycle completed` once per good cycle (12 an
+// (docs/compatibility.md §3): `YYYY-MM-DD HH:MM:SS,mmm - LEVEL - message`. Python's logging wrote
+// local time; we write UTC, because a local time repeats an hour every October (the weekly grep of
+// markers is unaffected, and on a server kept in UTC the two are the same). Operators grep it weekly: `✅ Update cycle completed` once per good cycle (12 an
 // hour) and the word `error`, in any case, only where something went wrong. `bmrs update` writes
 // it; `bmrs check` reads it back with `summariseUpdateLog`.
 import { DateTime } from 'luxon';
@@ -22,14 +23,14 @@ const LINE = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3}) - ([A-Z]+) - (.*)$/;
 
 /** One log line (no newline). The message is kept on one line. */
 export function formatLogLine(at: number, level: LogLevel, message: string): string {
-  return `${DateTime.fromMillis(at).toFormat(FORMAT)} - ${level} - ${message.replace(/\s*\n\s*/g, ' ')}`;
+  return `${DateTime.fromMillis(at, { zone: 'utc' }).toFormat(FORMAT)} - ${level} - ${message.replace(/\s*\n\s*/g, ' ')}`;
 }
 
 /** A line in the format, or null (the old job also wrote tracebacks and free text). */
 export function parseLogLine(line: string): LogLine | null {
   const m = LINE.exec(line);
   if (!m) return null;
-  const at = DateTime.fromFormat(m[1], FORMAT).toMillis();
+  const at = DateTime.fromFormat(m[1], FORMAT, { zone: 'utc' }).toMillis();
   return Number.isNaN(at) ? null : { at, level: m[2], message: m[3] };
 }
 

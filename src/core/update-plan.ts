@@ -56,15 +56,6 @@ export function planUpdateWindow(d: DatasetSpec, latest: number | null, now: num
   return { dataset: d, from: capped ? floor : wanted, to: now, wanted, capped, latest };
 }
 
-/**
- * The one range the ingest child fetches: from the earliest window's start to now. One child runs
- * every dataset, as the old job ran one fetch script; a dataset whose own window starts later gets
- * a few rows it already has, skipped by `_hash_key`.
- */
-export function childRange(windows: readonly UpdateWindow[]): { from: number; to: number } {
-  if (windows.length === 0) throw new Error('no update windows');
-  return { from: Math.min(...windows.map((w) => w.from)), to: Math.max(...windows.map((w) => w.to)) };
-}
 
 /** Whole minutes from a millisecond span, for messages. */
 export function minutesOf(ms: number): number {

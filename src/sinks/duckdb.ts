@@ -20,6 +20,7 @@ import { countRows, duplicates, latestRow, periodCounts, sampleRows } from './du
 import { coverageCounts, duplicateCount, meanSeries } from './duckdb-health.js';
 import { repairTable } from './duckdb-repair.js';
 import { createTableIfMissing, describeTable, duckType, quoteIdent } from './duckdb-schema.js';
+import { makeDirs } from '../platform/dirs.js';
 
 export interface DuckDbStoreOptions extends Partial<OpenOptions> {
   /** Test hook: called inside a write's transaction after a window's rows, before its ledger entry. */
@@ -31,7 +32,7 @@ export const DEFAULT_WAIT_MS = 30_000;
 /** The store at `path` (created on first write). Nothing is opened until a method needs the file. */
 export async function openDuckDbStore(path: string, options: DuckDbStoreOptions = {}): Promise<Store> {
   try {
-    await mkdir(dirname(path), { recursive: true });
+    await makeDirs(dirname(path));
   } catch (e) {
     throw new UsageError(`cannot create the folder for the store ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
       hint: 'point --db or BMRS_DUCKDB_PATH at a writable location',

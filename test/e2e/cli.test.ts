@@ -210,6 +210,10 @@ describe('usage errors: one clear line, exit 2, no stack trace', () => {
     [['ingest', '-d', 'FUELINST', '--from', '2025-11-02', '--to', '2025-11-03'], /--from 2025-11-02 is not before now \(2025-11-01T00:00:00Z\)/],
     [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--db', '/etc/passwd/x.duckdb'], /cannot create the folder for the store/],
     [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--db', '/tmp'], /--db \/tmp is a folder, not a DuckDB file/],
+    // Node's recursive mkdir never returns under /proc or /sys: refused before it is tried.
+    [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--db', '/proc/nope/x.duckdb'], /the store \/proc\/nope\/x.duckdb: it is inside \/proc/],
+    [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--archive', '/sys/nope'], /archive folder \/sys\/nope: it is inside \/sys/],
+    [['update', '--log-file', '/proc/nope/updates.log'], /update log \/proc\/nope\/updates.log: it is inside \/proc/],
     [['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28', '--archive', '/etc/passwd/raw'], /cannot write the archive folder/],
   ])('bmrs %j', async (args, message) => {
     const r = await bmrs(args);

@@ -87,8 +87,12 @@ describe('bmrs cron', () => {
     expect((await cron(['uninstall', '--yes'])).stdout).toBe('no bmrs update line in the crontab: nothing to remove\n');
   });
 
-  it('no crontab program: one line and a hint, exit 2', async () => {
-    const r = await runBmrs(['cron', 'install'], { PATH: tmp.dir.replace(/$/, '/nothing-here') });
+  it('no crontab program: the dry run still prints the line; --yes is one line and a hint, exit 2', async () => {
+    const dry = await runBmrs(['cron', 'install'], { PATH: tmp.dir.replace(/$/, '/nothing-here') });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/would add this line, but the crontab cannot be read here \(the crontab program is not installed/);
+    expect(dry.stdout).toMatch(/\*\/5 \* \* \* \* cd .* update >> /);
+    const r = await runBmrs(['cron', 'install', '--yes'], { PATH: tmp.dir.replace(/$/, '/nothing-here') });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: the crontab program is not installed \(no crontab on PATH\)\nhint: /);
   });

@@ -102,6 +102,19 @@ describe('bmrs update: windows', () => {
     expect(await instants()).toBe(4);
   });
 
+  it('with the default datasets each is fetched over its own window: FUELINST only its last 15 minutes', async () => {
+    sim.setNow(NOON);
+    const r = await update(['--json'], { BMRS_NOW: NOON });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    const fuelinst = report.ingest.report.datasets.find((d: { dataset: string }) => d.dataset === 'FUELINST');
+    // 11:45 .. 12:00 inclusive (the API's bounds); the 12:00 instant belongs to the next window.
+    expect(fuelinst).toMatchObject({ fetched: 80, inserted: 60, outside: 20 });
+    const asked = sim.requests.filter((q) => q.path.startsWith('/datasets/FUELINST')).map((q) => q.query);
+    expect(asked).toEqual([{ publishDateTimeFrom: '2025-11-01T11:45:00Z', publishDateTimeTo: '2025-11-01T12:00:00Z' }]);
+    expect(report.windows.map((w: { dataset: string }) => w.dataset)).toEqual(['FUELINST', 'WIND_SOLAR_GEN', 'MID']);
+  });
+
   it('after a 3-hour outage the next run fills the whole gap', async () => {
     expect((await cycleAt(NOON)).code).toBe(0);
     const after = await cycleAt(at('15:00'));

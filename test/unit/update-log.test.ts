@@ -7,10 +7,16 @@ describe('update log', () => {
   it('writes the old line format and reads it back', () => {
     const t = at('2025-10-26T01:30:05.042Z');
     const line = formatLogLine(t, 'INFO', `${CYCLE_COMPLETED} in 0.6s`);
-    expect(line).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},042 - INFO - ✅ Update cycle completed in 0\.6s$/);
+    expect(line).toBe('2025-10-26 01:30:05,042 - INFO - ✅ Update cycle completed in 0.6s');
     expect(parseLogLine(line)).toEqual({ at: t, level: 'INFO', message: `${CYCLE_COMPLETED} in 0.6s` });
     expect(parseLogLine('Traceback (most recent call last):')).toBeNull();
     expect(formatLogLine(t, 'ERROR', 'two\nlines')).toMatch(/ - ERROR - two lines$/);
+  });
+
+  it('counts the repeated October hour right: times are UTC, one cycle every 5 minutes is 12 an hour', () => {
+    const now = at('2025-10-26T01:58:00Z');
+    const lines = Array.from({ length: 36 }, (_, i) => formatLogLine(now - i * 5 * 60_000, 'INFO', CYCLE_COMPLETED));
+    expect(summariseUpdateLog(lines.join('\n'), now).cyclesLastHour).toBe(12);
   });
 
   it('counts cycles in the last hour and error lines in the last 24 hours, as the operators grep them', () => {

@@ -50,7 +50,7 @@ export async function gatherCheck(input: CheckInput): Promise<CheckReport> {
   const health: DatasetHealth[] = [];
   for (const d of datasets) health.push(await checkDataset(store, d, range, now, input.maxAgeMinutes));
   const operations = await gatherOperations(input.updateLog, store.location, now);
-  const api = input.api ? await probeAll(input.api, clock) : null;
+  const api = input.api ? await probeAll(input.api, clock, input.datasets) : null;
   const findings: Finding[] = [];
   if (input.datasets === undefined && datasets.length === 0) {
     findings.push({ kind: 'empty-store', message: `the store ${store.location} holds no dataset table` });
@@ -62,9 +62,10 @@ export async function gatherCheck(input: CheckInput): Promise<CheckReport> {
   return { ok: findings.length === 0, exitCode, now: toIsoZ(now), store: store.location, range, datasets: health, operations, api, findings };
 }
 
-async function probeAll(api: ApiClient, clock: Clock): Promise<ApiProbe[]> {
+/** The real-time datasets, or those of --dataset when given. */
+async function probeAll(api: ApiClient, clock: Clock, named: readonly DatasetSpec[] | undefined): Promise<ApiProbe[]> {
   const out: ApiProbe[] = [];
-  for (const d of REALTIME_DATASETS) out.push(await probeApi(api, clock, d));
+  for (const d of named ?? REALTIME_DATASETS) out.push(await probeApi(api, clock, d));
   return out;
 }
 

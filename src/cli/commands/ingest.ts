@@ -19,6 +19,8 @@ export function ingestCommand(): Command {
     .option('--json', 'print the report as JSON')
     .option('--dry-run', 'print the plan (windows and requests) without fetching')
     .option('-q, --quiet', 'no progress output (on a terminal a bar per dataset; otherwise, and with --json, a progress line on stderr every BMRS_PROGRESS_SECONDS, default 10, 0: none)')
+    // `bmrs update` gives each dataset its own window in one process: CODE=FROM/TO, repeated.
+    .addOption(new Option('--window <CODE=FROM/TO>', 'a dataset with its own range (bmrs update uses it)').hideHelp().argParser(collect))
     // The old fetch script's flags, so existing cron lines keep working.
     .addOption(new Option('--only <codes>', 'alias of --dataset').hideHelp().argParser(collect))
     .addOption(new Option('--start <date>', 'alias of --from').hideHelp())

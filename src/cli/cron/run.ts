@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { CRON_MARKER, hasUpdateLine, isUpdateLine, readCrontab, withoutUpdateLines, withUpdateLine, writeCrontab } from '../../adapters/crontab.js';
 import { BMRS_BIN } from '../update/child.js';
 import { shellWord } from '../update/report.js';
+import { makeDirsSync } from '../../platform/dirs.js';
 
 export interface CronOptions {
   dir?: string;
@@ -25,7 +26,15 @@ export function cronLine(dir: string, node = process.execPath, bin = BMRS_BIN): 
 export async function cronInstall(o: CronOptions, now = new Date()): Promise<number> {
   const dir = resolve(o.dir ?? '.');
   const line = cronLine(dir);
-  const current = await readCrontab();
+  let current: string | null;
+  try {
+    current = await readCrontab();
+  } catch (e) {
+    // A dry run still shows the line, for a scheduler other than cron or a crontab edited by hand.
+    if (o.yes) throw e;
+    say(`would add this line, but the crontab cannot be read here (${(e as Error).message}); add it with your scheduler:\n  ${CRON_MARKER}\n  ${line}`);
+    return 0;
+  }
   if (current !== null && hasUpdateLine(current)) {
     const existing = current.split('\n').filter(isUpdateLine);
     const same = existing.some((l) => l.trim() === line);
@@ -36,7 +45,7 @@ export async function cronInstall(o: CronOptions, now = new Date()): Promise<num
     say(`would add to the crontab${current === null ? ' (there is none yet)' : ', after its other lines'}:\n  ${CRON_MARKER}\n  ${line}\nrun again with --yes to install it${current === null ? '' : ' (the current crontab is saved to a dated backup file first)'}`);
     return 0;
   }
-  mkdirSync(join(dir, 'logs'), { recursive: true });
+  makeDirsSync(join(dir, 'logs'));
   const backup = saveBackup(dir, current, now);
   await writeCrontab(withUpdateLine(current, line));
   say(`installed:\n  ${line}${backup ? `\nthe previous crontab is saved in ${backup}` : ''}`);
@@ -65,7 +74,7 @@ function saveBackup(dir: string, current: string | null, now: Date): string | nu
   if (current === null) return null;
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-  mkdirSync(join(dir, 'logs'), { recursive: true });
+  makeDirsSync(join(dir, 'logs'));
   // Two changes within a second each keep their own backup: -2, -3, ...
   for (let n = 1; ; n++) {
     const path = join(dir, 'logs', `crontab.backup.${stamp}${n === 1 ? '' : `-${n}`}`);

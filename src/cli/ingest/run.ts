@@ -6,7 +6,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { createArchive, type ArchiveLayout } from '../../adapters/archive.js';
 import { loadConfig } from '../../config.js';
 import { EXIT, UsageError } from '../../core/errors.js';
-import { planIngest } from '../../core/plan.js';
+import { planIngest, type DatasetPlan } from '../../core/plan.js';
 import { parseDatasets, parseRange } from '../../core/range.js';
 import { exitCodeOf } from '../../core/report.js';
 import { runPlans } from '../../core/ingest.js';
@@ -14,6 +14,7 @@ import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, progressAndSt
 import { style } from '../render.js';
 import { printDryRun, printReports, reportJson } from './report.js';
 import { writeJson } from '../render.js';
+import { makeDirs } from '../../platform/dirs.js';
 
 export interface IngestOptions {
   dataset?: string[];
@@ -31,15 +32,15 @@ export interface IngestOptions {
   allowIncomplete?: boolean;
   dryRun?: boolean;
   quiet?: boolean;
+  /** Per-dataset ranges, `CODE=FROM/TO` (instead of --dataset, --from and --to). */
+  window?: string[];
 }
 
 export async function runIngest(opts: IngestOptions, openStore: OpenStore = openDefaultStore): Promise<number> {
   const config = loadConfig({ db: opts.db, apiBase: opts.apiBase });
   const clock = clockOf(config);
-  const datasets = parseDatasets(opts.dataset);
-  const range = parseRange(opts.from, opts.to, clock.now());
   const concurrency = parseConcurrency(opts.concurrency);
-  const plans = planIngest(datasets, range, clock.now());
+  const plans = opts.window ? windowPlans(opts, clock.now()) : planIngest(parseDatasets(opts.dataset), parseRange(opts.from, opts.to, clock.now()), clock.now());
   for (const note of opts.notes ?? []) process.stderr.write(`${style.dim(`note: ${note}`)}\n`);
   if (opts.dryRun) {
     printDryRun(plans, config.apiBase, opts.json === true);
@@ -75,10 +76,22 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
   }
 }
 
+/** One plan per `--window CODE=FROM/TO`: each dataset with its own range, all run side by side. */
+function windowPlans(opts: IngestOptions, now: number): DatasetPlan[] {
+  if (opts.dataset || opts.from !== undefined || opts.to !== undefined) {
+    throw new UsageError('--window gives each dataset its own range: leave out --dataset, --from and --to');
+  }
+  return opts.window!.flatMap((spec) => {
+    const m = /^([^=]+)=([^/]+)\/(.+)$/.exec(spec);
+    if (!m) throw new UsageError(`--window must be CODE=FROM/TO, got: ${spec}`, { hint: 'for example --window FUELINST=2025-10-27T12:00:00Z/2025-10-27T12:15:00Z' });
+    return planIngest(parseDatasets([m[1]]), parseRange(m[2], m[3], now), now);
+  });
+}
+
 /** Refuse an archive folder that cannot be written before anything is fetched. */
 async function checkWritableDir(dir: string, flag: string): Promise<void> {
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDirs(dir);
     await access(dir, constants.W_OK);
   } catch (e) {
     throw new UsageError(`cannot write the archive folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {

@@ -18,6 +18,8 @@ export interface IngestJson {
     readonly fetched: number;
     readonly inserted: number;
     readonly skipped: number;
+    /** Rows of a neighbouring window (shared boundary instants): counted by their own window. */
+    readonly outside?: number;
     readonly failures: readonly { readonly from: string; readonly to: string; readonly error: string; readonly exitCode: number; readonly message: string }[];
   }[];
   /** A run that could not start (usage, store held past the wait). */

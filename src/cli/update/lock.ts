@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { UsageError } from '../../core/errors.js';
+import { makeDirsSync } from '../../platform/dirs.js';
 
 /** A lock not refreshed for this long belongs to a process that is gone (the holder refreshes it every 30 s). */
 export const LOCK_STALE_MS = 60_000;
@@ -39,7 +40,7 @@ const holderPathOf = (db: string) => `${db}.update.holder`;
 export async function acquireUpdateLock(db: string): Promise<LockResult> {
   const lockPath = lockPathOf(db);
   try {
-    mkdirSync(dirname(db), { recursive: true });
+    makeDirsSync(dirname(db));
   } catch (e) {
     throw new UsageError(`cannot create the folder for the update lock ${lockPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
       hint: 'point --db or BMRS_DUCKDB_PATH at a writable location (the lock lives beside the store)',

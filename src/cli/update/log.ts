@@ -7,6 +7,7 @@ import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, renameSync,
 import { dirname } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { formatLogLine, type LogLevel } from '../../core/update-log.js';
+import { makeDirsSync } from '../../platform/dirs.js';
 
 export const DEFAULT_LOG_MAX_BYTES = 5 * 1024 * 1024;
 export const LOG_KEEP = 5;
@@ -32,7 +33,7 @@ export interface UpdateLogOptions {
 /** Opens (creates) the log for appending now, so that a log that cannot be written stops the run before anything else. */
 export function openUpdateLog(path: string, o: UpdateLogOptions): UpdateLog {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirsSync(dirname(path));
     closeSync(openSync(path, 'a'));
   } catch (e) {
     throw new UsageError(`cannot write the update log ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {

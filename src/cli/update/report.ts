@@ -39,13 +39,13 @@ export function duration(minutes: number): string {
   return [h ? `${num(h)} h` : '', m || !h ? `${m} min` : ''].filter(Boolean).join(' ');
 }
 
-export function windowsLine(windows: readonly UpdateWindow[], range: { from: number; to: number }): string {
-  const each = windows.map((w) => `${w.dataset.code} from ${toIsoZ(w.from)}`).join(', ');
-  return `fetching [${toIsoZ(range.from)}, ${toIsoZ(range.to)}): ${each}`;
+export function windowsLine(windows: readonly UpdateWindow[]): string {
+  return `fetching ${windows.map((w) => `${w.dataset.code} [${toIsoZ(w.from)}, ${toIsoZ(w.to)})`).join(', ')}`;
 }
 
 export function ingestedLine(d: NonNullable<IngestJson['datasets']>[number]): string {
-  return `${d.dataset}: ${num(d.fetched)} fetched, ${num(d.inserted)} inserted, ${num(d.skipped)} already stored`;
+  const outside = d.outside ? `, ${num(d.outside)} of the neighbouring window` : '';
+  return `${d.dataset}: ${num(d.fetched)} fetched, ${num(d.inserted)} inserted, ${num(d.skipped)} already stored${outside}`;
 }
 
 /** What went wrong in the child, in one line: its distinct failure messages, or how it ended. */

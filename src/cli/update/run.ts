@@ -6,7 +6,7 @@ import { childEnv, loadConfig, loadUpdateEnv, type Config } from '../../config.j
 import { toIsoZ } from '../../core/calendar.js';
 import { isBmrsError } from '../../core/errors.js';
 import { checkFreshness, eventTimeOf, type Freshness } from '../../core/freshness.js';
-import { childRange, planUpdateWindow, updateExitCode, type UpdateWindow } from '../../core/update-plan.js';
+import { planUpdateWindow, updateExitCode, type UpdateWindow } from '../../core/update-plan.js';
 import { CYCLE_COMPLETED } from '../../core/update-log.js';
 import type { DatasetSpec } from '../../core/datasets.js';
 import type { Store } from '../../core/store.js';
@@ -81,10 +81,10 @@ async function cycle(config: Config, s: UpdateSettings, now: number, log: Update
   const windows = await planWindows(config, s, now);
   const flags = { db: opts.db, apiBase: opts.apiBase };
   for (const w of windows) if (w.capped) log.warn(capLine(w, s.maxCatchUpHours, backfillCommand(w, flags)));
-  const range = childRange(windows);
-  log.info(windowsLine(windows, range));
+  log.info(windowsLine(windows));
 
-  const args = ['ingest', '--dataset', windows.map((w) => w.dataset.code).join(','), '--from', toIsoZ(range.from), '--to', toIsoZ(range.to), '--json'];
+  // One child for every dataset, each with its own window (one process: Node and DuckDB load once).
+  const args = ['ingest', ...windows.flatMap((w) => ['--window', `${w.dataset.code}=${toIsoZ(w.from)}/${toIsoZ(w.to)}`]), '--json'];
   if (opts.db !== undefined) args.push('--db', opts.db);
   if (opts.apiBase !== undefined) args.push('--api-base', opts.apiBase);
   const child = await runChild({

@@ -44,9 +44,15 @@ export function resolveUpdateSettings(o: UpdateOptions, env: UpdateEnv): UpdateS
   const logFile = o.logFile ?? env.logFile ?? DEFAULT_UPDATE_LOG;
   if (logFile.trim() === '') throw new UsageError('--log-file is empty', { hint: `name a file, e.g. --log-file ${DEFAULT_UPDATE_LOG} (the default)` });
   const maxCatchUpHours = whole(o.maxCatchUpHours, '--max-catch-up-hours', DEFAULT_MAX_CATCH_UP_HOURS, 1);
+  const minutesBack = whole(o.minutesBack, '--minutes-back', DEFAULT_MINUTES_BACK, 1);
+  if (minutesBack > maxCatchUpHours * 60) {
+    throw new UsageError(`--minutes-back ${minutesBack} reaches further back than the catch-up cap of ${maxCatchUpHours} h`, {
+      hint: `lower --minutes-back (default ${DEFAULT_MINUTES_BACK}), raise --max-catch-up-hours, or load history with bmrs backfill`,
+    });
+  }
   return {
     datasets: parseDatasets([datasetsText ?? DEFAULT_UPDATE_DATASETS.join(',')]),
-    minutesBack: whole(o.minutesBack, '--minutes-back', DEFAULT_MINUTES_BACK, 1),
+    minutesBack,
     overlapMinutes: whole(o.overlapMinutes, '--overlap-minutes', DEFAULT_OVERLAP_MINUTES, 0),
     maxCatchUpHours,
     maxCatchUpMinutes: maxCatchUpHours * 60,
@@ -60,7 +66,9 @@ export function resolveUpdateSettings(o: UpdateOptions, env: UpdateEnv): UpdateS
 
 function whole(text: string | undefined, flag: string, fallback: number, min: number): number {
   if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${flag} must be a whole number of at least ${min}, got: ${text}`);
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > 1_000_000) {
+    throw new UsageError(`${flag} must be a whole number of at least ${min}, got: ${text}`, { hint: 'bmrs update --help lists each option with its default' });
+  }
   return Number(text);
 }
 
