@@ -29,7 +29,7 @@ The log (and stdout) gets one line per message, \`YYYY-MM-DD HH:MM:SS,mmm - LEVE
 rotated at BMRS_UPDATE_LOG_MAX_BYTES (default 5 MiB), keeping 5 old files (.1 newest).
 
 Exit codes: 0 loaded and fresh; the ingest's own code when it failed (75 transient, timeout
-included; 65 data; 2 usage); 1 loaded but stale; 75 another update is running. docs/update.md.
+included; 65 data; 70 internal); 1 loaded but stale; 2 usage; 75 another update is running (docs/update.md).
 
 Examples:
   bmrs update                                       one cycle of FUELINST, WIND_SOLAR_GEN and MID
