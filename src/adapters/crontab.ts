@@ -53,13 +53,24 @@ export function withUpdateLine(text: string | null, line: string): string {
   return `${base}${base === '' || base.endsWith('\n') ? '' : '\n'}${CRON_MARKER}\n${line}\n`;
 }
 
-/** The crontab without its `bmrs update` lines (and our marker), and the lines removed. */
-export function withoutUpdateLines(text: string): { text: string; removed: string[] } {
+/**
+ * The crontab without the `bmrs update` lines that `mine` picks (and the marker line just above
+ * each), the lines removed, and the update lines left because they are not ours (another folder).
+ */
+export function withoutUpdateLines(text: string, mine: (line: string) => boolean = () => true): { text: string; removed: string[]; others: string[] } {
+  const lines = text.split('\n');
   const removed: string[] = [];
-  const kept = text.split('\n').filter((l) => {
-    const drop = isUpdateLine(l) || l.trim() === CRON_MARKER;
-    if (drop && l.trim() !== CRON_MARKER) removed.push(l);
-    return !drop;
+  const others: string[] = [];
+  const drop = new Set<number>();
+  lines.forEach((l, i) => {
+    if (!isUpdateLine(l)) return;
+    if (!mine(l)) {
+      others.push(l);
+      return;
+    }
+    removed.push(l);
+    drop.add(i);
+    if (i > 0 && lines[i - 1].trim() === CRON_MARKER) drop.add(i - 1);
   });
-  return { text: kept.join('\n'), removed };
+  return { text: lines.filter((_, i) => !drop.has(i)).join('\n'), removed, others };
 }

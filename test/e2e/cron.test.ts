@@ -84,7 +84,19 @@ describe('bmrs cron', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(USER_LINES);
     expect(backups()).toHaveLength(2);
-    expect((await cron(['uninstall', '--yes'])).stdout).toBe('no bmrs update line in the crontab: nothing to remove\n');
+    expect((await cron(['uninstall', '--yes'])).stdout).toBe(`no bmrs update line for ${join(tmp.dir, 'project')} in the crontab: nothing to remove\n`);
+  });
+
+  it("uninstall leaves another folder's bmrs update line alone unless --all", async () => {
+    const other = '*/5 * * * * cd /opt/other && bmrs update --datasets FUELHH';
+    writeFileSync(file, `${USER_LINES}${other}\n`);
+    await cron(['install', '--yes']);
+    const r = await cron(['uninstall', '--yes']);
+    expect(r.stdout).toMatch(/left as they are \(another folder; --all removes them too\):\n {2}\*\/5 \* \* \* \* cd \/opt\/other/);
+    expect(readFileSync(file, 'utf8')).toBe(`${USER_LINES}${other}\n`);
+    const all = await cron(['uninstall', '--yes', '--all']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(USER_LINES);
   });
 
   it('no crontab program: the dry run still prints the line; --yes is one line and a hint, exit 2', async () => {

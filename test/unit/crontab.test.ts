@@ -20,7 +20,7 @@ describe('crontab text', () => {
     const added = withUpdateLine(before, LINE);
     expect(added).toBe(`${before}\n${CRON_MARKER}\n${LINE}\n`);
     expect(withUpdateLine(null, LINE)).toBe(`${CRON_MARKER}\n${LINE}\n`);
-    expect(withoutUpdateLines(added)).toEqual({ text: `${before}\n`, removed: [LINE] });
+    expect(withoutUpdateLines(added)).toEqual({ text: `${before}\n`, removed: [LINE], others: [] });
   });
 
   it('the line: absolute paths, quoted where needed, % escaped for cron', () => {

@@ -25,8 +25,9 @@ Before any change the current crontab is saved to logs/crontab.backup.<YYYYMMDD-
     });
   cron
     .command('uninstall')
-    .description('remove the bmrs update line from the crontab, keeping every other line')
-    .option('--dir <path>', 'where logs/ (for the backup) is (default: this folder)')
+    .description("remove this folder's bmrs update line from the crontab, keeping every other line")
+    .option('--dir <path>', 'the folder whose line goes, and where logs/ (for the backup) is (default: this folder)')
+    .option('--all', 'remove every bmrs update line, whatever folder it runs in')
     .option('-y, --yes', 'change the crontab (without it: only print what would change); --apply says the same')
     .addOption(new Option('--apply').hideHelp())
     .action(async (opts: CronOptions & { apply?: boolean }) => {

@@ -12,6 +12,8 @@ import { makeDirsSync } from '../../platform/dirs.js';
 export interface CronOptions {
   dir?: string;
   yes?: boolean;
+  /** uninstall: every bmrs update line, not only the one of --dir. */
+  all?: boolean;
 }
 
 /** cron runs a line through /bin/sh, and a bare % in it means a newline: quoted words, % escaped. */
@@ -53,19 +55,23 @@ export async function cronInstall(o: CronOptions, now = new Date()): Promise<num
 }
 
 export async function cronUninstall(o: CronOptions, now = new Date()): Promise<number> {
+  const dir = resolve(o.dir ?? '.');
   const current = await readCrontab();
-  if (current === null || !hasUpdateLine(current)) {
-    say('no bmrs update line in the crontab: nothing to remove');
+  // Only this folder's line, unless --all: another checkout's job is not ours to remove.
+  const mine = o.all ? () => true : (line: string) => line.includes(`cd ${cronWord(dir)} `);
+  const { text, removed, others } = current === null ? { text: '', removed: [], others: [] } : withoutUpdateLines(current, mine);
+  const left = others.length ? `\nleft as they are (another folder; --all removes them too):\n  ${others.join('\n  ')}` : '';
+  if (removed.length === 0) {
+    say(`no bmrs update line for ${dir} in the crontab: nothing to remove${left}`);
     return 0;
   }
-  const { text, removed } = withoutUpdateLines(current);
   if (!o.yes) {
-    say(`would remove from the crontab:\n  ${removed.join('\n  ')}\nrun again with --yes to remove it (the current crontab is saved to a dated backup file first)`);
+    say(`would remove from the crontab:\n  ${removed.join('\n  ')}\nrun again with --yes to remove it (the current crontab is saved to a dated backup file first)${left}`);
     return 0;
   }
-  const backup = saveBackup(resolve(o.dir ?? '.'), current, now);
+  const backup = saveBackup(dir, current, now);
   await writeCrontab(text);
-  say(`removed:\n  ${removed.join('\n  ')}\nthe previous crontab is saved in ${backup}`);
+  say(`removed:\n  ${removed.join('\n  ')}\nthe previous crontab is saved in ${backup}${left}`);
   return 0;
 }
 
