@@ -94,6 +94,11 @@ function loadTransform(env: NodeJS.ProcessEnv): 'sql' | 'js' {
   throw new UsageError(`BMRS_TRANSFORM must be sql or js, got: ${env.BMRS_TRANSFORM}`, { hint: 'unset it for the default (sql, with the JS path wherever SQL cannot be exact)' });
 }
 
+/** BMRS_EXIT_WITH_PARENT=1: set by `bmrs update` for its child ingest (src/cli/signals.ts). */
+export function exitsWithParent(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.BMRS_EXIT_WITH_PARENT === '1';
+}
+
 /** Only the store's path: what read-only commands need, so unrelated settings cannot break them. */
 export function loadStorePath(flags: Pick<ConfigFlags, 'db'> = {}, env: NodeJS.ProcessEnv = process.env): string {
   loadDotEnv(env);

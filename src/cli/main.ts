@@ -10,7 +10,8 @@ import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
 import { updateCommand } from './commands/update.js';
 import { style, writeJson } from './render.js';
-import { exitOnSignals } from './signals.js';
+import { exitOnSignals, exitWithParent } from './signals.js';
+import { exitsWithParent } from '../config.js';
 import { quietOnClosedStdout, stdoutWriteFailed } from './stdout.js';
 import { VERSION } from '../version.js';
 
@@ -50,6 +51,7 @@ Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FOR
 export async function main(argv: string[] = process.argv): Promise<number> {
   quietOnClosedStdout();
   exitOnSignals(argv[2] === 'ingest' || argv[2] === 'backfill');
+  if (argv[2] === 'ingest' && exitsWithParent()) exitWithParent();
   // Only a flag, not an SQL argument that happens to read --json.
   const json = argv.slice(3).includes('--json');
   const stdoutUsed = watchStdout();

@@ -26,3 +26,15 @@ export function exitOnSignals(loads: boolean): void {
     });
   }
 }
+
+/**
+ * For the ingest `bmrs update` runs as its child (BMRS_EXIT_WITH_PARENT): in a process group of its
+ * own it outlives a parent killed with SIGKILL, and nothing would enforce its timeout then. Once the
+ * parent is gone (this process is handed to init), it stops as SIGTERM would stop it.
+ */
+export function exitWithParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
+}

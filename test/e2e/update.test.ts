@@ -246,6 +246,16 @@ describe('bmrs update: failures', () => {
     expect(existsSync(`${tmp.db}.update.lock`)).toBe(false);
   });
 
+  it('killed with SIGKILL, its child ingest does not outlive it (no timeout would stop it then)', async () => {
+    sim.setFault({ kind: 'hold' });
+    const u = start(['update', '--datasets', 'FUELINST'], { BMRS_HTTP_TIMEOUT_MS: '600000' });
+    await until(() => sim.held >= 1);
+    u.kill('SIGKILL');
+    await u.done;
+    // The child sees it has been handed to init, and stops: its held request is dropped.
+    await until(() => sim.held === 0);
+  });
+
   it('--help teaches: the cycle, the log markers, exit codes, examples', async () => {
     const r = await update(['--help']);
     expect(r.code).toBe(0);

@@ -89,7 +89,7 @@ async function cycle(config: Config, s: UpdateSettings, now: number, log: Update
   if (opts.apiBase !== undefined) args.push('--api-base', opts.apiBase);
   const child = await runChild({
     args,
-    env: childEnv({ BMRS_NOW: toIsoZ(now), BMRS_PROGRESS_SECONDS: '0' }),
+    env: childEnv({ BMRS_NOW: toIsoZ(now), BMRS_PROGRESS_SECONDS: '0', BMRS_EXIT_WITH_PARENT: '1' }),
     timeoutMs: s.timeoutSeconds * 1000,
     onStderr: (line) => process.stderr.write(`${line}\n`),
   });
