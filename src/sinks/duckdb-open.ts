@@ -62,7 +62,7 @@ export async function openSession(path: string, mode: Mode, opts: OpenOptions): 
         const waited = Date.now() - started;
         if (waited + delay > opts.waitMs) {
           throw new StoreBusyError(`the store ${path} is in use by ${holder}; waited ${(waited / 1000).toFixed(1)} s`, {
-            hint: `what was not stored yet was not loaded; run again when it has finished (nothing is duplicated), or wait longer with BMRS_STORE_WAIT_SECONDS (now ${Math.round(opts.waitMs / 1000)})`,
+            hint: `${mode === 'write' ? 'what was not stored yet was not loaded; run again when it has finished (nothing is duplicated)' : 'nothing was read; run again when it has finished'}, or wait longer with BMRS_STORE_WAIT_SECONDS (now ${Math.round(opts.waitMs / 1000)})`,
           });
         }
         if (!told) opts.onWait?.(holder);
