@@ -176,7 +176,9 @@ describe('bmrs update: overlap and sharing', () => {
     holder.kill('SIGKILL');
     await holder.done;
     // Within the stale minute a killed holder cannot be told from a slow one.
-    expect((await update(['--datasets', 'FUELINST'])).code).toBe(75);
+    const skipped = await update(['--datasets', 'FUELINST']);
+    expect(skipped.code).toBe(75);
+    expect(skipped.stdout).toMatch(new RegExp(`PID ${holder.pid}, running since .*, which is no longer running \\(killed\\?\\); its lock is taken over once it is 60 s old`));
     // A minute later (the next cron run is five): the lock has not been refreshed, it is stale.
     const old = new Date(Date.now() - 120_000);
     utimesSync(`${tmp.db}.update.lock`, old, old);

@@ -79,10 +79,21 @@ export async function acquireUpdateLock(db: string): Promise<LockResult> {
   };
 }
 
-/** "PID 1234 on host, since 2025-11-01T12:00:00.000Z", for the one line the skipped run prints. */
+/** "PID 1234 on host, running since 2025-11-01T12:00:00.000Z", for the lines about the lock. */
 export function describeHolder(h: Holder | null): string {
   if (h === null) return 'a process that has not said who it is yet';
   return `PID ${h.pid}${h.host === hostname() ? '' : ` on ${h.host}`}, running since ${h.since}`;
+}
+
+/**
+ * Why this run was skipped. A holder killed with SIGKILL leaves its lock, taken over once stale,
+ * not at once (a PID check and the take-over cannot be made one atomic step): say so.
+ */
+export function describeSkip(h: Holder | null): string {
+  if (h !== null && h.host === hostname() && !isAlive(h)) {
+    return `${describeHolder(h)}, which is no longer running (killed?); its lock is taken over once it is ${LOCK_STALE_MS / 1000} s old`;
+  }
+  return describeHolder(h);
 }
 
 function isAlive(h: Holder): boolean {

@@ -13,7 +13,7 @@ import type { Store } from '../../core/store.js';
 import { fixedClock, systemClock } from '../../adapters/clock.js';
 import { style, writeJson } from '../render.js';
 import { runChild } from './child.js';
-import { acquireUpdateLock, describeHolder } from './lock.js';
+import { acquireUpdateLock, describeHolder, describeSkip } from './lock.js';
 import { openUpdateLog, type UpdateLog } from './log.js';
 import { ping, type PingKind } from './ping.js';
 import { backfillCommand, capLine, failureSummary, freshnessJson, freshnessLine, ingestedLine, windowsJson, windowsLine } from './report.js';
@@ -33,7 +33,7 @@ export async function runUpdate(opts: UpdateOptions): Promise<number> {
   const acquired = await acquireUpdateLock(config.duckdbPath);
   if (!acquired.ok) {
     const log = openUpdateLog(s.logFile, { now: clock.now, echo, maxBytes: s.logMaxBytes, rotate: false });
-    log.warn(`skipped: another bmrs update is running (${describeHolder(acquired.holder)}; lock ${acquired.lockPath})`);
+    log.warn(`skipped: another bmrs update is running (${describeSkip(acquired.holder)}; lock ${acquired.lockPath})`);
     if (opts.json) writeJson({ ok: false, exitCode: updateExitCode({ kind: 'locked' }), skipped: true, holder: acquired.holder, lock: acquired.lockPath });
     return updateExitCode({ kind: 'locked' });
   }
