@@ -5,6 +5,7 @@ import { EXIT, isBmrsError } from '../core/errors.js';
 import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
 import { datasetsCommand } from './commands/datasets.js';
+import { dedupeAuditCommand } from './commands/dedupe-audit.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
 import { style, writeJson } from './render.js';
@@ -25,6 +26,7 @@ Examples:
   bmrs query "SELECT fuelType, max(generation) FROM bmrs_fuelinst GROUP BY 1"
   bmrs datasets --json
   bmrs check --api                       health check for a monitor: exit 0 healthy, 1 findings
+  bmrs dedupe-audit --dataset FUELINST   duplicates and bad _hash_keys; --fix after a verified backup
 
 Exit codes: 0 ok, 1 loaded but a settled day incomplete, 2 usage or configuration, 65 data failed
 verification or API refused, 75 transient (retries exhausted, store held past the wait), 70 internal
@@ -36,6 +38,7 @@ Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FOR
   program.addCommand(datasetsCommand());
   program.addCommand(queryCommand());
   program.addCommand(checkCommand());
+  program.addCommand(dedupeAuditCommand());
   program.exitOverride();
   program.commands.forEach((c) => c.exitOverride());
   return program;

@@ -4,8 +4,9 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { DatasetSpec } from '../core/datasets.js';
 import type { Cell, Row } from '../core/rows.js';
-import type { DuplicateReport, PeriodCount } from '../core/store.js';
+import type { DuplicateReport, PeriodCount, RowRange } from '../core/store.js';
 import type { ActualColumn } from '../core/table.js';
+import { rangeSql } from './duckdb-dedupe.js';
 import { describeTable, quoteIdent, tableExists } from './duckdb-schema.js';
 
 /** A SELECT list that reads each column as a cell; columns of types bmrs does not write are left out. */
@@ -63,16 +64,17 @@ export async function periodCounts(c: DuckDBConnection, d: DatasetSpec, from: st
   return r.getRows().map((v) => ({ date: String(v[0]), period: Number(v[1]), rows: Number(v[2]), keys: Number(v[3]) }));
 }
 
-export async function duplicates(c: DuckDBConnection, table: string, worst: number): Promise<DuplicateReport> {
+export async function duplicates(c: DuckDBConnection, table: string, worst: number, range?: RowRange): Promise<DuplicateReport> {
   const t = quoteIdent(table);
+  const r = rangeSql(range);
   const totals = await c.runAndReadAll(
     `SELECT count(*) FILTER (WHERE n > 1), coalesce(sum(n - 1) FILTER (WHERE n > 1), 0)
-     FROM (SELECT count(*) AS n FROM ${t} WHERE _hash_key IS NOT NULL GROUP BY _hash_key)`,
+     FROM (SELECT count(*) AS n FROM ${t} WHERE _hash_key IS NOT NULL${r} GROUP BY _hash_key)`,
   );
-  const nulls = await c.runAndReadAll(`SELECT count(*) FROM ${t} WHERE _hash_key IS NULL`);
+  const nulls = await c.runAndReadAll(`SELECT count(*) FROM ${t} WHERE _hash_key IS NULL${r}`);
   const top = await c.runAndReadAll(
     `SELECT _hash_key, count(*) AS n, min(_ingested_utc), max(_ingested_utc) FROM ${t}
-     WHERE _hash_key IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, 1 LIMIT ${Math.max(0, Math.floor(worst))}`,
+     WHERE _hash_key IS NOT NULL${r} GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, 1 LIMIT ${Math.max(0, Math.floor(worst))}`,
   );
   const [groups, extra] = totals.getRows()[0];
   return {
@@ -83,6 +85,9 @@ export async function duplicates(c: DuckDBConnection, table: string, worst: numb
   };
 }
 
-export function sampleRows(c: DuckDBConnection, table: string, limit: number, registry: DatasetSpec | undefined): Promise<Row[]> {
-  return readRows(c, table, registry, `USING SAMPLE reservoir(${Math.max(0, Math.floor(limit))} ROWS) REPEATABLE (42)`);
+export function sampleRows(c: DuckDBConnection, table: string, limit: number, registry: DatasetSpec | undefined, range?: RowRange): Promise<Row[]> {
+  // A sample clause applies to FROM, before WHERE: sample the range's rows as a subquery of their own.
+  const n = Math.max(0, Math.floor(limit));
+  if (range === undefined) return readRows(c, table, registry, `USING SAMPLE reservoir(${n} ROWS) REPEATABLE (42)`);
+  return readRows(c, table, registry, `WHERE rowid IN (SELECT r FROM (SELECT rowid AS r FROM ${quoteIdent(table)} WHERE true${rangeSql(range)}) USING SAMPLE reservoir(${n} ROWS) REPEATABLE (42))`);
 }
