@@ -1,7 +1,6 @@
 // The human report of `bmrs dedupe-audit`: per table its duplicates, keys, revisions and hash
 // recomputation, then what --fix did (or --dry-run would do) and the command that undoes it.
 import type { TableAudit } from '../../core/dedupe.js';
-import { KIND_WORDS } from '../../core/dedupe.js';
 import type { Row } from '../../core/rows.js';
 import type { RestoreResult } from '../../core/store.js';
 import { num, plural, style } from '../render.js';
@@ -47,7 +46,7 @@ function tableLines(t: TableAudit): string[] {
   const scope = t.hashedAll ? `all ${num(h.checked)} rows with a key` : `a sample of ${num(h.checked)} rows`;
   out.push(`  key recomputed  ${h.mismatched === 0 ? style.ok(`matches for ${scope}`) : style.error(`${plural(h.mismatched, 'row')} of ${scope} do not match`)}`);
   for (const e of h.examples) {
-    out.push(`    ${num(h.byKind[e.kind])} ${KIND_WORDS[e.kind]}: ${e.detail}`);
+    out.push(`    ${plural(h.byKind[e.kind], 'row')}: ${e.detail}`);
     out.push(`      ${style.dim(`stored ${e.storedKey}  recomputed ${e.recomputedKey}`)}`);
     out.push(`      ${style.dim(`row ${rowText(e.row)}`)}`);
   }
