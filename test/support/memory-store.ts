@@ -276,7 +276,7 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
       const rows = [...outside, ...latest.values(), ...kept];
       next.set(name, { actual: t.actual, rows });
       if (faults.failRepairAfter === 'rewrite') throw new StoreFailure('repair failed after its rewrite (injected)');
-      const distinctKeys = new Set(t.rows.map((r) => r._hash_key)).size;
+      const distinctKeys = new Set(t.rows.filter((r) => r._hash_key !== null).map((r) => r._hash_key)).size;
       if (faults.failRepairAfter === 'verify') throw new StoreFailure('repair failed after its checks (injected)');
       tables = next;
       return { backup: req.backup, before, backupRows: before, after: rows.length, removed: before - rows.length, distinctKeys, checks: ['memory'] };
