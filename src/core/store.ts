@@ -167,7 +167,7 @@ export interface RowRange {
 
 /** Rows sharing a natural key with different content (a later publication): reported, never removed. */
 export interface RevisionReport {
-  /** Natural keys stored with more than one well-formed `_hash_key`, and the versions beyond the first of each. */
+  /** Natural keys (with no NULL part) stored with more than one well-formed `_hash_key`, and the versions beyond the first of each. */
   readonly keys: number;
   readonly extraVersions: number;
   readonly worst: readonly { readonly naturalKey: Readonly<Record<string, string | null>>; readonly versions: number; readonly hashKeys: readonly string[] }[];

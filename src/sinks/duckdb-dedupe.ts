@@ -18,6 +18,12 @@ export function rangeSql(range: RowRange | undefined): string {
 
 const WELL_FORMED = `regexp_full_match(_hash_key, '[0-9a-f]{32}')`;
 
+/**
+ * One pass for the rows and the malformed keys; revisions in two steps, exact and cheap: the
+ * 64-bit hashes of natural keys stored more than once (duplicates, revisions, or a hash shared by
+ * two keys), then only those rows grouped by the natural key itself with their distinct keys
+ * (counting distinct keys over every natural key costs several times more).
+ */
 export async function keyAudit(c: DuckDBConnection, d: DatasetSpec, worst: number, range?: RowRange): Promise<KeyAudit> {
   const t = quoteIdent(d.table);
   const where = `WHERE true${rangeSql(range)}`;
@@ -25,26 +31,31 @@ export async function keyAudit(c: DuckDBConnection, d: DatasetSpec, worst: numbe
   const [rows, malformed] = (
     await c.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE _hash_key IS NOT NULL AND NOT ${WELL_FORMED}) FROM ${t} ${where}`)
   ).getRows()[0];
-  const examples = (
+  const examples = Number(malformed) === 0 ? [] : (
     await c.runAndReadAll(`SELECT DISTINCT _hash_key FROM ${t} ${where} AND _hash_key IS NOT NULL AND NOT ${WELL_FORMED} ORDER BY 1 LIMIT ${limit}`)
   ).getRows().map((v) => String(v[0]));
-  const keys = d.naturalKey.map(quoteIdent);
-  const versions = `SELECT ${keys.map((k, i) => `CAST(${k} AS VARCHAR) AS k${i}`).join(', ')}, count(DISTINCT _hash_key) AS n,
-      list(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
-    FROM ${t} ${where} AND ${WELL_FORMED} GROUP BY ALL HAVING count(DISTINCT _hash_key) > 1`;
-  const totals = (await c.runAndReadAll(`SELECT count(*), coalesce(sum(n - 1), 0) FROM (${versions})`)).getRows()[0];
-  const top = await c.runAndReadAll(`SELECT * FROM (${versions}) ORDER BY n DESC, ${keys.map((_, i) => `k${i}`).join(', ')} LIMIT ${limit}`);
+  const keys = d.naturalKey.map(quoteIdent).join(', ');
+  const top = await c.runAndReadAll(
+    `WITH cand AS (SELECT hash(${keys}) AS h FROM ${t} ${where} GROUP BY 1 HAVING count(*) > 1),
+     v AS (SELECT ${keys}, count(DISTINCT _hash_key) AS n, list(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
+           FROM ${t} SEMI JOIN cand ON hash(${keys}) = cand.h ${where} AND ${WELL_FORMED} AND ${d.naturalKey.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(' AND ')}
+           GROUP BY ALL HAVING count(DISTINCT _hash_key) > 1)
+     SELECT count(*) OVER (), sum(n - 1) OVER (), ${d.naturalKey.map((k) => `CAST(${quoteIdent(k)} AS VARCHAR)`).join(', ')}, n, hashes
+     FROM v ORDER BY n DESC, ${keys} LIMIT ${Math.max(1, limit)}`,
+  );
+  const found = top.getRows();
+  const k = d.naturalKey.length;
   return {
     rows: Number(rows),
     malformedKeys: Number(malformed),
     malformedExamples: examples,
     revisions: {
-      keys: Number(totals[0]),
-      extraVersions: Number(totals[1]),
-      worst: top.getRows().map((v) => ({
-        naturalKey: Object.fromEntries(d.naturalKey.map((k, i) => [k, v[i] === null ? null : String(v[i])])),
-        versions: Number(v[keys.length]),
-        hashKeys: (v[keys.length + 1] as { items: unknown[] }).items.map(String),
+      keys: Number(found[0]?.[0] ?? 0),
+      extraVersions: Number(found[0]?.[1] ?? 0),
+      worst: found.slice(0, limit).map((v) => ({
+        naturalKey: Object.fromEntries(d.naturalKey.map((name, i) => [name, v[2 + i] === null ? null : String(v[2 + i])])),
+        versions: Number(v[2 + k]),
+        hashKeys: (v[3 + k] as { items: unknown[] }).items.map(String),
       })),
     },
   };

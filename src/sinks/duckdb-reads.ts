@@ -64,24 +64,30 @@ export async function periodCounts(c: DuckDBConnection, d: DatasetSpec, from: st
   return r.getRows().map((v) => ({ date: String(v[0]), period: Number(v[1]), rows: Number(v[2]), keys: Number(v[3]) }));
 }
 
+/**
+ * Duplicate groups in two passes, exact and cheap: the keys' 64-bit hashes seen more than once
+ * (a GROUP BY on integers), then only those rows grouped by the key itself, where the counts and
+ * ingest times are taken. Grouping 2 M text keys with their ingest times at once needs several
+ * times the memory the store is given (docs/benchmarks.md, bench:dedupe).
+ */
 export async function duplicates(c: DuckDBConnection, table: string, worst: number, range?: RowRange): Promise<DuplicateReport> {
   const t = quoteIdent(table);
   const r = rangeSql(range);
-  const totals = await c.runAndReadAll(
-    `SELECT count(*) FILTER (WHERE n > 1), coalesce(sum(n - 1) FILTER (WHERE n > 1), 0)
-     FROM (SELECT count(*) AS n FROM ${t} WHERE _hash_key IS NOT NULL${r} GROUP BY _hash_key)`,
-  );
+  const limit = Math.max(0, Math.floor(worst));
+  const rows = (
+    await c.runAndReadAll(
+      `WITH cand AS (SELECT hash(_hash_key) AS h FROM ${t} WHERE _hash_key IS NOT NULL${r} GROUP BY 1 HAVING count(*) > 1),
+       g AS (SELECT _hash_key, count(*) AS n, min(_ingested_utc) AS lo, max(_ingested_utc) AS hi
+             FROM ${t} SEMI JOIN cand ON hash(_hash_key) = cand.h WHERE true${r} GROUP BY 1 HAVING count(*) > 1)
+       SELECT count(*) OVER (), sum(n - 1) OVER (), _hash_key, n, lo, hi FROM g ORDER BY n DESC, _hash_key LIMIT ${Math.max(1, limit)}`,
+    )
+  ).getRows();
   const nulls = await c.runAndReadAll(`SELECT count(*) FROM ${t} WHERE _hash_key IS NULL${r}`);
-  const top = await c.runAndReadAll(
-    `SELECT _hash_key, count(*) AS n, min(_ingested_utc), max(_ingested_utc) FROM ${t}
-     WHERE _hash_key IS NOT NULL${r} GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, 1 LIMIT ${Math.max(0, Math.floor(worst))}`,
-  );
-  const [groups, extra] = totals.getRows()[0];
   return {
-    groups: Number(groups),
-    extraRows: Number(extra),
+    groups: Number(rows[0]?.[0] ?? 0),
+    extraRows: Number(rows[0]?.[1] ?? 0),
     nullKeys: Number(nulls.getRows()[0][0]),
-    worst: top.getRows().map((v) => ({ hashKey: String(v[0]), count: Number(v[1]), firstIngested: String(v[2]), lastIngested: String(v[3]) })),
+    worst: rows.slice(0, limit).map((v) => ({ hashKey: String(v[2]), count: Number(v[3]), firstIngested: String(v[4]), lastIngested: String(v[5]) })),
   };
 }
 

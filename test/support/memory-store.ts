@@ -231,7 +231,7 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
       const malformed = rows.filter((r) => r._hash_key !== null && !WELL_FORMED.test(String(r._hash_key))).map((r) => String(r._hash_key));
       const versions = new Map<string, { naturalKey: Record<string, string | null>; hashes: Set<string> }>();
       for (const r of rows) {
-        if (r._hash_key === null || !WELL_FORMED.test(String(r._hash_key))) continue;
+        if (r._hash_key === null || !WELL_FORMED.test(String(r._hash_key)) || d.naturalKey.some((k) => r[k] === null)) continue;
         const naturalKey = Object.fromEntries(d.naturalKey.map((k) => [k, r[k] === null ? null : String(r[k])]));
         const k = JSON.stringify(naturalKey);
         const v = versions.get(k) ?? { naturalKey, hashes: new Set<string>() };

@@ -36,7 +36,7 @@ export function dedupeAuditCommand(): Command {
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
     .option('--json', 'print the report as JSON')
     .option('--worst <n>', 'worst duplicate groups and revisions shown per table', count(0), 5)
-    .option('--sample <n>', 'rows per table read back and hashed again (all of them when the table is smaller)', count(1), 100_000)
+    .option('--sample <n>', 'rows per table read back and hashed again (all of them when the table is smaller)', count(1), 10_000)
     .option('--fix', 'remove duplicates: back the table up (verified by count), keep one row per _hash_key (the latest _ingested_utc), verify, all in one transaction')
     .option('--dry-run', 'print what --fix would change, change nothing')
     .option('--drop-null-keys', 'with --fix or --dry-run: also remove rows without a _hash_key (kept by default)')
@@ -95,7 +95,7 @@ export async function runDedupeAudit(opts: DedupeOptions, openStore: OpenStore =
     const mode = opts.dryRun ? 'dry-run' : opts.fix ? 'fix' : 'audit';
     const report = await runAudit(
       store,
-      { datasets, from: opts.from, to: opts.to, worst: opts.worst ?? 5, sample: opts.sample ?? 100_000, mode, dropNullKeys: opts.dropNullKeys === true },
+      { datasets, from: opts.from, to: opts.to, worst: opts.worst ?? 5, sample: opts.sample ?? 10_000, mode, dropNullKeys: opts.dropNullKeys === true },
       now,
       // Said at once on stderr: should a later table fail, this backup and its undo are not lost.
       (f) => process.stderr.write(`${style.dim(`${f.table}: fixed; backup ${f.backup}; undo with: ${restoreCommand(f.backup)}`)}\n`),
