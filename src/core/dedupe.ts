@@ -3,7 +3,7 @@
 // verdict and its exit code. The reads are the store port's; the rendering is src/cli/dedupe/.
 import type { Column, DatasetSpec } from './datasets.js';
 import { hasSettlementDate } from './datasets.js';
-import { EXIT } from './errors.js';
+import { DataError, EXIT } from './errors.js';
 import { hashRow } from './hash.js';
 import type { Cell, Row } from './rows.js';
 import type { DuplicateReport, KeyAudit, RowRange } from './store.js';
@@ -154,8 +154,15 @@ export interface TableAudit {
   readonly hashedAll: boolean;
 }
 
+/** What a repair throws, changing nothing, when rows of different content share a `_hash_key`. */
+export function conflictError(keys: number): DataError {
+  return new DataError(`repair refused, nothing changed: ${s(keys, '_hash_key')} ${keys === 1 ? 'is' : 'are'} shared by rows of different content`, {
+    hint: 'bmrs dedupe-audit --json lists them (duplicates.conflicts); one of each pair has a wrong key: a person decides which row is right',
+  });
+}
+
 export interface AuditFinding {
-  readonly kind: 'duplicates' | 'null-keys' | 'malformed-keys' | 'key-mismatch';
+  readonly kind: 'duplicates' | 'null-keys' | 'malformed-keys' | 'key-mismatch' | 'key-conflicts';
   readonly dataset: string;
   readonly message: string;
 }
@@ -168,6 +175,7 @@ export function auditFindings(a: TableAudit): AuditFinding[] {
   const out: AuditFinding[] = [];
   const d = a.duplicates;
   if (d && d.extraRows > 0) out.push({ kind: 'duplicates', dataset: a.dataset, message: `${a.dataset}: ${s(d.extraRows, 'duplicate row')} (${s(d.groups, '_hash_key')} stored more than once)` });
+  if (d && (d.conflicts ?? 0) > 0) out.push({ kind: 'key-conflicts', dataset: a.dataset, message: `${a.dataset}: ${s(d.conflicts ?? 0, '_hash_key')} shared by rows of different content (not copies: --fix refuses them)` });
   if (d && d.nullKeys > 0) out.push({ kind: 'null-keys', dataset: a.dataset, message: `${a.dataset}: ${s(d.nullKeys, 'row')} without a _hash_key` });
   if (a.keys && a.keys.malformedKeys > 0) out.push({ kind: 'malformed-keys', dataset: a.dataset, message: `${a.dataset}: ${s(a.keys.malformedKeys, 'row')} with a malformed _hash_key (not 32 lower-case hex digits)` });
   const h = a.hashes;

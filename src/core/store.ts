@@ -155,6 +155,11 @@ export interface DuplicateReport {
   readonly groups: number;
   readonly extraRows: number;
   readonly nullKeys: number;
+  /**
+   * Groups whose rows differ in content (by a 64-bit hash of the content columns): one key for
+   * different rows, so at least one key is wrong. `duplicates` counts them; a repair refuses them.
+   */
+  readonly conflicts?: number;
   readonly worst: readonly { readonly hashKey: string; readonly count: number; readonly firstIngested: string; readonly lastIngested: string }[];
 }
 

@@ -64,6 +64,9 @@ export async function periodCounts(c: DuckDBConnection, d: DatasetSpec, from: st
   return r.getRows().map((v) => ({ date: String(v[0]), period: Number(v[1]), rows: Number(v[2]), keys: Number(v[3]) }));
 }
 
+/** A 64-bit hash of a row's content columns (names not starting with `_`): tells copies from key conflicts. */
+export const CONTENT_HASH = `hash(*COLUMNS('^[^_]'))`;
+
 /**
  * Duplicate groups in two passes, exact and cheap: the keys' 64-bit hashes seen more than once
  * (a GROUP BY on integers), then only those rows grouped by the key itself, where the counts and
@@ -77,9 +80,11 @@ export async function duplicates(c: DuckDBConnection, table: string, worst: numb
   const rows = (
     await c.runAndReadAll(
       `WITH cand AS (SELECT hash(_hash_key) AS h FROM ${t} WHERE _hash_key IS NOT NULL${r} GROUP BY 1 HAVING count(*) > 1),
-       g AS (SELECT _hash_key, count(*) AS n, min(_ingested_utc) AS lo, max(_ingested_utc) AS hi
-             FROM ${t} SEMI JOIN cand ON hash(_hash_key) = cand.h WHERE true${r} GROUP BY 1 HAVING count(*) > 1)
-       SELECT count(*) OVER (), sum(n - 1) OVER (), _hash_key, n, lo, hi FROM g ORDER BY n DESC, _hash_key LIMIT ${Math.max(1, limit)}`,
+       g AS (SELECT _hash_key, count(*) AS n, min(_ingested_utc) AS lo, max(_ingested_utc) AS hi, count(DISTINCT content) AS versions
+             FROM (SELECT _hash_key, _ingested_utc, ${CONTENT_HASH} AS content FROM ${t} SEMI JOIN cand ON hash(_hash_key) = cand.h WHERE true${r})
+             GROUP BY 1 HAVING count(*) > 1)
+       SELECT count(*) OVER (), sum(n - 1) OVER (), count(*) FILTER (WHERE versions > 1) OVER (), _hash_key, n, lo, hi
+       FROM g ORDER BY n DESC, _hash_key LIMIT ${Math.max(1, limit)}`,
     )
   ).getRows();
   const nulls = await c.runAndReadAll(`SELECT count(*) FROM ${t} WHERE _hash_key IS NULL${r}`);
@@ -87,7 +92,8 @@ export async function duplicates(c: DuckDBConnection, table: string, worst: numb
     groups: Number(rows[0]?.[0] ?? 0),
     extraRows: Number(rows[0]?.[1] ?? 0),
     nullKeys: Number(nulls.getRows()[0][0]),
-    worst: rows.slice(0, limit).map((v) => ({ hashKey: String(v[2]), count: Number(v[3]), firstIngested: String(v[4]), lastIngested: String(v[5]) })),
+    conflicts: Number(rows[0]?.[2] ?? 0),
+    worst: rows.slice(0, limit).map((v) => ({ hashKey: String(v[3]), count: Number(v[4]), firstIngested: String(v[5]), lastIngested: String(v[6]) })),
   };
 }
 

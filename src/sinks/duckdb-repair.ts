@@ -3,9 +3,11 @@
 // backup remains. With a range only the range's rows are repaired; the backup always holds the
 // whole table. Only the rows to remove are touched (a DELETE by rowid), not the whole table.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { conflictError } from '../core/dedupe.js';
 import { DataError, UsageError } from '../core/errors.js';
 import type { RepairRequest, RepairResult } from '../core/store.js';
 import { rangeSql } from './duckdb-dedupe.js';
+import { CONTENT_HASH } from './duckdb-reads.js';
 import { inTransaction } from './duckdb-open.js';
 import { quoteIdent, tableExists } from './duckdb-schema.js';
 
@@ -33,6 +35,12 @@ export async function repairTable(
     const [backupRows] = await scalars(c, `SELECT count(*) FROM ${b}`);
     check(backupRows === before, `the backup ${req.backup} holds ${backupRows} rows, not all ${before}`);
     await afterStep?.('backup');
+
+    // A key shared by rows of different content is no duplicate: one of its keys is wrong, and a person decides.
+    const [conflicts] = await scalars(c, `SELECT count(*) FROM (SELECT _hash_key FROM
+      (SELECT _hash_key, ${CONTENT_HASH} AS content FROM ${t} SEMI JOIN (${candidates}) cand ON hash(_hash_key) = cand.h WHERE ${inRange})
+      GROUP BY 1 HAVING count(DISTINCT content) > 1)`);
+    if (conflicts > 0) throw conflictError(conflicts);
 
     // Every copy but the latest _ingested_utc of each _hash_key (the operators' convention); NULL keys only when asked.
     await c.run(`CREATE TEMP TABLE _bmrs_drop AS

@@ -3,7 +3,7 @@
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { periodStart } from '../../src/core/calendar.js';
 import { findDataset, type ColumnType } from '../../src/core/datasets.js';
-import { SchemaConflictError, UsageError } from '../../src/core/errors.js';
+import { DataError, SchemaConflictError, UsageError } from '../../src/core/errors.js';
 import { hashRow } from '../../src/core/hash.js';
 import { prepareWindow } from '../../src/core/prepare.js';
 import type { RawRow, Row } from '../../src/core/rows.js';
@@ -227,6 +227,19 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       expect(await h.store.countRows('bmrs_fuelinst__backup_1')).toBe(16);
       await expect(h.store.restore(t.name, 'bmrs_fuelinst__backup_2')).rejects.toBeInstanceOf(UsageError);
       expect(await h.store.countRows(t.name)).toBe(16);
+    });
+
+    it('counts a key shared by rows of different content as a conflict, and a repair refuses it, changing nothing', async () => {
+      const t = await h.store.openTable(FUELINST);
+      await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1))]);
+      const [one, two] = await h.store.sampleRows(t.name, 2);
+      await h.insertRaw(t.name, [{ ...one }, { ...two, generation: -1 }]);
+      expect(await h.store.duplicates(t.name, 5)).toMatchObject({ groups: 2, extraRows: 2, conflicts: 1 });
+      const refused = await h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: false, backup: 'bmrs_fuelinst__backup_1' }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(DataError);
+      expect((refused as Error).message).toBe('repair refused, nothing changed: 1 _hash_key is shared by rows of different content');
+      expect(await h.store.countRows(t.name)).toBe(6);
+      expect(await h.store.countRows('bmrs_fuelinst__backup_1')).toBeNull();
     });
 
     it('describes a table as it is, without creating it', async () => {

@@ -163,6 +163,19 @@ describe('bmrs dedupe-audit', () => {
     expect(whole.code).toBe(1);
   });
 
+  it('a key shared by rows of different content: named by the audit, refused by --fix (65), nothing changed', async () => {
+    await twoDays();
+    await sql(ctx.tmp.db, copy(`settlementPeriod = 8 AND fuelType = 'WIND' AND minute(startTime) % 30 = 0`, 'generation + 1 AS generation'), copy('settlementPeriod = 9', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`));
+    const before = await dump(ctx.tmp.db);
+    const audit = await dedupe(ctx, ['--json'], ENV);
+    expect(audit.json.tables[0].duplicates).toMatchObject({ groups: 121, extraRows: 121, conflicts: 1 });
+    expect(audit.json.findings.map((f: { kind: string }) => f.kind)).toContain('key-conflicts');
+    const fix = await dedupe(ctx, ['--fix'], ENV);
+    expect(fix.code).toBe(65);
+    expect(fix.stderr).toMatch(/^error: repair refused, nothing changed: 1 _hash_key is shared by rows of different content\nhint: /);
+    expect(await dump(ctx.tmp.db)).toEqual(before);
+  });
+
   it('SIGKILL between the steps of --fix leaves the table as it was and no backup; a re-run succeeds', async () => {
     await twoDays();
     await sql(ctx.tmp.db, copy('settlementPeriod <= 2', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`));

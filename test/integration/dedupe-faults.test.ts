@@ -55,6 +55,17 @@ describe('dedupe-audit --fix against a failing store', () => {
     expect(JSON.stringify(store.tables.get('bmrs_fuelinst')!.rows)).toBe(original);
   });
 
+  it('rows of different content under one key: the audit names them, --fix refuses before touching any table', async () => {
+    const store = await storeWithDuplicates({});
+    const [first] = store.tables.get('bmrs_fuelinst')!.rows;
+    store.insertRaw('bmrs_fuelinst', [{ ...first, generation: 1 }]);
+    const before = snapshot(store);
+    const audit = await runAudit(store, { ...fix, mode: 'audit' }, NOW);
+    expect(audit.findings.map((f) => f.kind)).toEqual(['duplicates', 'key-conflicts', 'null-keys', 'key-mismatch']);
+    await expect(runAudit(store, fix, NOW)).rejects.toThrow('repair refused, nothing changed: 1 _hash_key is shared by rows of different content');
+    expect(snapshot(store)).toBe(before);
+  });
+
   it('a dry run changes nothing and says what --fix would do', async () => {
     const store = await storeWithDuplicates({});
     const before = snapshot(store);

@@ -1,6 +1,7 @@
 // An in-memory implementation of the store port that fails on command (the way dlt's dummy
 // destination does): the Nth write, its commit, the gap after its rows and before its ledger
 // entries, or a write held open until the test lets it go. The contract suite runs against it too.
+import { conflictError } from '../../src/core/dedupe.js';
 import { StoreFailure, UsageError } from '../../src/core/errors.js';
 import type { ColumnType, DatasetSpec } from '../../src/core/datasets.js';
 import type { Row } from '../../src/core/rows.js';
@@ -203,7 +204,7 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
         .sort((a, b) => a.date.localeCompare(b.date) || (a.period ?? 0) - (b.period ?? 0) || a.group.localeCompare(b.group));
     },
     async duplicateCount(name) {
-      const { worst: _worst, ...counts } = await this.duplicates(name, 0);
+      const { worst: _worst, conflicts: _conflicts, ...counts } = await this.duplicates(name, 0);
       return counts;
     },
     async duplicates(name, worst, range) {
@@ -215,11 +216,14 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
         else groups.set(String(r._hash_key), [...(groups.get(String(r._hash_key)) ?? []), r]);
       }
       const dups = [...groups].filter(([, rs]) => rs.length > 1);
+      const content = (r: Row) => JSON.stringify(Object.entries(r).filter(([k]) => !k.startsWith('_')), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+      const conflicts = dups.filter(([, rs]) => new Set(rs.map(content)).size > 1).length;
       const ingested = (rs: Row[]) => rs.map((r) => String(r._ingested_utc)).sort();
       return {
         groups: dups.length,
         extraRows: dups.reduce((n, [, rs]) => n + rs.length - 1, 0),
         nullKeys,
+        conflicts,
         worst: dups
           .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
           .slice(0, worst)
@@ -260,6 +264,8 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
     async repair(name, req) {
       const t = table(name);
       if (tables.has(req.backup)) throw new UsageError(`the backup table ${req.backup} already exists`);
+      const { conflicts } = await store.duplicates(name, 0, req.range);
+      if (conflicts) throw conflictError(conflicts);
       const next = clone(tables, (x) => ({ actual: x.actual, rows: [...x.rows] }));
       next.set(req.backup, { actual: t.actual, rows: t.rows.map((r) => ({ ...r })) });
       if (faults.failRepairAfter === 'backup') throw new StoreFailure('repair failed after its backup (injected)');

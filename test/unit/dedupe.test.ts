@@ -127,4 +127,9 @@ describe('findings and the exit code', () => {
     ]);
     expect(auditExitCode(f)).toBe(1);
   });
+
+  it('a key shared by rows of different content is its own finding', () => {
+    const f = auditFindings(audit({ duplicates: { groups: 1, extraRows: 1, nullKeys: 0, conflicts: 1, worst: [] } }));
+    expect(f.map((x) => x.message)).toEqual(['FUELINST: 1 duplicate row (1 _hash_key stored more than once)', 'FUELINST: 1 _hash_key shared by rows of different content (not copies: --fix refuses them)']);
+  });
 });

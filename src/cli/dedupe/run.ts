@@ -3,7 +3,7 @@
 // driver call is made here, so the same code serves every store.
 import { DATASETS, type DatasetSpec } from '../../core/datasets.js';
 import { SchemaConflictError, UsageError } from '../../core/errors.js';
-import { auditExitCode, auditFindings, backupName, checkKeys, rowRange, tableOfBackup, type AuditFinding, type TableAudit } from '../../core/dedupe.js';
+import { auditExitCode, auditFindings, backupName, conflictError, checkKeys, rowRange, tableOfBackup, type AuditFinding, type TableAudit } from '../../core/dedupe.js';
 import type { RepairResult, RestoreResult, Store } from '../../core/store.js';
 import { toIsoZ } from '../../core/calendar.js';
 
@@ -78,6 +78,9 @@ export async function runAudit(store: Store, o: AuditOptions, now: number, onFix
   const fixes: TableFix[] = [];
   let findings = tables.flatMap(auditFindings);
   if (o.mode !== 'audit') {
+    // Rows of different content under one key are no copies: refuse before any table is touched.
+    const conflicts = tables.reduce((sum, a) => sum + (a.duplicates?.conflicts ?? 0), 0);
+    if (o.mode === 'fix' && conflicts > 0) throw conflictError(conflicts);
     for (const [i, a] of tables.entries()) {
       const d = datasets[i];
       const copies = a.duplicates?.extraRows ?? 0;

@@ -36,6 +36,7 @@ function tableLines(t: TableAudit): string[] {
     out.push(`    ${style.dim('worst: copies  _hash_key                         first ingested → last ingested')}`);
     for (const w of d.worst) out.push(`    ${String(w.count).padStart(13)}  ${w.hashKey}  ${w.firstIngested} → ${w.lastIngested}`);
   }
+  if ((d.conflicts ?? 0) > 0) out.push(`  ${style.error(`${plural(d.conflicts ?? 0, '_hash_key')} shared by rows of different content: not copies, --fix refuses them`)}`);
   out.push(`  NULL _hash_key  ${d.nullKeys === 0 ? style.ok('none') : style.error(plural(d.nullKeys, 'row'))}`);
   const k = t.keys;
   out.push(`  malformed keys  ${k.malformedKeys === 0 ? style.ok('none') : style.error(`${plural(k.malformedKeys, 'row')}, e.g. ${k.malformedExamples.slice(0, 3).map((x) => JSON.stringify(x)).join(', ')}`)}`);
