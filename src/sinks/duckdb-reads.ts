@@ -80,10 +80,10 @@ export async function duplicates(c: DuckDBConnection, table: string, worst: numb
   const rows = (
     await c.runAndReadAll(
       `WITH cand AS (SELECT hash(_hash_key) AS h FROM ${t} WHERE _hash_key IS NOT NULL${r} GROUP BY 1 HAVING count(*) > 1),
-       g AS (SELECT _hash_key, count(*) AS n, min(_ingested_utc) AS lo, max(_ingested_utc) AS hi, count(DISTINCT content) AS versions
+       g AS (SELECT _hash_key, count(*) AS n, min(_ingested_utc) AS lo, max(_ingested_utc) AS hi, min(content) <> max(content) AS conflict
              FROM (SELECT _hash_key, _ingested_utc, ${CONTENT_HASH} AS content FROM ${t} SEMI JOIN cand ON hash(_hash_key) = cand.h WHERE true${r})
              GROUP BY 1 HAVING count(*) > 1)
-       SELECT count(*) OVER (), sum(n - 1) OVER (), count(*) FILTER (WHERE versions > 1) OVER (), _hash_key, n, lo, hi
+       SELECT count(*) OVER (), sum(n - 1) OVER (), sum(CAST(conflict AS INTEGER)) OVER (), _hash_key, n, lo, hi
        FROM g ORDER BY n DESC, _hash_key LIMIT ${Math.max(1, limit)}`,
     )
   ).getRows();
