@@ -6,6 +6,7 @@ import { backfillCommand } from './commands/backfill.js';
 import { checkCommand } from './commands/check.js';
 import { cronCommand } from './commands/cron.js';
 import { datasetsCommand } from './commands/datasets.js';
+import { dedupeAuditCommand } from './commands/dedupe-audit.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
 import { updateCommand } from './commands/update.js';
@@ -29,6 +30,7 @@ Examples:
   bmrs update                                 the 5-minute real-time job (bmrs cron install adds it to cron)
   bmrs datasets --json
   bmrs check --api                       health check for a monitor: exit 0 healthy, 1 findings
+  bmrs dedupe-audit --dataset FUELINST   duplicates and bad _hash_keys; --fix after a verified backup
 
 Exit codes: 0 ok, 1 loaded but a settled day incomplete, 2 usage or configuration, 65 data failed
 verification or API refused, 75 transient (retries exhausted, store held past the wait), 70 internal
@@ -42,6 +44,7 @@ Colour only on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 forces it (FOR
   program.addCommand(checkCommand());
   program.addCommand(updateCommand());
   program.addCommand(cronCommand());
+  program.addCommand(dedupeAuditCommand());
   program.exitOverride();
   const override = (c: Command): void => void c.exitOverride().commands.forEach(override);
   program.commands.forEach(override);

@@ -155,7 +155,35 @@ export interface DuplicateReport {
   readonly groups: number;
   readonly extraRows: number;
   readonly nullKeys: number;
+  /**
+   * Groups whose rows differ in content (by a 64-bit hash of the content columns): one key for
+   * different rows, so at least one key is wrong. `duplicates` counts them; a repair refuses them.
+   */
+  readonly conflicts?: number;
   readonly worst: readonly { readonly hashKey: string; readonly count: number; readonly firstIngested: string; readonly lastIngested: string }[];
+}
+
+/** Rows whose `column` (the table's partition column: settlementDate, else the event time) falls on days from..to inclusive (YYYY-MM-DD). */
+export interface RowRange {
+  readonly column: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Rows sharing a natural key with different content (a later publication): reported, never removed. */
+export interface RevisionReport {
+  /** Natural keys (with no NULL part) stored with more than one well-formed `_hash_key`, and the versions beyond the first of each. */
+  readonly keys: number;
+  readonly extraVersions: number;
+  readonly worst: readonly { readonly naturalKey: Readonly<Record<string, string | null>>; readonly versions: number; readonly hashKeys: readonly string[] }[];
+}
+
+/** What `dedupe-audit` reads beyond `duplicates`: the rows, keys that are not 32 lower-case hex digits, revisions. */
+export interface KeyAudit {
+  readonly rows: number;
+  readonly malformedKeys: number;
+  readonly malformedExamples: readonly string[];
+  readonly revisions: RevisionReport;
 }
 
 export interface RepairRequest {
@@ -164,13 +192,29 @@ export interface RepairRequest {
   readonly dropNullKeys: boolean;
   /** Name of the backup table to create first (the caller stamps it with the time). */
   readonly backup: string;
+  /** Rewrite only these rows (the backup still holds the whole table). */
+  readonly range?: RowRange;
 }
 
 export interface RepairResult {
   readonly backup: string;
+  /** Rows of the table before, and in the verified backup (equal). */
   readonly before: number;
+  readonly backupRows: number;
   readonly after: number;
   readonly removed: number;
+  /** Distinct `_hash_key`s, every one of which was checked to be still present. */
+  readonly distinctKeys: number;
+  /** The checks that passed before the commit, in words. */
+  readonly checks: readonly string[];
+}
+
+export interface RestoreResult {
+  readonly table: string;
+  readonly backup: string;
+  /** Rows of the table before the restore, and after it (= the backup's rows). */
+  readonly before: number;
+  readonly rows: number;
 }
 
 /**
@@ -185,6 +229,8 @@ export interface Store {
   readonly capabilities: StoreCapabilities;
   /** The dataset's table, created from the registry when missing; refused (SchemaConflictError, 65) when we cannot write it correctly. */
   openTable(dataset: DatasetSpec): Promise<TableHandle>;
+  /** The dataset's table as it is (its own column types), without creating or recording anything; null when missing. */
+  describeTable(dataset: DatasetSpec): Promise<TableHandle | null>;
   /** Writes a group of windows, each with its ledger entry; results in the group's order. */
   write(group: readonly WindowWrite[]): Promise<WriteResult[]>;
   ledger(query?: LedgerQuery): Promise<LedgerEntry[]>;
@@ -201,12 +247,16 @@ export interface Store {
   coverageCounts(dataset: DatasetSpec, from: string, to: string): Promise<CoverageCounts>;
   /** Means per settlement period (or day) and group, days from..to inclusive, for charts (check --html). */
   meanSeries(dataset: DatasetSpec, from: string, to: string, query: SeriesQuery): Promise<SeriesPoint[]>;
-  duplicates(table: string, worst: number): Promise<DuplicateReport>;
+  duplicates(table: string, worst: number, range?: RowRange): Promise<DuplicateReport>;
+  /** Malformed keys and revisions of a dataset's table (by its registry natural key), optionally in a range. */
+  keyAudit(dataset: DatasetSpec, worst: number, range?: RowRange): Promise<KeyAudit>;
   /** `duplicates` without the worst groups: one pass over the table, for a check that runs every hour. */
   duplicateCount(table: string): Promise<Omit<DuplicateReport, 'worst'>>;
   /** Stored rows as cells of the table's columns (content and metadata), for hash recomputation. */
-  sampleRows(table: string, limit: number): Promise<Row[]>;
+  sampleRows(table: string, limit: number, range?: RowRange): Promise<Row[]>;
   /** Backup, rewrite, verify; the table is left as it was when any step fails. */
   repair(table: string, request: RepairRequest): Promise<RepairResult>;
+  /** Puts a backup's rows back in place of the table's, verified by count, atomically; the backup is kept. */
+  restore(table: string, backup: string): Promise<RestoreResult>;
   close(): Promise<void>;
 }

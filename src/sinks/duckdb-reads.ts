@@ -4,8 +4,9 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { DatasetSpec } from '../core/datasets.js';
 import type { Cell, Row } from '../core/rows.js';
-import type { DuplicateReport, PeriodCount } from '../core/store.js';
+import type { DuplicateReport, PeriodCount, RowRange } from '../core/store.js';
 import type { ActualColumn } from '../core/table.js';
+import { rangeSql } from './duckdb-dedupe.js';
 import { describeTable, quoteIdent, tableExists } from './duckdb-schema.js';
 
 /** A SELECT list that reads each column as a cell; columns of types bmrs does not write are left out. */
@@ -63,26 +64,42 @@ export async function periodCounts(c: DuckDBConnection, d: DatasetSpec, from: st
   return r.getRows().map((v) => ({ date: String(v[0]), period: Number(v[1]), rows: Number(v[2]), keys: Number(v[3]) }));
 }
 
-export async function duplicates(c: DuckDBConnection, table: string, worst: number): Promise<DuplicateReport> {
+/** A 64-bit hash of a row's content columns (names not starting with `_`): tells copies from key conflicts. */
+export const CONTENT_HASH = `hash(*COLUMNS('^[^_]'))`;
+
+/**
+ * Duplicate groups in two passes, exact and cheap: the keys' 64-bit hashes seen more than once
+ * (a GROUP BY on integers), then only those rows grouped by the key itself, where the counts and
+ * ingest times are taken. Grouping 2 M text keys with their ingest times at once needs several
+ * times the memory the store is given (docs/benchmarks.md, bench:dedupe).
+ */
+export async function duplicates(c: DuckDBConnection, table: string, worst: number, range?: RowRange): Promise<DuplicateReport> {
   const t = quoteIdent(table);
-  const totals = await c.runAndReadAll(
-    `SELECT count(*) FILTER (WHERE n > 1), coalesce(sum(n - 1) FILTER (WHERE n > 1), 0)
-     FROM (SELECT count(*) AS n FROM ${t} WHERE _hash_key IS NOT NULL GROUP BY _hash_key)`,
-  );
-  const nulls = await c.runAndReadAll(`SELECT count(*) FROM ${t} WHERE _hash_key IS NULL`);
-  const top = await c.runAndReadAll(
-    `SELECT _hash_key, count(*) AS n, min(_ingested_utc), max(_ingested_utc) FROM ${t}
-     WHERE _hash_key IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY n DESC, 1 LIMIT ${Math.max(0, Math.floor(worst))}`,
-  );
-  const [groups, extra] = totals.getRows()[0];
+  const r = rangeSql(range);
+  const limit = Math.max(0, Math.floor(worst));
+  const rows = (
+    await c.runAndReadAll(
+      `WITH cand AS (SELECT hash(_hash_key) AS h FROM ${t} WHERE _hash_key IS NOT NULL${r} GROUP BY 1 HAVING count(*) > 1),
+       g AS (SELECT _hash_key, count(*) AS n, min(_ingested_utc) AS lo, max(_ingested_utc) AS hi, min(content) <> max(content) AS conflict
+             FROM (SELECT _hash_key, _ingested_utc, ${CONTENT_HASH} AS content FROM ${t} SEMI JOIN cand ON hash(_hash_key) = cand.h WHERE true${r})
+             GROUP BY 1 HAVING count(*) > 1)
+       SELECT count(*) OVER (), sum(n - 1) OVER (), sum(CAST(conflict AS INTEGER)) OVER (), _hash_key, n, lo, hi
+       FROM g ORDER BY n DESC, _hash_key LIMIT ${Math.max(1, limit)}`,
+    )
+  ).getRows();
+  const nulls = await c.runAndReadAll(`SELECT count(*) FROM ${t} WHERE _hash_key IS NULL${r}`);
   return {
-    groups: Number(groups),
-    extraRows: Number(extra),
+    groups: Number(rows[0]?.[0] ?? 0),
+    extraRows: Number(rows[0]?.[1] ?? 0),
     nullKeys: Number(nulls.getRows()[0][0]),
-    worst: top.getRows().map((v) => ({ hashKey: String(v[0]), count: Number(v[1]), firstIngested: String(v[2]), lastIngested: String(v[3]) })),
+    conflicts: Number(rows[0]?.[2] ?? 0),
+    worst: rows.slice(0, limit).map((v) => ({ hashKey: String(v[3]), count: Number(v[4]), firstIngested: String(v[5]), lastIngested: String(v[6]) })),
   };
 }
 
-export function sampleRows(c: DuckDBConnection, table: string, limit: number, registry: DatasetSpec | undefined): Promise<Row[]> {
-  return readRows(c, table, registry, `USING SAMPLE reservoir(${Math.max(0, Math.floor(limit))} ROWS) REPEATABLE (42)`);
+export function sampleRows(c: DuckDBConnection, table: string, limit: number, registry: DatasetSpec | undefined, range?: RowRange): Promise<Row[]> {
+  // A sample clause applies to FROM, before WHERE: sample the range's rows as a subquery of their own.
+  const n = Math.max(0, Math.floor(limit));
+  if (range === undefined) return readRows(c, table, registry, `USING SAMPLE reservoir(${n} ROWS) REPEATABLE (42)`);
+  return readRows(c, table, registry, `WHERE rowid IN (SELECT r FROM (SELECT rowid AS r FROM ${quoteIdent(table)} WHERE true${rangeSql(range)}) USING SAMPLE reservoir(${n} ROWS) REPEATABLE (42))`);
 }

@@ -18,13 +18,16 @@ import { fileSessions } from './duckdb-hold.js';
 import { acquireScratch, type Scratch } from './duckdb-scratch.js';
 import { countRows, duplicates, latestRow, periodCounts, sampleRows } from './duckdb-reads.js';
 import { coverageCounts, duplicateCount, meanSeries } from './duckdb-health.js';
-import { repairTable } from './duckdb-repair.js';
-import { createTableIfMissing, describeTable, duckType, quoteIdent } from './duckdb-schema.js';
+import { repairTable, type RepairStep } from './duckdb-repair.js';
+import { keyAudit, restoreTable } from './duckdb-dedupe.js';
+import { createTableIfMissing, describeTable, duckType, quoteIdent, tableExists } from './duckdb-schema.js';
 import { makeDirs } from '../platform/dirs.js';
 
 export interface DuckDbStoreOptions extends Partial<OpenOptions> {
   /** Test hook: called inside a write's transaction after a window's rows, before its ledger entry. */
   readonly afterRows?: (key: WindowKey) => void | Promise<void>;
+  /** Test hook: called inside a repair's transaction after each of its steps. */
+  readonly afterRepairStep?: (step: RepairStep) => void | Promise<void>;
 }
 
 export const DEFAULT_WAIT_MS = 30_000;
@@ -105,6 +108,9 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
         }),
       ),
 
+    describeTable: (d) =>
+      read(async (c) => ((await tableExists(c, d.table)) ? resolveTable(d, d.table, await describeTable(c, d.table, d, false), false) : null), null),
+
     write: (group) =>
       session('write', (c) =>
         inTransaction(c, async () => {
@@ -127,9 +133,11 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     coverageCounts: (d, from, to) => read((c) => coverageCounts(c, d, from, to), { periods: [], members: [] }),
     meanSeries: (d, from, to, q) => read((c) => meanSeries(c, d, from, to, q), []),
     duplicateCount: (table) => session('read', (c) => duplicateCount(c, table)),
-    duplicates: (table, worst) => session('read', (c) => duplicates(c, table, worst)),
-    sampleRows: (table, limit) => session('read', (c) => sampleRows(c, table, limit, DATASETS.find((d) => d.table === table))),
-    repair: (table, req) => session('write', (c) => repairTable(c, table, req)),
+    duplicates: (table, worst, range) => session('read', (c) => duplicates(c, table, worst, range)),
+    keyAudit: (d, worst, range) => session('read', (c) => keyAudit(c, d, worst, range)),
+    sampleRows: (table, limit, range) => session('read', (c) => sampleRows(c, table, limit, DATASETS.find((d) => d.table === table), range)),
+    repair: (table, req) => session('write', (c) => repairTable(c, table, req, options.afterRepairStep)),
+    restore: (table, backup) => session('write', (c) => restoreTable(c, table, backup)),
 
     /** Lets go of the file and the scratch folder; the store opens them again if it is used again. */
     async close() {

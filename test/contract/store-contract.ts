@@ -3,7 +3,7 @@
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { periodStart } from '../../src/core/calendar.js';
 import { findDataset, type ColumnType } from '../../src/core/datasets.js';
-import { SchemaConflictError, UsageError } from '../../src/core/errors.js';
+import { DataError, SchemaConflictError, UsageError } from '../../src/core/errors.js';
 import { hashRow } from '../../src/core/hash.js';
 import { prepareWindow } from '../../src/core/prepare.js';
 import type { RawRow, Row } from '../../src/core/rows.js';
@@ -179,7 +179,7 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       expect(await h.store.duplicateCount(t.name)).toEqual({ groups: 1, extraRows: 2, nullKeys: 1 });
 
       const result = await h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: false, backup: 'bmrs_fuelinst_backup_1' });
-      expect(result).toEqual({ backup: 'bmrs_fuelinst_backup_1', before: 7, after: 5, removed: 2 });
+      expect(result).toMatchObject({ backup: 'bmrs_fuelinst_backup_1', before: 7, backupRows: 7, after: 5, removed: 2, distinctKeys: 4 });
       expect(await h.store.countRows('bmrs_fuelinst_backup_1')).toBe(7);
       expect(await h.store.duplicates(t.name, 5)).toMatchObject({ groups: 0, extraRows: 0, nullKeys: 1 });
       expect(await h.store.duplicateCount(t.name)).toEqual({ groups: 0, extraRows: 0, nullKeys: 1 });
@@ -187,6 +187,68 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       expect(kept.map((r) => r._ingested_utc)).toEqual(['2099-01-01T00:00:00+00:00']);
       await expect(h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: true, backup: 'bmrs_fuelinst_backup_1' })).rejects.toBeInstanceOf(UsageError);
       expect(await h.store.countRows(t.name)).toBe(5);
+    });
+
+    it('audits keys: malformed ones, and revisions by natural key (never duplicates), over a range of days', async () => {
+      const t = await h.store.openTable(FUELINST);
+      await h.store.write([windowWrite(t, dayWindow('2025-10-26'), fuelinstRaws('2025-10-26', 2)), windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 2))]);
+      const day2 = { column: 'settlementDate', from: '2025-10-27', to: '2025-10-27' };
+      const [one] = await h.store.sampleRows(t.name, 1, day2);
+      expect(one.settlementDate).toBe('2025-10-27');
+      const revised = { ...one, generation: 77, _ingested_utc: '2099-01-01T00:00:00+00:00' };
+      await h.insertRaw(t.name, [{ ...revised, _hash_key: hashRow(t.spec.columns, revised) }, { ...one, _hash_key: String(one._hash_key).toUpperCase() }, { ...one }, { ...one, _hash_key: null }]);
+      const audit = await h.store.keyAudit(FUELINST, 5);
+      expect(audit).toEqual({
+        rows: 20,
+        malformedKeys: 1,
+        malformedExamples: [String(one._hash_key).toUpperCase()],
+        revisions: { keys: 1, extraVersions: 1, worst: [{ naturalKey: { startTime: one.startTime, fuelType: one.fuelType }, versions: 2, hashKeys: [one._hash_key, hashRow(t.spec.columns, revised)].sort() }] },
+      });
+      expect(await h.store.keyAudit(FUELINST, 5, { column: 'settlementDate', from: '2025-10-26', to: '2025-10-26' })).toEqual({ rows: 8, malformedKeys: 0, malformedExamples: [], revisions: { keys: 0, extraVersions: 0, worst: [] } });
+      expect(await h.store.duplicates(t.name, 5, day2)).toMatchObject({ groups: 1, extraRows: 1, nullKeys: 1 });
+      expect(await h.store.duplicates(t.name, 5, { column: 'settlementDate', from: '2025-10-26', to: '2025-10-26' })).toMatchObject({ groups: 0, extraRows: 0, nullKeys: 0 });
+      expect((await h.store.sampleRows(t.name, 100, day2)).map((r) => r.settlementDate)).toEqual(Array(12).fill('2025-10-27'));
+    });
+
+    it('repairs a range only (the backup holds the whole table), and restores a backup in place of the table', async () => {
+      const t = await h.store.openTable(FUELINST);
+      await h.store.write([windowWrite(t, dayWindow('2025-10-26'), fuelinstRaws('2025-10-26', 1)), windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1))]);
+      const rows = await h.store.sampleRows(t.name, 100);
+      await h.insertRaw(t.name, rows);
+      const range = { column: 'settlementDate', from: '2025-10-27', to: '2025-10-27' };
+      const r = await h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: false, backup: 'bmrs_fuelinst__backup_1', range });
+      expect(r).toMatchObject({ before: 16, backupRows: 16, after: 12, removed: 4, distinctKeys: 8 });
+      expect(await h.store.duplicates(t.name, 0)).toMatchObject({ extraRows: 4 });
+      expect(await h.store.duplicates(t.name, 0, range)).toMatchObject({ extraRows: 0 });
+      expect(await h.store.countRows('bmrs_fuelinst__backup_1')).toBe(16);
+
+      expect(await h.store.restore(t.name, 'bmrs_fuelinst__backup_1')).toEqual({ table: t.name, backup: 'bmrs_fuelinst__backup_1', before: 12, rows: 16 });
+      expect(await h.store.duplicates(t.name, 0)).toMatchObject({ extraRows: 8 });
+      expect(await h.store.countRows('bmrs_fuelinst__backup_1')).toBe(16);
+      await expect(h.store.restore(t.name, 'bmrs_fuelinst__backup_2')).rejects.toBeInstanceOf(UsageError);
+      expect(await h.store.countRows(t.name)).toBe(16);
+    });
+
+    it('counts a key shared by rows of different content as a conflict, and a repair refuses it, changing nothing', async () => {
+      const t = await h.store.openTable(FUELINST);
+      await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1))]);
+      const [one, two] = await h.store.sampleRows(t.name, 2);
+      await h.insertRaw(t.name, [{ ...one }, { ...two, generation: -1 }]);
+      expect(await h.store.duplicates(t.name, 5)).toMatchObject({ groups: 2, extraRows: 2, conflicts: 1 });
+      const refused = await h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: false, backup: 'bmrs_fuelinst__backup_1' }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(DataError);
+      expect((refused as Error).message).toBe('repair refused, nothing changed: 1 _hash_key is shared by rows of different content');
+      expect(await h.store.countRows(t.name)).toBe(6);
+      expect(await h.store.countRows('bmrs_fuelinst__backup_1')).toBeNull();
+    });
+
+    it('describes a table as it is, without creating it', async () => {
+      expect(await h.store.describeTable(FUELINST)).toBeNull();
+      expect(await h.store.countRows(FUELINST.table)).toBeNull();
+      await h.createTable(FUELINST.table, tableColumns(FUELINST).map((c) => ({ name: c.name, type: c.type === 'DATETIME' ? 'TIMESTAMP' : c.type })));
+      const t = await h.store.describeTable(FUELINST);
+      expect(t).toMatchObject({ name: 'bmrs_fuelinst', created: false });
+      expect(t!.spec.columns.find((c) => c.name === 'publishTime')?.type).toBe('TIMESTAMP');
     });
 
     it('an existing table whose times are TIMESTAMP (an instant) gets hashes rendered with +00:00', async () => {

@@ -1,10 +1,11 @@
 // An in-memory implementation of the store port that fails on command (the way dlt's dummy
 // destination does): the Nth write, its commit, the gap after its rows and before its ledger
 // entries, or a write held open until the test lets it go. The contract suite runs against it too.
+import { conflictError } from '../../src/core/dedupe.js';
 import { StoreFailure, UsageError } from '../../src/core/errors.js';
 import type { ColumnType, DatasetSpec } from '../../src/core/datasets.js';
 import type { Row } from '../../src/core/rows.js';
-import type { LedgerEntry, Store, StoreCapabilities, WindowWrite, WriteResult } from '../../src/core/store.js';
+import type { LedgerEntry, RowRange, Store, StoreCapabilities, WindowWrite, WriteResult } from '../../src/core/store.js';
 import { resolveTable, tableColumns, type ActualColumn } from '../../src/core/table.js';
 
 export interface MemoryFaults {
@@ -18,6 +19,10 @@ export interface MemoryFaults {
   failIf?: (group: readonly WindowWrite[], call: number) => Error | undefined;
   /** Awaited at the start of every write call: a slow store, released by the test. */
   beforeWrite?: (call: number) => Promise<void>;
+  /** A repair fails after this step (its backup made, its rewrite done, or its checks passed), before it commits. */
+  failRepairAfter?: 'backup' | 'rewrite' | 'verify';
+  /** A restore fails after putting the rows back, before it commits. */
+  failRestore?: boolean;
 }
 
 interface Table { actual: ActualColumn[]; rows: Row[] }
@@ -32,6 +37,13 @@ export interface MemoryStore extends Store {
 }
 
 const key = (e: { dataset: string; from: number; to: number }) => `${e.dataset}|${e.from}|${e.to}`;
+/** Whether a row's range column falls on the range's days (cells are 'YYYY-MM-DD[ HH:MM:SS]' in UTC). */
+const inRange = (r: Row, range: RowRange | undefined) => {
+  if (range === undefined) return true;
+  const day = r[range.column] === null || r[range.column] === undefined ? null : String(r[range.column]).slice(0, 10);
+  return day !== null && day >= range.from && day <= range.to;
+};
+const WELL_FORMED = /^[0-9a-f]{32}$/;
 const clone = <T>(m: Map<string, T>, f: (v: T) => T) => new Map([...m].map(([k, v]) => [k, f(v)]));
 
 export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabilities>; faults?: MemoryFaults } = {}): MemoryStore {
@@ -101,6 +113,10 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
       const created = !tables.has(d.table);
       if (created) store.createTable(d.table, tableColumns(d));
       return resolveTable(d, d.table, table(d.table).actual, created);
+    },
+    async describeTable(d: DatasetSpec) {
+      const t = tables.get(d.table);
+      return t ? resolveTable(d, d.table, t.actual, false) : null;
     },
     async write(group) {
       const call = ++stats.writeCalls;
@@ -188,44 +204,97 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
         .sort((a, b) => a.date.localeCompare(b.date) || (a.period ?? 0) - (b.period ?? 0) || a.group.localeCompare(b.group));
     },
     async duplicateCount(name) {
-      const { worst: _worst, ...counts } = await this.duplicates(name, 0);
+      const { worst: _worst, conflicts: _conflicts, ...counts } = await this.duplicates(name, 0);
       return counts;
     },
-    async duplicates(name, worst) {
+    async duplicates(name, worst, range) {
       const groups = new Map<string, Row[]>();
       let nullKeys = 0;
       for (const r of table(name).rows) {
+        if (!inRange(r, range)) continue;
         if (r._hash_key === null) nullKeys++;
         else groups.set(String(r._hash_key), [...(groups.get(String(r._hash_key)) ?? []), r]);
       }
       const dups = [...groups].filter(([, rs]) => rs.length > 1);
+      const content = (r: Row) => JSON.stringify(Object.entries(r).filter(([k]) => !k.startsWith('_')), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+      const conflicts = dups.filter(([, rs]) => new Set(rs.map(content)).size > 1).length;
       const ingested = (rs: Row[]) => rs.map((r) => String(r._ingested_utc)).sort();
       return {
         groups: dups.length,
         extraRows: dups.reduce((n, [, rs]) => n + rs.length - 1, 0),
         nullKeys,
+        conflicts,
         worst: dups
           .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
           .slice(0, worst)
           .map(([hashKey, rs]) => ({ hashKey, count: rs.length, firstIngested: ingested(rs)[0], lastIngested: ingested(rs).at(-1)! })),
       };
     },
-    async sampleRows(name, limit) {
-      return table(name).rows.slice(0, limit).map((r) => ({ ...r }));
+    async keyAudit(d, worst, range) {
+      const rows = table(d.table).rows.filter((r) => inRange(r, range));
+      const malformed = rows.filter((r) => r._hash_key !== null && !WELL_FORMED.test(String(r._hash_key))).map((r) => String(r._hash_key));
+      const versions = new Map<string, { naturalKey: Record<string, string | null>; hashes: Set<string> }>();
+      for (const r of rows) {
+        if (r._hash_key === null || !WELL_FORMED.test(String(r._hash_key)) || d.naturalKey.some((k) => r[k] === null)) continue;
+        const naturalKey = Object.fromEntries(d.naturalKey.map((k) => [k, r[k] === null ? null : String(r[k])]));
+        const k = JSON.stringify(naturalKey);
+        const v = versions.get(k) ?? { naturalKey, hashes: new Set<string>() };
+        v.hashes.add(String(r._hash_key));
+        versions.set(k, v);
+      }
+      const revised = [...versions].filter(([, v]) => v.hashes.size > 1);
+      return {
+        rows: rows.length,
+        malformedKeys: malformed.length,
+        malformedExamples: [...new Set(malformed)].sort().slice(0, worst),
+        revisions: {
+          keys: revised.length,
+          extraVersions: revised.reduce((n, [, v]) => n + v.hashes.size - 1, 0),
+          worst: revised
+            .sort((a, b) => b[1].hashes.size - a[1].hashes.size || (a[0] < b[0] ? -1 : 1))
+            .slice(0, worst)
+            .map(([, v]) => ({ naturalKey: v.naturalKey, versions: v.hashes.size, hashKeys: [...v.hashes].sort() })),
+        },
+      };
     },
+    async sampleRows(name, limit, range) {
+      return table(name).rows.filter((r) => inRange(r, range)).slice(0, limit).map((r) => ({ ...r }));
+    },
+    // Works on a copy of the tables and swaps it in at the end, as a transaction would commit.
     async repair(name, req) {
       const t = table(name);
       if (tables.has(req.backup)) throw new UsageError(`the backup table ${req.backup} already exists`);
-      tables.set(req.backup, { actual: t.actual, rows: t.rows.map((r) => ({ ...r })) });
+      const { conflicts } = await store.duplicates(name, 0, req.range);
+      if (conflicts) throw conflictError(conflicts);
+      const next = clone(tables, (x) => ({ actual: x.actual, rows: [...x.rows] }));
+      next.set(req.backup, { actual: t.actual, rows: t.rows.map((r) => ({ ...r })) });
+      if (faults.failRepairAfter === 'backup') throw new StoreFailure('repair failed after its backup (injected)');
       const latest = new Map<string, Row>();
-      const nulls: Row[] = [];
+      const kept: Row[] = [];
+      const outside: Row[] = [];
       for (const r of t.rows) {
-        if (r._hash_key === null) nulls.push(r);
-        else if (!latest.has(String(r._hash_key)) || String(r._ingested_utc) > String(latest.get(String(r._hash_key))!._ingested_utc)) latest.set(String(r._hash_key), r);
+        if (!inRange(r, req.range)) outside.push(r);
+        else if (r._hash_key === null) {
+          if (!req.dropNullKeys) kept.push(r);
+        } else if (!latest.has(String(r._hash_key)) || String(r._ingested_utc) > String(latest.get(String(r._hash_key))!._ingested_utc)) latest.set(String(r._hash_key), r);
       }
       const before = t.rows.length;
-      t.rows = [...latest.values(), ...(req.dropNullKeys ? [] : nulls)];
-      return { backup: req.backup, before, after: t.rows.length, removed: before - t.rows.length };
+      const rows = [...outside, ...latest.values(), ...kept];
+      next.set(name, { actual: t.actual, rows });
+      if (faults.failRepairAfter === 'rewrite') throw new StoreFailure('repair failed after its rewrite (injected)');
+      const distinctKeys = new Set(t.rows.filter((r) => r._hash_key !== null).map((r) => r._hash_key)).size;
+      if (faults.failRepairAfter === 'verify') throw new StoreFailure('repair failed after its checks (injected)');
+      tables = next;
+      return { backup: req.backup, before, backupRows: before, after: rows.length, removed: before - rows.length, distinctKeys, checks: ['memory'] };
+    },
+    async restore(name, backup) {
+      const b = tables.get(backup);
+      if (!b) throw new UsageError(`there is no backup table ${backup}`);
+      const before = table(name).rows.length;
+      if (faults.failRestore) throw new StoreFailure('restore failed before its commit (injected)');
+      tables = clone(tables, (x) => x);
+      tables.set(name, { actual: table(name).actual, rows: b.rows.map((r) => ({ ...r })) });
+      return { table: name, backup, before, rows: b.rows.length };
     },
     async close() {},
   };

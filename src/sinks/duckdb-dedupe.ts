@@ -1,0 +1,91 @@
+// dedupe-audit's reads and the restore of a repair's backup, in DuckDB's dialect. The range is the
+// table's partition column (settlementDate, else the event time) on whole UTC days.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DatasetSpec } from '../core/datasets.js';
+import { DataError, UsageError } from '../core/errors.js';
+import type { KeyAudit, RestoreResult, RowRange } from '../core/store.js';
+import { inTransaction } from './duckdb-open.js';
+import { quoteIdent, tableExists } from './duckdb-schema.js';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `AND <the range>` for a WHERE clause, or '' without one. Days are checked, so they can be inlined. */
+export function rangeSql(range: RowRange | undefined): string {
+  if (range === undefined) return '';
+  if (!DAY.test(range.from) || !DAY.test(range.to)) throw new UsageError(`a range is written YYYY-MM-DD, got ${range.from}..${range.to}`);
+  return ` AND CAST(${quoteIdent(range.column)} AS DATE) BETWEEN DATE '${range.from}' AND DATE '${range.to}'`;
+}
+
+const WELL_FORMED = `regexp_full_match(_hash_key, '[0-9a-f]{32}')`;
+
+/**
+ * One pass for the rows and the malformed keys; revisions in two steps, exact and cheap: the
+ * 64-bit hashes of natural keys stored more than once (duplicates, revisions, or a hash shared by
+ * two keys), then only those rows grouped by the natural key itself with their distinct keys
+ * (counting distinct keys over every natural key costs several times more).
+ */
+export async function keyAudit(c: DuckDBConnection, d: DatasetSpec, worst: number, range?: RowRange): Promise<KeyAudit> {
+  const t = quoteIdent(d.table);
+  const where = `WHERE true${rangeSql(range)}`;
+  const limit = Math.max(0, Math.floor(worst));
+  const [rows, malformed] = (
+    await c.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE _hash_key IS NOT NULL AND NOT ${WELL_FORMED}) FROM ${t} ${where}`)
+  ).getRows()[0];
+  const examples = Number(malformed) === 0 ? [] : (
+    await c.runAndReadAll(`SELECT DISTINCT _hash_key FROM ${t} ${where} AND _hash_key IS NOT NULL AND NOT ${WELL_FORMED} ORDER BY 1 LIMIT ${limit}`)
+  ).getRows().map((v) => String(v[0]));
+  const keys = d.naturalKey.map(quoteIdent).join(', ');
+  const top = await c.runAndReadAll(
+    `WITH cand AS (SELECT hash(${keys}) AS h FROM ${t} ${where} GROUP BY 1 HAVING count(*) > 1),
+     v AS (SELECT ${keys}, count(DISTINCT _hash_key) AS n, list(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
+           FROM ${t} SEMI JOIN cand ON hash(${keys}) = cand.h ${where} AND ${WELL_FORMED} AND ${d.naturalKey.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(' AND ')}
+           GROUP BY ALL HAVING count(DISTINCT _hash_key) > 1)
+     SELECT count(*) OVER (), sum(n - 1) OVER (), ${d.naturalKey.map((k) => `CAST(${quoteIdent(k)} AS VARCHAR)`).join(', ')}, n, hashes
+     FROM v ORDER BY n DESC, ${keys} LIMIT ${Math.max(1, limit)}`,
+  );
+  const found = top.getRows();
+  const k = d.naturalKey.length;
+  return {
+    rows: Number(rows),
+    malformedKeys: Number(malformed),
+    malformedExamples: examples,
+    revisions: {
+      keys: Number(found[0]?.[0] ?? 0),
+      extraVersions: Number(found[0]?.[1] ?? 0),
+      worst: found.slice(0, limit).map((v) => ({
+        naturalKey: Object.fromEntries(d.naturalKey.map((name, i) => [name, v[2 + i] === null ? null : String(v[2 + i])])),
+        versions: Number(v[2 + k]),
+        hashKeys: (v[3 + k] as { items: unknown[] }).items.map(String),
+      })),
+    },
+  };
+}
+
+const scalar = async (c: DuckDBConnection, sql: string): Promise<number> => Number((await c.runAndReadAll(sql)).getRows()[0][0]);
+
+async function columnsOf(c: DuckDBConnection, table: string): Promise<string[]> {
+  const r = await c.runAndReadAll(
+    `SELECT column_name || ' ' || data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position`,
+    { t: table },
+  );
+  return r.getRows().map((v) => String(v[0]));
+}
+
+/** The backup's rows in place of the table's, in one transaction, checked by count; the backup is kept. */
+export async function restoreTable(c: DuckDBConnection, table: string, backup: string): Promise<RestoreResult> {
+  if (!(await tableExists(c, backup))) throw new UsageError(`there is no backup table ${backup}`, { hint: 'bmrs dedupe-audit --fix printed the name of its backup; bmrs query "SHOW TABLES" lists them' });
+  if (!(await tableExists(c, table))) throw new UsageError(`there is no table ${table} to restore into`);
+  const [want, have] = [await columnsOf(c, table), await columnsOf(c, backup)];
+  if (want.join('\n') !== have.join('\n')) throw new UsageError(`the backup ${backup} does not have the columns of ${table}`, { hint: 'restore only a backup that bmrs dedupe-audit --fix made of this table' });
+  const t = quoteIdent(table);
+  const b = quoteIdent(backup);
+  return inTransaction(c, async () => {
+    const before = await scalar(c, `SELECT count(*) FROM ${t}`);
+    const rows = await scalar(c, `SELECT count(*) FROM ${b}`);
+    await c.run(`DELETE FROM ${t}`);
+    await c.run(`INSERT INTO ${t} SELECT * FROM ${b}`);
+    const after = await scalar(c, `SELECT count(*) FROM ${t}`);
+    if (after !== rows) throw new DataError(`restore abandoned, nothing changed: ${table} would hold ${after} rows where the backup has ${rows}`);
+    return { table, backup, before, rows };
+  });
+}
