@@ -84,7 +84,7 @@ export function batchSql(table: TableHandle, batch: readonly BatchWindow[], name
   const files = `[${batch.map((b) => lit(b.file)).join(', ')}]`;
   const stream = batch[0].window.path.endsWith('/stream');
   const objects = stream
-    ? `SELECT filename, json AS j FROM read_json_objects(${files}, format = 'array', filename = true, maximum_object_size = 1048576)`
+    ? `SELECT filename, json AS j FROM read_json_objects(${files}, format = 'array', filename = true)`
     : `SELECT filename, unnest(json_extract(json, '$.data[*]')) AS j FROM read_json_objects(${files}, format = 'unstructured', filename = true)`;
   const known = `[${cols.map((c) => lit(c.name)).join(', ')}]`;
   // Each field as its JSON text (DuckDB writes it compactly): the first character tells its JSON
