@@ -17,7 +17,7 @@ import { batchSql, sqlIneligible, type BatchWindow } from './sql.js';
 export interface DuckDbTransformOptions {
   /** DuckDB threads (default 1: the store's writes and the JS thread share the machine). */
   readonly threads?: number;
-  /** DuckDB memory_limit (default 64MB); a batch of days needs some tens of MB. A batch that runs out falls back to the JS path. */
+  /** DuckDB memory_limit (default 128MB): reading a body takes a 32 MB buffer, a batch some tens of MB more. A batch that runs out falls back to the JS path (reports say so: rowWork). */
   readonly memoryLimit?: string;
   /** Batches transformed at once, one connection each (default 1). */
   readonly connections?: number;
@@ -50,7 +50,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
   const open = () =>
     (instance ??= duckdb.DuckDBInstance.create(':memory:', {
       threads: String(options.threads ?? 1),
-      memory_limit: options.memoryLimit ?? '64MB',
+      memory_limit: options.memoryLimit ?? '128MB',
     }));
 
   async function pump(): Promise<void> {
