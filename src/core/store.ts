@@ -257,6 +257,10 @@ export interface Store {
   /** Backup, rewrite, verify; the table is left as it was when any step fails. */
   repair(table: string, request: RepairRequest): Promise<RepairResult>;
   /** Puts a backup's rows back in place of the table's, verified by count, atomically; the backup is kept. */
-  restore(table: string, backup: string): Promise<RestoreResult>;
+  /**
+   * The backup's rows in place of the table's, atomically. Refused (DataError) when the table holds
+   * keys the backup lacks (rows loaded after it, which the restore would drop) unless `force`.
+   */
+  restore(table: string, backup: string, options?: { readonly force?: boolean }): Promise<RestoreResult>;
   close(): Promise<void>;
 }

@@ -72,7 +72,7 @@ async function columnsOf(c: DuckDBConnection, table: string): Promise<string[]> 
 }
 
 /** The backup's rows in place of the table's, in one transaction, checked by count; the backup is kept. */
-export async function restoreTable(c: DuckDBConnection, table: string, backup: string): Promise<RestoreResult> {
+export async function restoreTable(c: DuckDBConnection, table: string, backup: string, force = false): Promise<RestoreResult> {
   if (!(await tableExists(c, backup))) throw new UsageError(`there is no backup table ${backup}`, { hint: 'bmrs dedupe-audit --fix printed the name of its backup; bmrs query "SHOW TABLES" lists them' });
   if (!(await tableExists(c, table))) throw new UsageError(`there is no table ${table} to restore into`);
   const [want, have] = [await columnsOf(c, table), await columnsOf(c, backup)];
@@ -82,6 +82,13 @@ export async function restoreTable(c: DuckDBConnection, table: string, backup: s
   return inTransaction(c, async () => {
     const before = await scalar(c, `SELECT count(*) FROM ${t}`);
     const rows = await scalar(c, `SELECT count(*) FROM ${b}`);
+    // Rows loaded since the backup was made are not in it: a restore would drop them.
+    const newer = await scalar(c, `SELECT count(*) FROM (SELECT _hash_key FROM ${t} WHERE _hash_key IS NOT NULL) x ANTI JOIN ${b} USING (_hash_key)`);
+    if (newer > 0 && !force) {
+      throw new DataError(`restore refused, nothing changed: ${table} holds ${newer} rows whose _hash_key is not in ${backup} (loaded after the backup was made); the restore would drop them`, {
+        hint: `to restore anyway and lose those rows, add --force (bmrs backfill --repair loads them again from the API); or leave the table as it is`,
+      });
+    }
     await c.run(`DELETE FROM ${t}`);
     await c.run(`INSERT INTO ${t} SELECT * FROM ${b}`);
     const after = await scalar(c, `SELECT count(*) FROM ${t}`);

@@ -23,7 +23,9 @@ export async function repairTable(
   afterStep?: (step: RepairStep) => void | Promise<void>,
 ): Promise<RepairResult> {
   if (!(await tableExists(c, table))) throw new UsageError(`there is no table ${table} to repair`);
-  if (await tableExists(c, req.backup)) throw new UsageError(`the backup table ${req.backup} already exists`, { hint: 'pick another backup name' });
+  if (await tableExists(c, req.backup)) {
+    throw new UsageError(`the backup table ${req.backup} already exists (a --fix in the same second, or under the same BMRS_NOW)`, { hint: 'run again a second later; nothing was changed' });
+  }
   const t = quoteIdent(table);
   const b = quoteIdent(req.backup);
   const inRange = `true${rangeSql(req.range)}`;

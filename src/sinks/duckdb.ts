@@ -137,7 +137,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     keyAudit: (d, worst, range) => session('read', (c) => keyAudit(c, d, worst, range)),
     sampleRows: (table, limit, range) => session('read', (c) => sampleRows(c, table, limit, DATASETS.find((d) => d.table === table), range)),
     repair: (table, req) => session('write', (c) => repairTable(c, table, req, options.afterRepairStep)),
-    restore: (table, backup) => session('write', (c) => restoreTable(c, table, backup)),
+    restore: (table, backup, opts) => session('write', (c) => restoreTable(c, table, backup, opts?.force === true)),
 
     /** Lets go of the file and the scratch folder; the store opens them again if it is used again. */
     async close() {

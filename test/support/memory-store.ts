@@ -2,7 +2,7 @@
 // destination does): the Nth write, its commit, the gap after its rows and before its ledger
 // entries, or a write held open until the test lets it go. The contract suite runs against it too.
 import { conflictError } from '../../src/core/dedupe.js';
-import { StoreFailure, UsageError } from '../../src/core/errors.js';
+import { DataError, StoreFailure, UsageError } from '../../src/core/errors.js';
 import type { ColumnType, DatasetSpec } from '../../src/core/datasets.js';
 import type { Row } from '../../src/core/rows.js';
 import type { LedgerEntry, RowRange, Store, StoreCapabilities, WindowWrite, WriteResult } from '../../src/core/store.js';
@@ -287,10 +287,13 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
       tables = next;
       return { backup: req.backup, before, backupRows: before, after: rows.length, removed: before - rows.length, distinctKeys, checks: ['memory'] };
     },
-    async restore(name, backup) {
+    async restore(name, backup, opts) {
       const b = tables.get(backup);
       if (!b) throw new UsageError(`there is no backup table ${backup}`);
       const before = table(name).rows.length;
+      const kept = new Set(b.rows.map((r) => r._hash_key));
+      const newer = table(name).rows.filter((r) => r._hash_key !== null && r._hash_key !== undefined && !kept.has(r._hash_key)).length;
+      if (newer > 0 && opts?.force !== true) throw new DataError(`restore refused, nothing changed: ${name} holds ${newer} rows whose _hash_key is not in ${backup}`);
       if (faults.failRestore) throw new StoreFailure('restore failed before its commit (injected)');
       tables = clone(tables, (x) => x);
       tables.set(name, { actual: table(name).actual, rows: b.rows.map((r) => ({ ...r })) });

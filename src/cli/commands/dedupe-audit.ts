@@ -22,6 +22,7 @@ export interface DedupeOptions {
   dryRun?: boolean;
   dropNullKeys?: boolean;
   restore?: string;
+  force?: boolean;
 }
 
 /** Where the store comes from; a test passes one with hooks (test/support/dedupe-killed-between.mjs). */
@@ -40,7 +41,8 @@ export function dedupeAuditCommand(): Command {
     .option('--fix', 'remove duplicates: back the table up (verified by count), keep one row per _hash_key (the latest _ingested_utc), verify, all in one transaction')
     .option('--dry-run', 'print what --fix would change, change nothing')
     .option('--drop-null-keys', 'with --fix or --dry-run: also remove rows without a _hash_key (kept by default)')
-    .option('--restore <backup>', 'put a backup made by --fix back in place of its table (atomic; the backup is kept)')
+    .option('--restore <backup>', 'put a backup made by --fix back in place of its table (atomic; the backup is kept; refused when the table holds rows loaded since)')
+    .option('--force', 'with --restore: restore even though rows loaded since the backup would be dropped')
     .addHelpText('after', `
 Duplicates are rows with the same _hash_key; revisions (the same natural key with different
 content) are reported but never removed. Each row's _hash_key is recomputed from its content (a
@@ -86,7 +88,7 @@ export async function runDedupeAudit(opts: DedupeOptions, openStore: OpenStore =
     const { runAudit, runRestore } = await import('../dedupe/run.js');
     const text = await import('../dedupe/text.js');
     if (opts.restore !== undefined) {
-      const r = await runRestore(store, opts.restore);
+      const r = await runRestore(store, opts.restore, opts.force === true);
       if (opts.json) writeJson({ ok: true, exitCode: 0, restored: r });
       else process.stdout.write(text.renderRestore(r));
       process.exitCode = 0;
@@ -118,6 +120,7 @@ function checkFlags(o: DedupeOptions): void {
     if (others.length > 0) throw new UsageError(`--restore is given alone (with --db, --json at most), not with --${others[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, { hint: 'the backup names its table: bmrs dedupe-audit --restore bmrs_fuelinst__backup_20251028T120000Z' });
     return;
   }
+  if (o.force && o.restore === undefined) throw new UsageError('--force goes with --restore', { hint: 'it restores a backup even though rows loaded since would be dropped' });
   if (!o.fix && !o.dryRun && o.dropNullKeys) {
     throw new UsageError('--drop-null-keys goes with --fix (or --dry-run)', { hint: 'the audit alone changes nothing; try bmrs dedupe-audit --fix --drop-null-keys --dry-run' });
   }

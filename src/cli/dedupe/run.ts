@@ -103,10 +103,10 @@ export async function runAudit(store: Store, o: AuditOptions, now: number, onFix
   return { ok: findings.length === 0, exitCode, now: toIsoZ(now), store: store.location, mode: o.mode, range: { from: o.from ?? null, to: o.to ?? null }, tables, fixes, findings };
 }
 
-export async function runRestore(store: Store, backup: string): Promise<RestoreResult> {
+export async function runRestore(store: Store, backup: string, force = false): Promise<RestoreResult> {
   const table = tableOfBackup(backup);
   if (table === null) {
     throw new UsageError(`${backup} is not the name of a dedupe-audit backup`, { hint: 'backups are named <table>__backup_<YYYYMMDDTHHMMSSZ>, e.g. bmrs_fuelinst__backup_20251028T120000Z; --fix printed it' });
   }
-  return store.restore(table, backup);
+  return store.restore(table, backup, { force });
 }

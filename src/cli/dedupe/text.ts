@@ -18,7 +18,10 @@ export function renderText(r: AuditReport, restoreCommand: (backup: string) => s
     for (const f of r.fixes) lines.push(...fixLines(f, r.mode === 'fix', restoreCommand));
   }
   lines.push('');
-  if (r.findings.length === 0) lines.push(style.ok(r.mode === 'fix' && r.fixes.length > 0 ? '✓ fixed: no duplicates or bad keys left' : '✓ clean: no duplicates or bad keys'));
+  // A ranged run speaks for its range only; the key check for a sample only.
+  const where = r.range.from === null && r.range.to === null ? '' : ` in ${range}`;
+  const sampled = r.tables.some((t) => !t.hashedAll) ? ' (keys recomputed for a sample)' : '';
+  if (r.findings.length === 0) lines.push(style.ok(r.mode === 'fix' && r.fixes.length > 0 ? `✓ fixed: no duplicates or bad keys left${where}${sampled}` : `✓ clean: no duplicates or bad keys${where}${sampled}`));
   else {
     lines.push(style.error(`✗ ${plural(r.findings.length, 'finding')}`));
     for (const f of r.findings) lines.push(`  ${style.error('✗')} ${f.message}`);
