@@ -155,9 +155,11 @@ export interface TableAudit {
 }
 
 /** What a repair throws, changing nothing, when rows of different content share a `_hash_key`. */
-export function conflictError(keys: number): DataError {
-  return new DataError(`repair refused, nothing changed: ${s(keys, '_hash_key')} ${keys === 1 ? 'is' : 'are'} shared by rows of different content`, {
-    hint: 'bmrs dedupe-audit --json lists them (duplicates.conflicts); one of each pair has a wrong key: a person decides which row is right',
+export function conflictError(keys: number, tables: readonly string[] = []): DataError {
+  const where = tables.length ? ` (in ${tables.join(', ')})` : '';
+  const t = tables[0] ?? 'bmrs_<dataset>';
+  return new DataError(`repair refused, nothing changed: ${s(keys, '_hash_key')} ${keys === 1 ? 'is' : 'are'} shared by rows of different content${where}`, {
+    hint: `bmrs dedupe-audit --json counts them per table (duplicates.conflicts); bmrs query "SELECT * FROM ${t} WHERE _hash_key IN (SELECT _hash_key FROM ${t} GROUP BY 1 HAVING count(*) > 1) ORDER BY _hash_key" shows the duplicated keys, where the rows that differ in content are the conflict: a person decides which is right`,
   });
 }
 

@@ -188,7 +188,11 @@ describe('bmrs dedupe-audit', () => {
     expect(audit.json.findings.map((f: { kind: string }) => f.kind)).toContain('key-conflicts');
     const fix = await dedupe(ctx, ['--fix'], ENV);
     expect(fix.code).toBe(65);
-    expect(fix.stderr).toMatch(/^error: repair refused, nothing changed: 1 _hash_key is shared by rows of different content\nhint: /);
+    expect(fix.stderr).toMatch(/^error: repair refused, nothing changed: 1 _hash_key is shared by rows of different content \(in bmrs_fuelinst\)\nhint: .*bmrs query "SELECT \* FROM bmrs_fuelinst WHERE/);
+    // The dry run says the same, instead of promising a fix that --fix refuses.
+    const dry = await dedupe(ctx, ['--dry-run'], ENV);
+    expect(dry.code).toBe(65);
+    expect(dry.stderr).toMatch(/^error: repair refused, nothing changed: 1 _hash_key is shared/);
     expect(await dump(ctx.tmp.db)).toEqual(before);
   });
 

@@ -80,7 +80,8 @@ export async function runAudit(store: Store, o: AuditOptions, now: number, onFix
   if (o.mode !== 'audit') {
     // Rows of different content under one key are no copies: refuse before any table is touched.
     const conflicts = tables.reduce((sum, a) => sum + (a.duplicates?.conflicts ?? 0), 0);
-    if (o.mode === 'fix' && conflicts > 0) throw conflictError(conflicts);
+    // A dry run stops here too: it must not promise a fix that --fix would refuse.
+    if ((o.mode === 'fix' || o.mode === 'dry-run') && conflicts > 0) throw conflictError(conflicts, tables.filter((a) => (a.duplicates?.conflicts ?? 0) > 0).map((a) => a.table));
     for (const [i, a] of tables.entries()) {
       const d = datasets[i];
       const copies = a.duplicates?.extraRows ?? 0;
