@@ -6,17 +6,12 @@
 // days and over the whole year: median, best and worst of --runs.
 // Usage: npm run bench:check [-- --db /tmp/bmrs-check-year.duckdb --runs 3]
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startSimChild } from './sim-child.js';
-import { fixedClock } from '../dist/adapters/clock.js';
-import { createHttpClient } from '../dist/adapters/http.js';
-import { findDataset } from '../dist/core/datasets.js';
-import { ingest } from '../dist/core/ingest.js';
-import { openDuckDbStore } from '../dist/sinks/duckdb.js';
+import { randomUUID } from 'node:crypto';
+import { loadFuelinst } from './load-fuelinst.js';
 
 const { values } = parseArgs({
   options: { db: { type: 'string', default: join(tmpdir(), 'bmrs-check-year.duckdb') }, runs: { type: 'string', default: '5' } },
@@ -26,21 +21,8 @@ const NOW = '2026-01-01T00:10:00Z';
 const FROM = '2025-01-01', TO = '2026-01-01';
 
 if (!existsSync(db)) {
-  const sim = await startSimChild(NOW);
-  const api = createHttpClient({ base: sim.url, timeoutMs: 120_000, retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000, budgetMs: 10_000 }, userAgent: 'bmrs-bench' });
-  const store = await openDuckDbStore(db);
-  const t0 = performance.now();
-  try {
-    const [r] = await ingest(
-      { api, store, clock: fixedClock(Date.parse(NOW)), runId: randomUUID() },
-      { datasets: [findDataset('FUELINST')], range: { kind: 'days', from: FROM, to: TO }, concurrency: 4 },
-    );
-    if (r.failures.length) throw new Error(r.failures[0].error.message);
-    console.log(`built ${db}: ${r.inserted.toLocaleString('en-GB')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  } finally {
-    await store.close();
-    sim.stop();
-  }
+  const r = await loadFuelinst(db, NOW, FROM, TO);
+  console.log(`built ${db}: ${r.rows.toLocaleString('en-GB')} rows in ${r.seconds.toFixed(1)} s`);
 } else {
   console.log(`reusing ${db}`);
 }

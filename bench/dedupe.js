@@ -9,18 +9,12 @@
 // dry run and --fix, each --fix on a fresh copy of the file. Median, best and worst of --runs.
 // Usage: npm run bench:dedupe [-- --db /tmp/bmrs-dedupe-bench.duckdb --runs 3]
 import { spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
+import { loadFuelinst } from './load-fuelinst.js';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { startSimChild } from './sim-child.js';
-import { fixedClock } from '../dist/adapters/clock.js';
-import { createHttpClient } from '../dist/adapters/http.js';
-import { findDataset } from '../dist/core/datasets.js';
-import { ingest } from '../dist/core/ingest.js';
-import { openDuckDbStore } from '../dist/sinks/duckdb.js';
 
 const { values } = parseArgs({
   options: { db: { type: 'string', default: join(tmpdir(), 'bmrs-dedupe-bench.duckdb') }, runs: { type: 'string', default: '3' } },
@@ -47,21 +41,8 @@ async function sql(path, statements) {
 }
 
 if (!existsSync(db)) {
-  const sim = await startSimChild(NOW);
-  const api = createHttpClient({ base: sim.url, timeoutMs: 120_000, retry: { attempts: 3, baseDelayMs: 100, maxDelayMs: 1000, budgetMs: 10_000 }, userAgent: 'bmrs-bench' });
-  const store = await openDuckDbStore(db);
-  const t0 = performance.now();
-  try {
-    const [r] = await ingest(
-      { api, store, clock: fixedClock(Date.parse(NOW)), runId: randomUUID() },
-      { datasets: [findDataset('FUELINST')], range: { kind: 'days', from: '2025-01-01', to: '2025-02-01' }, concurrency: 4 },
-    );
-    if (r.failures.length) throw new Error(r.failures[0].error.message);
-    console.log(`loaded January 2025 through ingest: ${r.inserted.toLocaleString('en-GB')} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  } finally {
-    await store.close();
-    sim.stop();
-  }
+  const r = await loadFuelinst(db, NOW, '2025-01-01', '2025-02-01');
+  console.log(`loaded January 2025 through ingest: ${r.rows.toLocaleString('en-GB')} rows in ${r.seconds.toFixed(1)} s`);
   const t1 = performance.now();
   const shift = (k) => `INTERVAL ${31 * k} DAY`;
   const copies = Array.from({ length: COPIES }, (_, i) => i + 1).map(
