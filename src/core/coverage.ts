@@ -47,7 +47,10 @@ export function coverageOf(d: DatasetSpec, from: string, to: string, counts: rea
     day.set(c.period, c);
   }
   const membersOf = new Map(members.map((m) => [m.date, m.members]));
-  return datesInRange(from, to).map((date) => dayCoverage(d, date, byDay.get(date) ?? new Map(), membersOf.get(date) ?? 0, now));
+  // A day with no rows shows no set: expect the largest set of the range (FUELINST's 20 fuel types),
+  // not one member (0/288 for a missing FUELINST day would understate it twentyfold).
+  const usual = Math.max(0, ...members.map((m) => m.members));
+  return datesInRange(from, to).map((date) => dayCoverage(d, date, byDay.get(date) ?? new Map(), membersOf.get(date) || usual, now));
 }
 
 export function dayCoverage(d: DatasetSpec, date: string, counts: ReadonlyMap<number, PeriodCount>, members: number, now: number): DayCoverage {

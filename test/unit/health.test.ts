@@ -37,6 +37,13 @@ describe('coverage per settlement day', () => {
     expect(tomorrow).toMatchObject({ state: 'future', observedRows: 0 });
   });
 
+  it('a day with no rows at all expects the set the range shows elsewhere (20 fuel types), not one member', () => {
+    const now = at('2025-10-28T12:00:00Z');
+    const [sat, sun] = coverageOf(FUELINST, '2025-10-25', '2025-10-26', day('2025-10-25', 48, 120), [{ date: '2025-10-25', members: 20 }], now);
+    expect(sat).toMatchObject({ state: 'complete', expectedRows: 5760 });
+    expect(sun).toMatchObject({ state: 'gaps', expectedRows: 6000, observedRows: 0, summary: 'periods 1-50 missing (50 of 50)' });
+  });
+
   it('a day in progress marks a period missing once it is due (end + lag), without judging the day', () => {
     const counts = day('2025-10-28', 20, 120);
     const [today] = coverageOf(FUELINST, '2025-10-28', '2025-10-28', counts, [{ date: '2025-10-28', members: 20 }], now);
