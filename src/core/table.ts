@@ -1,9 +1,9 @@
 // A dataset's table layout: its content columns in API key order, then the eight metadata columns
 // of the existing warehouse (docs/compatibility.md section 1), all STRING. And the check that an
 // existing table can be written correctly: its own column types drive sanitising and hashing.
-import type { Column, ColumnType, DatasetSpec } from './datasets.js';
+import { DATASETS, type Column, type ColumnType, type DatasetSpec } from './datasets.js';
 import { SchemaConflictError } from './errors.js';
-import type { TableHandle } from './store.js';
+import type { Store, TableHandle } from './store.js';
 
 export const METADATA_COLUMNS: readonly Column[] = Object.freeze(
   ['_dataset', '_window_from_utc', '_window_to_utc', '_ingested_utc', '_source_columns', '_source_api', '_hash_source_cols', '_hash_key'].map(
@@ -82,4 +82,11 @@ export function resolveTable(dataset: DatasetSpec, name: string, actual: readonl
   ];
   const spec: DatasetSpec = Object.freeze({ ...dataset, columns: Object.freeze(ordered) });
   return Object.freeze({ name, spec, columns: tableColumns(spec), created });
+}
+
+/** The registry's datasets whose table exists in the store: what check and dedupe-audit look at by default. */
+export async function datasetsWithTables(store: Store): Promise<DatasetSpec[]> {
+  const present: DatasetSpec[] = [];
+  for (const d of DATASETS) if ((await store.countRows(d.table)) !== null) present.push(d);
+  return present;
 }

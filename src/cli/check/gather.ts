@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { hasUpdateLine, readCrontab } from '../../adapters/crontab.js';
 import { apiFindings, probeApi, REALTIME_DATASETS, type ApiProbe } from '../../core/api-probe.js';
 import { DATASETS, type DatasetSpec } from '../../core/datasets.js';
+import { datasetsWithTables } from '../../core/table.js';
 import { EXIT } from '../../core/errors.js';
 import { checkDataset, datasetFindings, operationsFindings, type CheckRange, type DatasetHealth, type Finding, type Operations } from '../../core/health.js';
 import type { ApiClient, Clock } from '../../core/ports.js';
@@ -41,12 +42,7 @@ export interface CheckInput {
 export async function gatherCheck(input: CheckInput): Promise<CheckReport> {
   const { store, clock, range } = input;
   const now = clock.now();
-  let datasets = input.datasets;
-  if (datasets === undefined) {
-    const present: DatasetSpec[] = [];
-    for (const d of DATASETS) if ((await store.countRows(d.table)) !== null) present.push(d);
-    datasets = present;
-  }
+  const datasets = input.datasets ?? (await datasetsWithTables(store));
   const health: DatasetHealth[] = [];
   for (const d of datasets) health.push(await checkDataset(store, d, range, now, input.maxAgeMinutes));
   const operations = await gatherOperations(input.updateLog, store.location, now);

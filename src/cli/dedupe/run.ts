@@ -2,6 +2,7 @@
 // port's guarded repair, or (--restore) the port's restore. The judging is src/core/dedupe.ts; no
 // driver call is made here, so the same code serves every store.
 import { DATASETS, type DatasetSpec } from '../../core/datasets.js';
+import { datasetsWithTables } from '../../core/table.js';
 import { SchemaConflictError, UsageError } from '../../core/errors.js';
 import { auditExitCode, auditFindings, backupName, conflictError, checkKeys, rowRange, tableOfBackup, type AuditFinding, type TableAudit } from '../../core/dedupe.js';
 import type { RepairResult, RestoreResult, Store } from '../../core/store.js';
@@ -67,12 +68,7 @@ export async function auditTable(store: Store, d: DatasetSpec, o: AuditOptions):
 
 /** `onFixed` hears of each repair as it commits, so a later failure cannot hide an earlier backup. */
 export async function runAudit(store: Store, o: AuditOptions, now: number, onFixed?: (f: TableFix) => void): Promise<AuditReport> {
-  let datasets = o.datasets;
-  if (datasets === undefined) {
-    const present: DatasetSpec[] = [];
-    for (const d of DATASETS) if ((await store.countRows(d.table)) !== null) present.push(d);
-    datasets = present;
-  }
+  const datasets = o.datasets ?? (await datasetsWithTables(store));
   const tables: TableAudit[] = [];
   for (const d of datasets) tables.push(await auditTable(store, d, o));
   const fixes: TableFix[] = [];
