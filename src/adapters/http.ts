@@ -2,8 +2,9 @@
 // exponential backoff and full jitter, honours Retry-After, and never retries past a total budget:
 // the old system turned every one of these into a silent gap. A 4xx other than 429 is terminal and
 // quotes the API's own message; so is a JSON answer of the wrong shape (a DataError from decode).
-// A host that cannot be reached at all is tried NETWORK_ATTEMPTS times in all across the client,
-// then every fetch fails at once with the same NetworkError. Proxies: src/adapters/proxy.ts.
+// A host that cannot be reached at all is tried NETWORK_ATTEMPTS times in all across the client
+// (plus any first attempts already in flight when the first one failed), then every fetch fails at
+// once with the same NetworkError. Proxies: src/adapters/proxy.ts.
 import type { ClientRequest } from 'node:http';
 import got, { RequestError } from 'got';
 import { MalformedBodyError } from '../core/decode.js';
@@ -43,6 +44,9 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
   let unreachable: NetworkError | undefined;
   /** Consecutive attempts of any fetch that could not reach the host. */
   let networkFailures = 0;
+  const networkLimit = Math.min(NETWORK_ATTEMPTS, opts.retry.attempts);
+  /** Attempts on the wire now: while the host is suspect, a retry waits for them to settle first. */
+  const inFlight = new Set<Promise<unknown>>();
   /**
    * One rate budget for every window of the run: after a 429, no request of this client starts
    * before the wait the API asked for (or the backoff) is over, so one 429 slows every window.
@@ -91,8 +95,20 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
         // A first attempt waits out a pause another window's 429 set; a retry waits below.
         const paused = n === 1 ? pausedUntil - Date.now() : 0;
         if (paused > 0) await sleep(paused);
-        const r = await attempt(url, decode);
-        networkFailures = !r.ok && r.unreachable ? networkFailures + 1 : 0;
+        // After a network failure, one attempt at a time: an attempt already on the wire is as good
+        // a retry as a new one, so wait for its outcome (it may condemn the host, or clear it).
+        while (networkFailures > 0 && inFlight.size > 0) {
+          await Promise.allSettled([...inFlight]);
+          if (unreachable) throw unreachable;
+        }
+        // The count (and the verdict) is taken as the attempt settles, before anyone waiting on it resumes.
+        const pending = attempt(url, decode).then((r) => {
+          networkFailures = !r.ok && r.unreachable ? networkFailures + 1 : 0;
+          if (!r.ok && r.unreachable && networkFailures >= networkLimit) unreachable ??= r.unreachable;
+          return r;
+        });
+        inFlight.add(pending);
+        const r = await pending.finally(() => inFlight.delete(pending));
         if (r.ok) return r.value;
         last = r.reason;
         // A malformed body is retried (truncation, a proxy's error page) but reported as what it is.
@@ -102,7 +118,7 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
         if (r.unreachable) {
           // Not the API failing: one short retry in all (a blip), then the whole client gives up.
           const wait = Math.min(backoff, opts.retry.baseDelayMs);
-          if (networkFailures >= Math.min(NETWORK_ATTEMPTS, opts.retry.attempts) || n >= opts.retry.attempts || elapsed + wait > opts.retry.budgetMs) {
+          if (unreachable || n >= opts.retry.attempts || elapsed + wait > opts.retry.budgetMs) {
             throw (unreachable ??= r.unreachable);
           }
           await sleep(wait);

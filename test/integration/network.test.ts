@@ -78,6 +78,23 @@ describe.each(targets)('%s', (_name, target) => {
   });
 });
 
+it('a retry waits for an attempt already on the wire: two concurrent fetches make two attempts in all', async () => {
+  // The first fetch fails and, while it backs off, a second fetch starts its first attempt. The
+  // retry must not go out beside it: that attempt is the second try, and it condemns the host.
+  const port = await closedPort();
+  let second: Promise<unknown> | undefined;
+  const api = createHttpClient({
+    base: `http://127.0.0.1:${port}`, timeoutMs: 5_000, retry: RETRY, userAgent: 'bmrs-test',
+    sleep: async () => {
+      second ??= api.fetch('/b', [], decode).catch((e: unknown) => e);
+    },
+  });
+  const first = await api.fetch('/a', [], decode).catch((e: unknown) => e);
+  expect(first).toBeInstanceOf(NetworkError);
+  expect(await second).toBe(first);
+  expect(counter.hosts).toEqual([`127.0.0.1:${port}`, `127.0.0.1:${port}`]);
+});
+
 it('a retry policy of one attempt makes one network attempt', async () => {
   const port = await closedPort();
   const api = createHttpClient({ base: `http://127.0.0.1:${port}`, timeoutMs: 5_000, retry: { ...RETRY, attempts: 1 }, userAgent: 'bmrs-test' });
