@@ -26,6 +26,11 @@ export interface Config {
    * where it can be exact, the JS path doing the rest; 'js' keeps every window on the JS path.
    */
   readonly transform: 'sql' | 'js';
+  /**
+   * Prepared windows that may wait for the store while later ones are fetched (BMRS_WRITE_BEHIND);
+   * undefined: the runner's default for the concurrency, 0: each window is stored before its fetch slot is freed.
+   */
+  readonly writeBehind: number | undefined;
   /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY, the lower-case form first (as curl); the HTTP client picks. */
   readonly proxy: ProxyEnv;
 }
@@ -77,6 +82,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     storeWaitMs: loadStoreWaitMs(env),
     progressMs: intVar(env, 'BMRS_PROGRESS_SECONDS', 10, 0) * 1000,
     transform: loadTransform(env),
+    writeBehind: env.BMRS_WRITE_BEHIND === undefined || env.BMRS_WRITE_BEHIND === '' ? undefined : intVar(env, 'BMRS_WRITE_BEHIND', 0, 0),
     retry: {
       attempts: intVar(env, 'BMRS_RETRY_ATTEMPTS', 6, 1),
       baseDelayMs: intVar(env, 'BMRS_RETRY_BASE_MS', 1_000, 0),

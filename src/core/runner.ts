@@ -27,6 +27,11 @@ export interface RunnerDeps {
   /** Written into every ledger entry of this run. */
   readonly runId: string;
   readonly onEvent?: (event: RunEvent) => void;
+  /**
+   * Prepared windows that may wait for the store beside those being fetched (default
+   * `writeBehind(concurrency)`); 0 keeps each window's fetch slot until its write has committed.
+   */
+  readonly writeBehind?: number;
 }
 
 export interface WindowOutcome {
@@ -75,11 +80,41 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
       if (e instanceof StoreBusyError) state.busy ??= e;
       throw e;
     });
-  return mapPool(windows, concurrency, (w) => runWindow(deps, w, state.busy ?? tables.get(w.dataset)!, writes));
+  // `concurrency` bounds the requests in flight; a window waiting for its write has let go of its
+  // fetch slot, so the next windows are fetched and transformed meanwhile (a pipeline, not lockstep).
+  // At most `writeBehind` more windows wait for the store, which bounds what is held in memory.
+  const fetchSlots = slots(concurrency);
+  const depth = concurrency + (deps.writeBehind ?? writeBehind(concurrency));
+  return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, (task) => fetchSlots(() => (state.busy ? Promise.reject(state.busy) : task()))));
+}
+
+/** Prepared windows that may wait for the store beside those being fetched. */
+export function writeBehind(concurrency: number): number {
+  return Math.max(8, 2 * concurrency);
 }
 
 interface RunState {
   busy: StoreBusyError | undefined;
+}
+
+type Slots = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** Runs at most `n` tasks at once; the others wait in order. */
+function slots(n: number): Slots {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (active < n) active++;
+    else await new Promise<void>((resume) => waiting.push(resume));
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter, if any.
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
 }
 
 async function openTable(store: Store, dataset: DatasetSpec): Promise<TableHandle | BmrsError> {
@@ -91,7 +126,7 @@ async function openTable(store: Store, dataset: DatasetSpec): Promise<TableHandl
   }
 }
 
-async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | BmrsError, writes: WriteQueue): Promise<WindowOutcome> {
+async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | BmrsError, writes: WriteQueue, fetching: Slots): Promise<WindowOutcome> {
   const started = deps.clock.monotonic();
   deps.onEvent?.({ type: 'window-started', window });
   const key: WindowKey = { dataset: window.dataset.code, from: window.from, to: window.to };
@@ -116,7 +151,9 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
   let ready: ReadyWindow;
   try {
     const transform = deps.store.capabilities.readsStaged ? deps.transform : undefined;
-    const got = await fetchAndPrepare({ api: deps.api, transform }, window, table, deps.clock.nowMicros(), (n) => (fetched = n));
+    // Once another process has kept the store past the wait, the windows not fetched yet fail at
+    // once with the same error, without asking the API (`fetching` rejects with it).
+    const got = await fetching(() => fetchAndPrepare({ api: deps.api, transform }, window, table, deps.clock.nowMicros(), (n) => (fetched = n)));
     ready = got.ready;
     if (deps.archive) await archiving(() => deps.archive!.save(window, got.body));
   } catch (e) {

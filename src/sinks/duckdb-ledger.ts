@@ -29,38 +29,70 @@ export async function ensureLedger(c: DuckDBConnection): Promise<void> {
 
 const ts = (ms: number) => `make_timestamptz(${Math.round(ms * 1000)}::BIGINT)`;
 
+export interface LedgerWrite {
+  readonly key: WindowKey;
+  readonly rec: LedgerRecord;
+  readonly result: WriteResult;
+}
+
 /**
- * Inserts or updates the window's entry; attempts count up, first_at stays. A failed or empty
+ * Inserts or updates the windows' entries; attempts count up, first_at stays. A failed or empty
  * attempt does not undo a load: the rows are still stored, so the entry keeps saying so and only
- * records the attempt and its error.
+ * records the attempt and its error. Entries that need no such check go in one statement (a
+ * statement costs milliseconds; a year's backfill has hundreds of windows).
  */
-export async function upsertLedger(c: DuckDBConnection, key: WindowKey, rec: LedgerRecord, result: WriteResult): Promise<void> {
-  if (rec.status === 'failed' || rec.status === 'empty') {
-    const kept = await c.run(
-      `UPDATE ${LEDGER} SET attempts = attempts + 1, error_code = $code, error_message = $message, run_id = $run, updated_at = ${ts(rec.at)}
-       WHERE dataset = $dataset AND window_from = ${ts(key.from)} AND window_to = ${ts(key.to)} AND status IN ('loaded', 'incomplete')`,
-      { dataset: key.dataset, code: rec.error?.exitCode ?? null, message: rec.error?.message ?? null, run: rec.runId },
-    );
-    if (kept.rowsChanged > 0) return;
+export async function upsertLedger(c: DuckDBConnection, writes: readonly LedgerWrite[]): Promise<void> {
+  const plain: LedgerWrite[] = [];
+  for (const w of writes) {
+    if (w.rec.status === 'failed' || w.rec.status === 'empty') {
+      const kept = await c.run(
+        `UPDATE ${LEDGER} SET attempts = attempts + 1, error_code = $code, error_message = $message, run_id = $run, updated_at = ${ts(w.rec.at)}
+         WHERE dataset = $dataset AND window_from = ${ts(w.key.from)} AND window_to = ${ts(w.key.to)} AND status IN ('loaded', 'incomplete')`,
+        { dataset: w.key.dataset, code: w.rec.error?.exitCode ?? null, message: w.rec.error?.message ?? null, run: w.rec.runId },
+      );
+      if (kept.rowsChanged > 0) continue;
+    }
+    plain.push(w);
   }
+  // One statement may not touch a row twice: a window given twice goes in a statement of its own.
+  const seen = new Set<string>();
+  const batches: LedgerWrite[][] = [[]];
+  for (const w of plain) {
+    const id = `${w.key.dataset}|${w.key.from}|${w.key.to}`;
+    if (seen.has(id)) {
+      batches.push([]);
+      seen.clear();
+    }
+    seen.add(id);
+    batches[batches.length - 1].push(w);
+  }
+  for (const batch of batches) if (batch.length > 0) await insertEntries(c, batch);
+}
+
+async function insertEntries(c: DuckDBConnection, batch: readonly LedgerWrite[]): Promise<void> {
+  const params: Record<string, string | number | null> = {};
+  const rows = batch.map(({ key, rec, result }, i) => {
+    Object.assign(params, {
+      [`dataset${i}`]: key.dataset,
+      [`status${i}`]: rec.status,
+      [`fetched${i}`]: rec.fetched,
+      [`inserted${i}`]: result.inserted,
+      [`skipped${i}`]: result.skipped,
+      [`code${i}`]: rec.error?.exitCode ?? null,
+      [`message${i}`]: rec.error?.message ?? null,
+      [`detail${i}`]: rec.detail ?? null,
+      [`run${i}`]: rec.runId,
+    });
+    return `($dataset${i}, ${ts(key.from)}, ${ts(key.to)}, $status${i}, $fetched${i}, $inserted${i}, $skipped${i}, 1,
+       $code${i}, $message${i}, $detail${i}, $run${i}, ${ts(rec.at)}, ${ts(rec.at)})`;
+  });
   await c.run(
-    `INSERT INTO ${LEDGER} VALUES ($dataset, ${ts(key.from)}, ${ts(key.to)}, $status, $fetched, $inserted, $skipped, 1,
-       $code, $message, $detail, $run, ${ts(rec.at)}, ${ts(rec.at)})
+    `INSERT INTO ${LEDGER} VALUES ${rows.join(',\n')}
      ON CONFLICT (dataset, window_from, window_to) DO UPDATE SET
        status = excluded.status, rows_fetched = excluded.rows_fetched, rows_inserted = excluded.rows_inserted,
        rows_skipped = excluded.rows_skipped, attempts = ${LEDGER}.attempts + 1, error_code = excluded.error_code,
        error_message = excluded.error_message, detail = excluded.detail, run_id = excluded.run_id, updated_at = excluded.updated_at`,
-    {
-      dataset: key.dataset,
-      status: rec.status,
-      fetched: rec.fetched,
-      inserted: result.inserted,
-      skipped: result.skipped,
-      code: rec.error?.exitCode ?? null,
-      message: rec.error?.message ?? null,
-      detail: rec.detail ?? null,
-      run: rec.runId,
-    },
+    params,
   );
 }
 

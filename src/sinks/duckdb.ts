@@ -117,11 +117,10 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
           await ensureLedger(c);
           const results: WriteResult[] = [];
           for (const w of group) {
-            const result = await writeRows(c, w);
+            results.push(await writeRows(c, w));
             await options.afterRows?.(w.key);
-            await upsertLedger(c, w.key, w.ledger, result);
-            results.push(result);
           }
+          await upsertLedger(c, group.map((w, i) => ({ key: w.key, rec: w.ledger, result: results[i] })));
           return results;
         }),
       ),

@@ -22,7 +22,8 @@ it('after the first busy write, the remaining windows fail without a request or 
     },
   });
   const [r] = await ingest(
-    { api: createHttpClient({ base: ctx.sim.url, timeoutMs: 5_000, retry: FAST_RETRY, userAgent: 'bmrs-test' }), store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run' },
+    // writeBehind 0: one window at a time, fetch to commit, so exactly two requests precede the busy write.
+    { api: createHttpClient({ base: ctx.sim.url, timeoutMs: 5_000, retry: FAST_RETRY, userAgent: 'bmrs-test' }), store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run', writeBehind: 0 },
     { datasets: [findDataset('FUELINST')!], range: days('2025-10-20', '2025-10-25'), concurrency: 1 },
   );
   expect(r.inserted).toBe(5760);

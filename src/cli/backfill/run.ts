@@ -64,7 +64,7 @@ export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = 
     }
     const picked = ingestPlans.map((p) => ({ ...p, due: plan.datasets.find((d) => d.dataset === p.dataset)!.windows }));
     const reports = await runPlans(
-      { api: apiClientOf(config, opts.apiBase), store, clock, runId: randomUUID(), onEvent: progress.onEvent, transform: (transform = await transformOf(config)) },
+      { api: apiClientOf(config, opts.apiBase), store, clock, runId: randomUUID(), onEvent: progress.onEvent, transform: (transform = await transformOf(config)), writeBehind: config.writeBehind },
       picked,
       concurrency,
     );

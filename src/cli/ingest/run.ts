@@ -60,6 +60,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
         runId: randomUUID(),
         onEvent: progress.onEvent,
         transform,
+        writeBehind: config.writeBehind,
       },
       plans,
       concurrency,

@@ -1,0 +1,69 @@
+// The runner as a pipeline: a window waiting for the store has let go of its fetch slot, so later
+// windows are fetched and prepared meanwhile (up to the write-behind bound), and the store then
+// takes the windows that queued up as one group. With writeBehind 0, one window at a time.
+import { expect, it } from 'vitest';
+import { fixedClock } from '../../src/adapters/clock.js';
+import { createHttpClient } from '../../src/adapters/http.js';
+import { findDataset } from '../../src/core/datasets.js';
+import { ingest } from '../../src/core/ingest.js';
+import type { ApiClient } from '../../src/core/ports.js';
+import { createMemoryStore } from '../support/memory-store.js';
+import { days, FAST_RETRY, useSimulatorAndStore } from '../support/pipeline.js';
+
+const ctx = useSimulatorAndStore({ now: '2025-11-01T00:00:00Z' });
+
+/** The real client, counting fetches started and answered; `answered(n)` resolves at the nth answer. */
+function countingClient() {
+  const inner = createHttpClient({ base: ctx.sim.url, timeoutMs: 5_000, retry: FAST_RETRY, userAgent: 'bmrs-test' });
+  const counts = { started: 0, answered: 0 };
+  const waiters: [number, () => void][] = [];
+  const api: ApiClient = {
+    base: inner.base,
+    async fetch(path, query, decode) {
+      counts.started++;
+      const r = await inner.fetch(path, query, decode);
+      counts.answered++;
+      for (const [n, resolve] of waiters) if (counts.answered >= n) resolve();
+      return r;
+    },
+  };
+  const answered = (n: number) => new Promise<void>((resolve) => (counts.answered >= n ? resolve() : waiters.push([n, resolve])));
+  return { api, counts, answered };
+}
+
+it.each([
+  // [writeBehind, windows fetched while the first write waits, the groups the store is given]
+  [undefined, 6, [1, 5]],
+  [2, 3, [1, 2, 1, 1, 1]],
+  [0, 1, [1, 1, 1, 1, 1, 1]],
+] as const)('writeBehind %s: %i of 6 windows are fetched while the first write waits, then stored in groups %j', async (writeBehind, whileWaiting, groups) => {
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const given: number[] = [];
+  const store = createMemoryStore({
+    faults: {
+      beforeWrite: async (call) => {
+        if (call === 1) await gate;
+      },
+      failIf: (group) => void given.push(group.length),
+    },
+  });
+  const { api, counts, answered } = countingClient();
+  const done = ingest(
+    { api, store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run', writeBehind },
+    { datasets: [findDataset('FUELINST')!], range: days('2025-10-20', '2025-10-26'), concurrency: 1 },
+  );
+  await answered(whileWaiting);
+  // Every step from an answer to the next fetch is a microtask (the JS path, a memory store): once
+  // a macrotask has run, any fetch the runner would start has started.
+  await new Promise((r) => setImmediate(r));
+  expect(counts.started).toBe(whileWaiting);
+  expect(given).toEqual([]);
+  open();
+  const [r] = await done;
+  expect(r.inserted).toBe(6 * 5760);
+  expect(r.failures).toEqual([]);
+  expect(given).toEqual(groups);
+  expect(counts.started).toBe(6);
+  expect((await store.ledger()).map((e) => e.status)).toEqual(Array(6).fill('loaded'));
+});
