@@ -3,6 +3,7 @@
 // JS path in prepare.ts, the reference. Either way the result is the same rows, counts and gaps.
 import { findGaps, gapsOfCounts, type DayGaps } from './completeness.js';
 import { checkBodyEnds, decodeRows, MalformedBodyError } from './decode.js';
+import { bodyMd5, keySetOfRows, type KeySet } from './digest.js';
 import type { ApiClient, WindowTransform } from './ports.js';
 import { prepareWindow } from './prepare.js';
 import type { RawRow } from './rows.js';
@@ -20,12 +21,15 @@ export interface ReadyWindow {
   readonly unknownFields: readonly string[];
   /** Rows to store. */
   readonly count: number;
+  /** The MD5 of the body and the key set of the rows to store (core/digest.ts), for the ledger. */
+  readonly bodyMd5: string;
+  readonly keys: KeySet;
   /** The gaps of settlement day `date` in the kept rows (completeness.ts). */
   gaps(date: string): DayGaps | null;
   /** Lets go of staged files once the store is done with them. */
   dispose(): Promise<void>;
   /** Which path did the row work (the SQL transform's reason to decline, when it did). */
-  readonly path: { readonly by: 'sql' } | { readonly by: 'js'; readonly reason?: string };
+  readonly path: { readonly by: 'sql' } | { readonly by: 'js'; readonly reason?: string } | { readonly by: 'unchanged' };
 }
 
 export interface FetchDeps {
@@ -33,31 +37,70 @@ export interface FetchDeps {
   readonly transform?: WindowTransform;
 }
 
-/** Fetches and prepares one window; returns the body too, for the archive. */
-export async function fetchAndPrepare(deps: FetchDeps, window: Window, table: TableHandle, micros: bigint, onFetched: (rows: number) => void): Promise<{ ready: ReadyWindow; body: string }> {
+/**
+ * Fetches and prepares one window; returns the body too, for the archive. `unchanged`, when given,
+ * is asked with the body's MD5 before any row work: true means the store already holds exactly what
+ * this body gives (core/digest.ts), and the window is ready with nothing to write.
+ */
+export async function fetchAndPrepare(
+  deps: FetchDeps,
+  window: Window,
+  table: TableHandle,
+  micros: bigint,
+  onFetched: (rows: number) => void,
+  unchanged?: (md5: string) => Promise<{ fetched: number; keys: KeySet } | null>,
+): Promise<{ ready: ReadyWindow; body: string }> {
   const stream = window.path.endsWith('/stream');
   const fetchDecoded = () =>
     deps.api.fetch(window.path, window.query, (body, type) => ({ raws: decodeRows(window.dataset, stream, body, type), body }));
-  const byJs = (raws: readonly RawRow[], reason?: string): ReadyWindow => {
+  const byJs = (raws: readonly RawRow[], md5: string, reason?: string): ReadyWindow => {
     onFetched(raws.length);
     const p = prepareWindow(window, table, raws, micros);
     return {
       ...p,
       count: p.rows.length,
+      bodyMd5: md5,
+      keys: keySetOfRows(p.rows, p.columns.findIndex((c) => c.name === '_hash_key')),
       gaps: (date) => findGaps(table.spec, p.columns, p.rows, date),
       dispose: async () => undefined,
       path: reason === undefined ? { by: 'js' } : { by: 'js', reason },
     };
   };
 
+  const same = async (body: string, md5: string): Promise<{ ready: ReadyWindow; body: string } | null> => {
+    const stored = unchanged ? await unchanged(md5) : null;
+    if (!stored) return null;
+    onFetched(stored.fetched);
+    const ready: ReadyWindow = {
+      rows: [],
+      bounds: null,
+      fetched: stored.fetched,
+      outside: 0,
+      repeated: 0,
+      revisions: 0,
+      unknownFields: [],
+      count: 0,
+      bodyMd5: md5,
+      keys: stored.keys,
+      gaps: () => null,
+      dispose: async () => undefined,
+      path: { by: 'unchanged' },
+    };
+    return { ready, body };
+  };
+
   if (!deps.transform) {
     const { raws, body } = await fetchDecoded();
-    return { ready: byJs(raws), body };
+    const md5 = bodyMd5(body);
+    return (await same(body, md5)) ?? { ready: byJs(raws, md5), body };
   }
   const { body, type } = await deps.api.fetch(window.path, window.query, (b, t) => {
     checkBodyEnds(window.dataset, stream, b, t);
     return { body: b, type: t };
   });
+  const md5 = bodyMd5(body);
+  const skip = await same(body, md5);
+  if (skip) return skip;
   const r = await deps.transform.prepare(window, table, body, micros);
   if (!('fallback' in r)) {
     onFetched(r.fetched);
@@ -71,6 +114,8 @@ export async function fetchAndPrepare(deps: FetchDeps, window: Window, table: Ta
       revisions: r.revisions,
       unknownFields: [],
       count: r.staged.count,
+      bodyMd5: md5,
+      keys: r.keys,
       gaps: (date) => (r.periodKeys ? gapsOfCounts(table.spec, date, (p) => r.periodKeys!.get(p) ?? 0, r.members) : null),
       dispose: r.dispose,
       path: { by: 'sql' },
@@ -84,7 +129,7 @@ export async function fetchAndPrepare(deps: FetchDeps, window: Window, table: Ta
     // Malformed in a way the cheap check did not see: fetch it again, retrying as the JS path does.
     if (!(e instanceof MalformedBodyError)) throw e;
     const again = await fetchDecoded();
-    return { ready: byJs(again.raws, r.fallback), body: again.body };
+    return { ready: byJs(again.raws, bodyMd5(again.body), r.fallback), body: again.body };
   }
-  return { ready: byJs(raws, r.fallback), body };
+  return { ready: byJs(raws, md5, r.fallback), body };
 }

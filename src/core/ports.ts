@@ -1,4 +1,5 @@
 // The interfaces the core needs from the outside world. Adapters implement them; tests pass real ones.
+import type { KeySet } from './digest.js';
 import type { StagedRows, TableHandle } from './store.js';
 import type { Window } from './windows.js';
 
@@ -53,6 +54,8 @@ export interface StagedWindow {
   /** Distinct natural keys per settlement period of the kept rows, and the members of the day's set (completeness). */
   readonly periodKeys: ReadonlyMap<number, number> | null;
   readonly members: number;
+  /** The kept rows' keys (core/digest.ts). */
+  readonly keys: KeySet;
   /** Removes the staged file; call once the store has written it (or failed to). */
   dispose(): Promise<void>;
 }

@@ -29,8 +29,12 @@ export interface DatasetReport {
   /** Settled days that lack periods or rows: loaded, but incomplete. */
   readonly incomplete: readonly DayGaps[];
   readonly failures: readonly { readonly window: Window; readonly fetched: number; readonly error: BmrsError }[];
-  /** Windows whose row work DuckDB's SQL did, and those the JS path did (with the SQL's reasons to decline). */
-  readonly rowWork: { readonly sql: number; readonly js: number; readonly reasons: readonly string[] };
+  /**
+   * Windows whose row work DuckDB's SQL did, those the JS path did (with the SQL's reasons to
+   * decline), and those that needed none: refetched by `backfill --force`, the same body as the
+   * one loaded, and its rows all still stored (core/digest.ts).
+   */
+  readonly rowWork: { readonly sql: number; readonly js: number; readonly unchanged: number; readonly reasons: readonly string[] };
 }
 
 /** One report per planned dataset, in the plan's order. */
@@ -40,9 +44,10 @@ export function summarise(plans: readonly DatasetPlan[], outcomes: readonly Wind
     const unknown = new Set<string>();
     let fetched = 0, outside = 0, inserted = 0, skipped = 0, empty = 0, revisions = 0;
     let first = Infinity, last = -Infinity;
-    const rowWork = { sql: 0, js: 0, reasons: new Set<string>() };
+    const rowWork = { sql: 0, js: 0, unchanged: 0, reasons: new Set<string>() };
     for (const o of mine) {
       if (o.rowWork?.by === 'sql') rowWork.sql++;
+      else if (o.rowWork?.by === 'unchanged') rowWork.unchanged++;
       else if (o.rowWork) {
         rowWork.js++;
         if (o.rowWork.reason) rowWork.reasons.add(o.rowWork.reason);
@@ -73,7 +78,7 @@ export function summarise(plans: readonly DatasetPlan[], outcomes: readonly Wind
       unknownFields: [...unknown],
       incomplete: mine.flatMap((o) => (o.gaps ? [o.gaps] : [])),
       failures: mine.filter((o) => o.error).map((o) => ({ window: o.window, fetched: o.fetched, error: o.error! })),
-      rowWork: { sql: rowWork.sql, js: rowWork.js, reasons: [...rowWork.reasons].slice(0, 5) },
+      rowWork: { sql: rowWork.sql, js: rowWork.js, unchanged: rowWork.unchanged, reasons: [...rowWork.reasons].slice(0, 5) },
     };
   });
 }

@@ -10,7 +10,8 @@ import { BmrsError, InternalError, SchemaConflictError, StoreBusyError } from '.
 import { mapPool } from './pool.js';
 import type { ApiClient, Archive, Clock, WindowTransform } from './ports.js';
 import { fetchAndPrepare, type ReadyWindow } from './fetch-prepare.js';
-import type { LedgerRecord, LedgerStatus, Store, TableHandle, WindowKey } from './store.js';
+import type { LedgerEntry, LedgerRecord, LedgerStatus, Store, TableHandle, WindowKey } from './store.js';
+import { unchangedCheck } from './unchanged.js';
 import type { Window } from './windows.js';
 import { writeQueue, type WriteQueue } from './write-queue.js';
 
@@ -32,6 +33,11 @@ export interface RunnerDeps {
    * `writeBehind(concurrency)`); 0 keeps each window's fetch slot until its write has committed.
    */
   readonly writeBehind?: number;
+  /**
+   * The ledger entry a window had before this run (`backfill --force`): a window refetched with
+   * the very body it was loaded from, its rows all still stored, is not written again (core/unchanged.ts).
+   */
+  readonly previous?: (key: WindowKey) => LedgerEntry | undefined;
 }
 
 export interface WindowOutcome {
@@ -153,7 +159,8 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
     const transform = deps.store.capabilities.readsStaged ? deps.transform : undefined;
     // Once another process has kept the store past the wait, the windows not fetched yet fail at
     // once with the same error, without asking the API (`fetching` rejects with it).
-    const got = await fetching(() => fetchAndPrepare({ api: deps.api, transform }, window, table, deps.clock.nowMicros(), (n) => (fetched = n)));
+    const unchanged = unchangedCheck(deps.store, table, window, deps.previous?.(key));
+    const got = await fetching(() => fetchAndPrepare({ api: deps.api, transform }, window, table, deps.clock.nowMicros(), (n) => (fetched = n), unchanged));
     ready = got.ready;
     if (deps.archive) await archiving(() => deps.archive!.save(window, got.body));
   } catch (e) {
@@ -161,8 +168,10 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
     return failed(e, fetched);
   }
 
-  const gaps = isSettled(window.dataset, window, deps.clock.now()) ? ready.gaps(window.days!.from) : null;
-  const status: LedgerStatus = gaps ? 'incomplete' : ready.count > 0 ? 'loaded' : 'empty';
+  const same = ready.path.by === 'unchanged';
+  const gaps = !same && isSettled(window.dataset, window, deps.clock.now()) ? ready.gaps(window.days!.from) : null;
+  const status: LedgerStatus = gaps ? 'incomplete' : same || ready.count > 0 ? 'loaded' : 'empty';
+  const digest = status === 'empty' ? undefined : { body: ready.bodyMd5, ...ready.keys, bounds: same ? deps.previous!(key)!.digest!.bounds : ready.bounds };
   try {
     const { inserted, skipped } = await writes({
       table: table.name,
@@ -171,14 +180,15 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
       rows: ready.rows,
       ...(ready.staged ? { staged: ready.staged } : {}),
       bounds: ready.bounds,
-      ledger: { ...record(deps, status, ready.fetched), ...(gaps ? { detail: describeGaps(gaps) } : {}) },
+      ledger: { ...record(deps, status, ready.fetched), ...(gaps ? { detail: describeGaps(gaps) } : {}), ...(digest ? { digest } : {}) },
     });
     return finish({
       status,
       fetched: ready.fetched,
       outside: ready.outside,
       inserted,
-      skipped: skipped + ready.repeated,
+      // An unchanged window's rows are all stored already: skipped, every one.
+      skipped: skipped + ready.repeated + (same ? ready.keys.count : 0),
       revisions: ready.revisions,
       unknownFields: ready.unknownFields,
       rowWork: ready.path,

@@ -2,6 +2,7 @@
 // BigQuery next; the use cases read `capabilities` instead of asking which store this is, and no
 // command ever holds a driver connection (docs/architecture.md).
 import type { Column, DatasetSpec } from './datasets.js';
+import type { KeySet, WindowDigest } from './digest.js';
 import type { Cell, Row } from './rows.js';
 
 /** A row ready to store: its cells in the order of `WindowWrite.columns`. */
@@ -57,6 +58,8 @@ export interface LedgerRecord {
   readonly runId: string;
   /** UTC ms of the attempt (from the run's clock). */
   readonly at: number;
+  /** For loaded and incomplete windows: the body's MD5 and the stored key set (core/digest.ts). */
+  readonly digest?: WindowDigest;
 }
 
 export interface LedgerEntry extends WindowKey {
@@ -72,6 +75,8 @@ export interface LedgerEntry extends WindowKey {
   readonly runId: string;
   readonly firstAt: number;
   readonly updatedAt: number;
+  /** What the latest load stored (absent for other outcomes, and in entries older than digests). */
+  readonly digest?: WindowDigest | null;
 }
 
 /** One window's rows and its ledger record. Rows are distinct by `_hash_key`. */
@@ -234,6 +239,11 @@ export interface Store {
   /** Writes a group of windows, each with its ledger entry; results in the group's order. */
   write(group: readonly WindowWrite[]): Promise<WriteResult[]>;
   ledger(query?: LedgerQuery): Promise<LedgerEntry[]>;
+  /**
+   * The distinct `_hash_key`s stored with the bounds column within `bounds` (inclusive), as a
+   * fingerprint (core/digest.ts). Optional: a store without it never has a window skipped as unchanged.
+   */
+  keySet?(table: string, bounds: NonNullable<WindowDigest['bounds']>): Promise<KeySet>;
   /** Row count of a table, or null when it does not exist. */
   countRows(table: string): Promise<number | null>;
   /** The latest row by the dataset's event time (settlement date and period where it has no time field). */

@@ -2,6 +2,7 @@
 // the window's rows, so the ledger never claims rows that are not there and never misses rows that are.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LedgerEntry, LedgerQuery, LedgerRecord, LedgerStatus, WindowKey, WriteResult } from '../core/store.js';
+import { digestJson, parseDigest } from '../core/digest.js';
 import { tableExists } from './duckdb-schema.js';
 
 export const LEDGER = '_bmrs_ledger';
@@ -21,10 +22,15 @@ const DDL = `CREATE TABLE IF NOT EXISTS ${LEDGER} (
   run_id VARCHAR NOT NULL,
   first_at TIMESTAMPTZ NOT NULL,
   updated_at TIMESTAMPTZ NOT NULL,
+  digest VARCHAR,
   PRIMARY KEY (dataset, window_from, window_to))`;
+
+/** Columns in the order of the DDL; a ledger made before `digest` existed gets it added. */
+const COLUMNS = 'dataset, window_from, window_to, status, rows_fetched, rows_inserted, rows_skipped, attempts, error_code, error_message, detail, run_id, first_at, updated_at, digest';
 
 export async function ensureLedger(c: DuckDBConnection): Promise<void> {
   await c.run(DDL);
+  await c.run(`ALTER TABLE ${LEDGER} ADD COLUMN IF NOT EXISTS digest VARCHAR`);
 }
 
 const ts = (ms: number) => `make_timestamptz(${Math.round(ms * 1000)}::BIGINT)`;
@@ -82,16 +88,18 @@ async function insertEntries(c: DuckDBConnection, batch: readonly LedgerWrite[])
       [`message${i}`]: rec.error?.message ?? null,
       [`detail${i}`]: rec.detail ?? null,
       [`run${i}`]: rec.runId,
+      [`digest${i}`]: rec.digest ? digestJson(rec.digest) : null,
     });
     return `($dataset${i}, ${ts(key.from)}, ${ts(key.to)}, $status${i}, $fetched${i}, $inserted${i}, $skipped${i}, 1,
-       $code${i}, $message${i}, $detail${i}, $run${i}, ${ts(rec.at)}, ${ts(rec.at)})`;
+       $code${i}, $message${i}, $detail${i}, $run${i}, ${ts(rec.at)}, ${ts(rec.at)}, $digest${i})`;
   });
   await c.run(
-    `INSERT INTO ${LEDGER} VALUES ${rows.join(',\n')}
+    `INSERT INTO ${LEDGER} (${COLUMNS}) VALUES ${rows.join(',\n')}
      ON CONFLICT (dataset, window_from, window_to) DO UPDATE SET
        status = excluded.status, rows_fetched = excluded.rows_fetched, rows_inserted = excluded.rows_inserted,
        rows_skipped = excluded.rows_skipped, attempts = ${LEDGER}.attempts + 1, error_code = excluded.error_code,
-       error_message = excluded.error_message, detail = excluded.detail, run_id = excluded.run_id, updated_at = excluded.updated_at`,
+       error_message = excluded.error_message, detail = excluded.detail, run_id = excluded.run_id, updated_at = excluded.updated_at,
+       digest = excluded.digest`,
     params,
   );
 }
@@ -108,7 +116,7 @@ export async function readLedger(c: DuckDBConnection, q: LedgerQuery): Promise<L
   if (q.from !== undefined) where.push(`window_to > ${ts(q.from)}`);
   const r = await c.runAndReadAll(
     `SELECT dataset, epoch_ms(window_from), epoch_ms(window_to), status, rows_fetched, rows_inserted, rows_skipped, attempts,
-       error_code, error_message, detail, run_id, epoch_ms(first_at), epoch_ms(updated_at)
+       error_code, error_message, detail, run_id, epoch_ms(first_at), epoch_ms(updated_at), ${(await hasDigest(c)) ? 'digest' : 'NULL'}
      FROM ${LEDGER} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY dataset, window_from`,
     params,
   );
@@ -127,5 +135,12 @@ export async function readLedger(c: DuckDBConnection, q: LedgerQuery): Promise<L
     runId: String(v[11]),
     firstAt: Number(v[12]),
     updatedAt: Number(v[13]),
+    digest: parseDigest(v[14] === null ? null : String(v[14])),
   }));
+}
+
+/** Whether the ledger has the digest column (a read-only session cannot add it to an older file). */
+async function hasDigest(c: DuckDBConnection): Promise<boolean> {
+  const r = await c.runAndReadAll(`SELECT count(*) FROM duckdb_columns() WHERE table_name = '${LEDGER}' AND column_name = 'digest' AND database_name = current_database()`);
+  return Number(r.getRows()[0][0]) > 0;
 }

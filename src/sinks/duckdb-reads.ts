@@ -3,6 +3,7 @@
 // row can be hashed again exactly as it was hashed on the way in.
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import type { DatasetSpec } from '../core/datasets.js';
+import { keyXorSql, type KeySet } from '../core/digest.js';
 import type { Cell, Row } from '../core/rows.js';
 import type { DuplicateReport, PeriodCount, RowRange } from '../core/store.js';
 import type { ActualColumn } from '../core/table.js';
@@ -102,4 +103,19 @@ export function sampleRows(c: DuckDBConnection, table: string, limit: number, re
   const n = Math.max(0, Math.floor(limit));
   if (range === undefined) return readRows(c, table, registry, `USING SAMPLE reservoir(${n} ROWS) REPEATABLE (42)`);
   return readRows(c, table, registry, `WHERE rowid IN (SELECT r FROM (SELECT rowid AS r FROM ${quoteIdent(table)} WHERE true${rangeSql(range)}) USING SAMPLE reservoir(${n} ROWS) REPEATABLE (42))`);
+}
+
+/** The fingerprint of the distinct `_hash_key`s whose bounds column lies within `bounds` (core/digest.ts). */
+export async function keySet(c: DuckDBConnection, table: string, bounds: { column: string; min: string; max: string }): Promise<KeySet> {
+  if (!(await tableExists(c, table))) return { count: 0, xor: '0' };
+  const col = (await describeTable(c, table, undefined, false)).find((x) => x.name === bounds.column);
+  if (!col) return { count: 0, xor: '0' };
+  const q = quoteIdent(bounds.column);
+  const r = await c.runAndReadAll(
+    `SELECT count(DISTINCT _hash_key), ${keyXorSql('_hash_key')}::VARCHAR FROM ${quoteIdent(table)}
+     WHERE ${q} BETWEEN CAST($lo AS ${col.storeType}) AND CAST($hi AS ${col.storeType})`,
+    { lo: bounds.min, hi: bounds.max },
+  );
+  const [n, xor] = r.getRows()[0];
+  return { count: Number(n), xor: String(xor) };
 }

@@ -16,7 +16,7 @@ import { ensureLedger, readLedger, upsertLedger } from './duckdb-ledger.js';
 import { failing, inTransaction, openSession, type Mode, type OpenOptions } from './duckdb-open.js';
 import { fileSessions } from './duckdb-hold.js';
 import { acquireScratch, type Scratch } from './duckdb-scratch.js';
-import { countRows, duplicates, latestRow, periodCounts, sampleRows } from './duckdb-reads.js';
+import { countRows, duplicates, keySet, latestRow, periodCounts, sampleRows } from './duckdb-reads.js';
 import { coverageCounts, duplicateCount, meanSeries } from './duckdb-health.js';
 import { repairTable, type RepairStep } from './duckdb-repair.js';
 import { keyAudit, restoreTable } from './duckdb-dedupe.js';
@@ -126,6 +126,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
       ),
 
     ledger: (q = {}) => read((c) => readLedger(c, q), []),
+    keySet: (table, bounds) => read((c) => keySet(c, table, bounds), { count: 0, xor: '0' }),
     countRows: (table) => read((c) => countRows(c, table), null),
     latestRow: (d) => read((c) => latestRow(c, d), null),
     periodCounts: (d, from, to) => read((c) => periodCounts(c, d, from, to), []),

@@ -139,6 +139,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
             revisions: Number(s?.revisions ?? 0),
             periodKeys: sql.periods ? (periods.get(wid)?.keys ?? new Map()) : null,
             members: periods.get(wid)?.members ?? 0,
+            keys: { count: Number(s?.key_count ?? 0), xor: String(s?.key_xor ?? '0') },
             dispose: () => rm(out, { force: true }),
           });
         }

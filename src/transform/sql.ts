@@ -9,6 +9,7 @@
 // Datasets with FLOAT columns always take the JS path: Python's float repr is not SQL's.
 import { addDays, PERIOD_MS, periodsInDay, settlementDateOf, settlementDayStart, DAY_MS } from '../core/calendar.js';
 import { hasSettlementDate, type Column, type ColumnType } from '../core/datasets.js';
+import { keyXorSql } from '../core/digest.js';
 import { isTimeNamed } from '../core/hash.js';
 import { compareCodePoints } from '../core/py-format.js';
 import type { TableHandle } from '../core/store.js';
@@ -58,7 +59,7 @@ export interface BatchSql {
   readonly raw: string;
   /** Builds `<name>` from it: typed cells, checks, hash and metadata per row, with its window number `wid`. */
   readonly stage: string;
-  /** Per window: fetched, anomalies, outside, repeated, revisions, bounds min/max text, unbounded. */
+  /** Per window: fetched, anomalies, outside, repeated, revisions, bounds min/max text, unbounded, the kept keys' count and XOR. */
   readonly summary: string;
   /** Per window: distinct natural keys per settlement period and the set's members; null without a cadence. */
   readonly periods: string | null;
@@ -134,6 +135,7 @@ FROM timed`;
   count(*) FILTER (WHERE kept) - count(DISTINCT _hash_key) FILTER (WHERE kept) AS repeated,
   ${boundsText('min')} AS lo, ${boundsText('max')} AS hi,
   count(*) FILTER (WHERE kept AND ${v(boundsCol)} IS NULL) AS unbounded,
+  count(DISTINCT _hash_key) FILTER (WHERE kept) AS key_count, ${keyXorSql('_hash_key', 'kept')}::VARCHAR AS key_xor,
   (SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(DISTINCT _hash_key) AS n FROM ${name} x WHERE x.wid = o.wid AND kept GROUP BY ${natural})) AS revisions
 FROM ${name} o GROUP BY wid`;
 

@@ -92,6 +92,7 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
       runId: rec.runId,
       firstAt: old?.firstAt ?? rec.at,
       updatedAt: rec.at,
+      digest: rec.digest ?? null,
     });
   }
 

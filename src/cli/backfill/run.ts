@@ -12,6 +12,7 @@ import { parseDatasets, parseRange } from '../../core/range.js';
 import { exitCodeOf } from '../../core/report.js';
 import { randomUUID } from 'node:crypto';
 import type { WindowTransform } from '../../core/ports.js';
+import type { WindowKey } from '../../core/store.js';
 import { apiClientOf, clockOf, openDefaultStore, parseConcurrency, progressAndStore, transformOf, type OpenStore } from '../compose.js';
 import { printReports, reportJson } from '../ingest/report.js';
 import { style, writeJson } from '../render.js';
@@ -63,8 +64,11 @@ export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = 
       return EXIT.ok;
     }
     const picked = ingestPlans.map((p) => ({ ...p, due: plan.datasets.find((d) => d.dataset === p.dataset)!.windows }));
+    // --force: a window refetched with the body it was loaded from, its rows all stored, is not written again.
+    const byWindow = new Map(ledger.map((e) => [`${e.dataset}|${e.from}|${e.to}`, e]));
+    const previous = mode === 'force' ? (k: WindowKey) => byWindow.get(`${k.dataset}|${k.from}|${k.to}`) : undefined;
     const reports = await runPlans(
-      { api: apiClientOf(config, opts.apiBase), store, clock, runId: randomUUID(), onEvent: progress.onEvent, transform: (transform = await transformOf(config)), writeBehind: config.writeBehind },
+      { api: apiClientOf(config, opts.apiBase), store, clock, runId: randomUUID(), onEvent: progress.onEvent, transform: (transform = await transformOf(config)), writeBehind: config.writeBehind, previous },
       picked,
       concurrency,
     );

@@ -1,0 +1,57 @@
+// What a loaded window looked like, kept in its ledger entry so that `backfill --force` can tell a
+// window that has not changed: the MD5 of the API's body, and the set of `_hash_key`s it stored
+// (their number and the XOR of their first 15 hex digits, a 60-bit fingerprint of the set). A
+// refetched body with the same MD5 gives the same rows; if the store still holds exactly that set
+// within the window's bounds, there is nothing to write. Any difference: the window is loaded again.
+import { createHash } from 'node:crypto';
+import type { StoredRow } from './store.js';
+
+export interface KeySet {
+  readonly count: number;
+  /** The XOR of `parseInt(key.slice(0, 15), 16)` over the distinct keys, as a decimal string. */
+  readonly xor: string;
+}
+
+export interface WindowDigest extends KeySet {
+  /** MD5 of the response body, hex. */
+  readonly body: string;
+  /** The bounds the rows were written with (the store's anti-join bounds); null: unbounded, never compared. */
+  readonly bounds: { readonly column: string; readonly min: string; readonly max: string } | null;
+}
+
+export const bodyMd5 = (body: string): string => createHash('md5').update(body).digest('hex');
+
+/** The fingerprint of a set of keys; keys are distinct (rows are distinct by `_hash_key`). */
+export function keySet(keys: Iterable<string>): KeySet {
+  let xor = 0n;
+  let count = 0;
+  for (const k of keys) {
+    xor ^= BigInt(`0x${k.slice(0, 15)}`);
+    count++;
+  }
+  return { count, xor: xor.toString() };
+}
+
+/** The same fingerprint in DuckDB SQL, over the distinct values of the column `key` (where `filter` holds). */
+export const keyXorSql = (key: string, filter?: string): string =>
+  `coalesce(bit_xor(DISTINCT CAST(('0x' || left(${key}, 15)) AS BIGINT))${filter ? ` FILTER (WHERE ${filter})` : ''}, 0)`;
+
+/** The key set of rows in the cell order of `columns`. */
+export function keySetOfRows(rows: readonly StoredRow[], keyIndex: number): KeySet {
+  return keySet(rows.map((r) => String(r[keyIndex])));
+}
+
+export function digestJson(d: WindowDigest): string {
+  return JSON.stringify(d);
+}
+
+/** A digest read back from a ledger; null when absent or not one of ours. */
+export function parseDigest(text: string | null): WindowDigest | null {
+  if (text === null || text === '') return null;
+  try {
+    const d = JSON.parse(text) as WindowDigest;
+    return typeof d.body === 'string' && typeof d.count === 'number' && typeof d.xor === 'string' ? d : null;
+  } catch {
+    return null;
+  }
+}
