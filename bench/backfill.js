@@ -75,7 +75,7 @@ async function pass(label, extra) {
   const ds = r.report.datasets?.[0] ?? {};
   const fetched = ds.fetched ?? 0;
   console.log(
-    `${label.padEnd(10)} ${fetched.toLocaleString('en-GB')} rows fetched, ${(ds.inserted ?? 0).toLocaleString('en-GB')} inserted in ${r.wall.toFixed(1)} s = ${Math.round(fetched / r.wall).toLocaleString('en-GB')} rows/s; CPU ${r.cpu.toFixed(1)} s (${((r.cpu * 1e6) / Math.max(1, fetched)).toFixed(1)} µs a row); peak RSS ${r.peakMb.toFixed(0)} MiB; row work: ${ds.rowWork?.sql ?? 0} windows by SQL, ${ds.rowWork?.js ?? 0} by JS${ds.rowWork?.reasons?.length ? ` (${ds.rowWork.reasons.join('; ')})` : ''}`,
+    `${label.padEnd(10)} ${fetched.toLocaleString('en-GB')} rows fetched, ${(ds.inserted ?? 0).toLocaleString('en-GB')} inserted in ${r.wall.toFixed(1)} s = ${Math.round(fetched / r.wall).toLocaleString('en-GB')} rows/s; CPU ${r.cpu.toFixed(1)} s (${((r.cpu * 1e6) / Math.max(1, fetched)).toFixed(1)} µs a row); peak RSS ${r.peakMb.toFixed(0)} MiB; row work: ${ds.rowWork?.sql ?? 0} windows by SQL, ${ds.rowWork?.js ?? 0} by JS, ${ds.rowWork?.unchanged ?? 0} unchanged${ds.rowWork?.reasons?.length ? ` (${ds.rowWork.reasons.join('; ')})` : ''}`,
   );
   return r;
 }
