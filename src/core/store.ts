@@ -244,6 +244,8 @@ export interface Store {
    * fingerprint (core/digest.ts). Optional: a store without it never has a window skipped as unchanged.
    */
   keySet?(table: string, bounds: NonNullable<WindowDigest['bounds']>): Promise<KeySet>;
+  /** The tables the store holds, in one read (optional: without it, callers ask `countRows` table by table). */
+  listTables?(): Promise<string[]>;
   /** Row count of a table, or null when it does not exist. */
   countRows(table: string): Promise<number | null>;
   /** The latest row by the dataset's event time (settlement date and period where it has no time field). */

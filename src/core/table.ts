@@ -86,6 +86,10 @@ export function resolveTable(dataset: DatasetSpec, name: string, actual: readonl
 
 /** The registry's datasets whose table exists in the store: what check and dedupe-audit look at by default. */
 export async function datasetsWithTables(store: Store): Promise<DatasetSpec[]> {
+  if (store.listTables) {
+    const tables = new Set(await store.listTables());
+    return DATASETS.filter((d) => tables.has(d.table));
+  }
   const present: DatasetSpec[] = [];
   for (const d of DATASETS) if ((await store.countRows(d.table)) !== null) present.push(d);
   return present;

@@ -49,6 +49,12 @@ export async function tableExists(conn: DuckDBConnection, table: string): Promis
   return r.currentRowCount > 0;
 }
 
+/** The names of the tables in the store's main schema. */
+export async function listTables(conn: DuckDBConnection): Promise<string[]> {
+  const r = await conn.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'`);
+  return r.getRows().map((row) => String(row[0]));
+}
+
 /** Creates the dataset's table from the registry (and records its types) when it is missing; true when it did. */
 export async function createTableIfMissing(conn: DuckDBConnection, d: DatasetSpec): Promise<boolean> {
   await conn.run(RECORDS_DDL);

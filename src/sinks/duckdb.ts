@@ -20,7 +20,7 @@ import { countRows, duplicates, keySet, latestRow, periodCounts, sampleRows } fr
 import { coverageCounts, duplicateCount, meanSeries } from './duckdb-health.js';
 import { repairTable, type RepairStep } from './duckdb-repair.js';
 import { keyAudit, restoreTable } from './duckdb-dedupe.js';
-import { createTableIfMissing, describeTable, duckType, quoteIdent, tableExists } from './duckdb-schema.js';
+import { createTableIfMissing, describeTable, duckType, listTables, quoteIdent, tableExists } from './duckdb-schema.js';
 import { makeDirs } from '../platform/dirs.js';
 
 export interface DuckDbStoreOptions extends Partial<OpenOptions> {
@@ -127,6 +127,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
 
     ledger: (q = {}) => read((c) => readLedger(c, q), []),
     keySet: (table, bounds) => read((c) => keySet(c, table, bounds), { count: 0, xor: '0' }),
+    listTables: () => read((c) => listTables(c), []),
     countRows: (table) => read((c) => countRows(c, table), null),
     latestRow: (d) => read((c) => latestRow(c, d), null),
     periodCounts: (d, from, to) => read((c) => periodCounts(c, d, from, to), []),

@@ -8,7 +8,7 @@ import { hashRow } from '../../src/core/hash.js';
 import { prepareWindow } from '../../src/core/prepare.js';
 import type { RawRow, Row } from '../../src/core/rows.js';
 import type { LedgerRecord, Store, TableHandle, WindowWrite } from '../../src/core/store.js';
-import { tableColumns } from '../../src/core/table.js';
+import { datasetsWithTables, tableColumns } from '../../src/core/table.js';
 import { planWindows, type Window } from '../../src/core/windows.js';
 
 export interface StoreHarness {
@@ -77,6 +77,15 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       expect(again.created).toBe(false);
       expect(again.spec.columns).toEqual(FUELINST.columns);
       expect(await h.store.countRows(FUELINST.table)).toBe(0);
+    });
+
+    it('lists its tables (when it can), and datasetsWithTables finds the same datasets either way', async () => {
+      expect(await datasetsWithTables(h.store)).toEqual([]);
+      await h.store.openTable(FUELINST);
+      if (h.store.listTables) expect(await h.store.listTables()).toContain(FUELINST.table);
+      expect((await datasetsWithTables(h.store)).map((d) => d.code)).toEqual([FUELINST.code]);
+      const { listTables: _, ...probing } = h.store;
+      expect((await datasetsWithTables(probing as typeof h.store)).map((d) => d.code)).toEqual([FUELINST.code]);
     });
 
     it('writes a window with its ledger entry; writing it again adds nothing and counts the attempt', async () => {
