@@ -389,6 +389,12 @@ describe('bmrs query and datasets', () => {
     expect(list.map((d) => d.code)).toContain('FUELINST');
     expect(list.find((d) => d.code === 'WIND_SOLAR_GEN')?.table).toBe('bmrs_wind_solar_gen');
     expect(list.every((d) => d.rows === null)).toBe(true);
+    // Every /datasets endpoint of the document, and the four other routes.
+    const doc = JSON.parse(readFileSync(new URL('../../spec/openapi-insights-2026-08.json', import.meta.url), 'utf8')) as { paths: Record<string, unknown> };
+    const endpoints = Object.keys(doc.paths).filter((p) => /^\/datasets\/[A-Za-z0-9_]+$/.test(p));
+    expect(endpoints).toHaveLength(82);
+    expect((list as unknown as { path: string; kind: string }[]).filter((d) => d.kind === 'dataset').map((d) => d.path).sort()).toEqual(endpoints.sort());
+    expect(list).toHaveLength(86);
     const human = await bmrs(['datasets']);
     expect(human.stdout).toMatch(/FUELINST\s+realtime\s+publish\s+publishDateTimeFrom\/publishDateTimeTo, days: settlementDateFrom\/To\s+yes\s+5 min x 20 fuelType\s+bmrs_fuelinst\s+\?/);
     expect((await bmrs(['ingest', '-d', 'MID', '--from', '2025-10-27', '--to', '2025-10-28'])).code).toBe(0);
