@@ -403,6 +403,18 @@ describe('bmrs query and datasets', () => {
     expect((await bmrs(['datasets'])).stdout).toMatch(/\nMID\s.*bmrs_mid\s+96\n/);
   });
 
+  it('ingest --dataset all loads a settlement day of every dataset into its own table, complete', async () => {
+    const r = await bmrs(['ingest', '--dataset', 'all', '--from', '2025-10-27', '--to', '2025-10-28', '--json', '-q']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { datasets: { dataset: string; inserted: number; failures: unknown[]; incomplete: unknown[] }[] };
+    expect(report.datasets).toHaveLength(86);
+    expect(report.datasets.filter((d) => d.failures.length > 0 || d.incomplete.length > 0 || d.inserted === 0)).toEqual([]);
+    const listed = JSON.parse((await bmrs(['datasets', '--json'])).stdout) as { code: string; rows: number | null }[];
+    const inserted = new Map(report.datasets.map((d) => [d.dataset, d.inserted]));
+    expect(listed.map((d) => [d.code, d.rows])).toEqual(listed.map((d) => [d.code, inserted.get(d.code)]));
+  });
+
   it('ingest --dataset all and --group pick datasets from the registry; an unknown group is exit 2', async () => {
     const all = await bmrs(['ingest', '--dataset', 'all', '--from', '2025-10-27', '--to', '2025-10-28', '--dry-run', '--json']);
     expect(all.code).toBe(0);
