@@ -70,25 +70,39 @@ export const OVERRIDES: Readonly<Record<string, Override>> = {
   NONBM: { group: 'balancing', key: ['settlementDate', 'settlementPeriod'], every: 30, eventTime: 'publishTime' },
   // [doc] PN/QPN per BM unit per period; [api] "PN/QPN/B1610 streams" take from/to; timeFrom [assumed]
   PN: { group: 'balancing', key: unitKey('timeFrom'), every: 30, set: BMU, eventTime: 'timeFrom' },
+  // [doc] Quiescent Physical Notifications (QPN); key and rate as PN above
   QPN: { group: 'balancing', key: unitKey('timeFrom'), every: 30, set: BMU, eventTime: 'timeFrom' },
   // [doc] MELS/MILS notifications carry notificationSequence; rate [assumed]
   MELS: { group: 'balancing', key: ['bmUnit', 'timeFrom', 'notificationSequence'], every: 30, set: BMU, eventTime: 'timeFrom' },
+  // [doc] Maximum Import Limit (MILS); key and rate as MELS above
   MILS: { group: 'balancing', key: ['bmUnit', 'timeFrom', 'notificationSequence'], every: 30, set: BMU, eventTime: 'timeFrom' },
   // [doc] QAS: one volume per BM unit per period
   QAS: { group: 'balancing', key: unitKey(), every: 30, set: BMU, eventTime: 'settlementPeriod' },
   // [doc] dynamic data (SIL, SEL, MZT, MNZT, MDV, MDP, NTB, NTO, NDZ, RURE, RDRE, RURI, RDRI): per BM unit at `time`; event-driven [assumed rate]
   SIL: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Stable Export Limit (SEL); key and rate as SIL above
   SEL: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Minimum Zero Time (MZT); key and rate as SIL above
   MZT: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Minimum Non-Zero Time (MNZT); key and rate as SIL above
   MNZT: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Maximum Delivery Volume (MDV); key and rate as SIL above
   MDV: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Maximum Delivery Period (MDP); key and rate as SIL above
   MDP: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Notice to Deliver Bids (NTB); key and rate as SIL above
   NTB: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Notice to Deliver Offers (NTO); key and rate as SIL above
   NTO: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Notice to Deviate from Zero (NDZ); key and rate as SIL above
   NDZ: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Run Up Rate Export (RURE); key and rate as SIL above
   RURE: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Run Down Rate Export (RDRE); key and rate as SIL above
   RDRE: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Run Up Rate Import (RURI); key and rate as SIL above
   RURI: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Run Down Rate Import (RDRI); key and rate as SIL above
   RDRI: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
   // [doc] B1610 actual generation per BM unit per period (settlement metering)
   B1610: { group: 'settlement', key: unitKey(), every: 30, set: BMU, eventTime: 'settlementPeriod' },
@@ -96,60 +110,100 @@ export const OVERRIDES: Readonly<Record<string, Override>> = {
   TUDM: { group: 'settlement', key: ['tradingUnitName', 'settlementDate', 'settlementPeriod', 'settlementRunType'], every: 30, set: ['tradingUnitName', 2], eventTime: 'settlementPeriod' },
   // [doc] OC2 availability per BM unit / fuel type, published daily [assumed rate]
   UOU2T14D: { group: 'availability', key: ['bmUnit', 'publishTime', 'forecastDate'], every: 1440, set: BMU },
+  // [doc] 2 to 156 weeks ahead generation availability aggregated by Balancing Mechanism Units (UOU2T3YW); key and rate as UOU2T14D above
   UOU2T3YW: { group: 'availability', key: ['bmUnit', 'publishTime', 'year', 'week'], every: 1440, set: BMU },
+  // [doc] 2 to 14 days ahead generation availability aggregated by fuel type (FOU2T14D); key and rate as UOU2T14D above
   FOU2T14D: { group: 'availability', key: ['fuelType', 'publishTime', 'forecastDate', 'biddingZone'], every: 1440, set: ['fuelType', 2] },
+  // [doc] 2 to 156 weeks ahead generation availability aggregated by fuel type (FOU2T3YW); key and rate as UOU2T14D above
   FOU2T3YW: { group: 'availability', key: ['fuelType', 'publishTime', 'year', 'calendarWeekNumber', 'biddingZone'], every: 1440, set: ['fuelType', 2] },
+  // [doc] 2 to 14 days ahead generation availability aggregated data (NOU2T14D); key and rate as UOU2T14D above
   NOU2T14D: { group: 'availability', key: ['publishTime', 'forecastDate'], every: 1440 },
+  // [doc] 2 to 156 weeks ahead generation availability aggregated data (NOU2T3YW); key and rate as UOU2T14D above
   NOU2T3YW: { group: 'availability', key: ['publishTime', 'year', 'calendarWeekNumber'], every: 1440 },
   // [doc] day-ahead forecasts per boundary, published each half hour [assumed rate]
   INDGEN: { group: 'forecast', key: ['publishTime', 'startTime', 'boundary'], every: 30, set: ['boundary', 2] },
+  // [doc] Day and day-ahead indicated demand (INDDEM); key and rate as INDGEN above
   INDDEM: { group: 'forecast', key: ['publishTime', 'startTime', 'boundary'], every: 30, set: ['boundary', 2] },
+  // [doc] Day and day-ahead indicated margin (MELNGC); key and rate as INDGEN above
   MELNGC: { group: 'forecast', key: ['publishTime', 'startTime', 'boundary'], every: 30, set: ['boundary', 2] },
+  // [doc] Day and day-ahead indicated imbalance (IMBALNGC); key and rate as INDGEN above
   IMBALNGC: { group: 'forecast', key: ['publishTime', 'startTime', 'boundary'], every: 30, set: ['boundary', 2] },
+  // [doc] Day and day-ahead Transmission System Demand forecast (TSDF); key and rate as INDGEN above
   TSDF: { group: 'forecast', key: ['publishTime', 'startTime', 'boundary'], every: 30, set: ['boundary', 2] },
+  // [doc] Day and day-ahead National Demand forecast (NDF); key and rate as INDGEN above
   NDF: { group: 'forecast', key: ['publishTime', 'startTime'], every: 30 },
   // [doc] INDOD: one daily total per settlement date
   INDOD: { group: 'realtime', key: ['settlementDate'], every: 1440 },
   // [doc] 2-14 day and 2-52 week demand forecasts and margins, published daily [assumed rate]
   NDFD: { group: 'forecast', key: ['publishTime', 'forecastDate'], every: 1440 },
+  // [doc] 2-14 days ahead Transmission System Demand and surplus forecast (TSDFD); key and rate as NDFD above
   TSDFD: { group: 'forecast', key: ['publishTime', 'forecastDate'], every: 1440 },
+  // [doc] 2-52 weeks ahead National Demand and surplus forecast (NDFW); key and rate as NDFD above
   NDFW: { group: 'forecast', key: ['publishTime', 'year', 'week'], every: 1440 },
+  // [doc] 2-52 weeks ahead Transmission System Demand and surplus forecast (TSDFW); key and rate as NDFD above
   TSDFW: { group: 'forecast', key: ['publishTime', 'year', 'week'], every: 1440 },
+  // [doc] 2-14 days ahead demand surplus forecast (OCNMFD); key and rate as NDFD above
   OCNMFD: { group: 'forecast', key: ['publishTime', 'forecastDate'], every: 1440 },
+  // [doc] 2-14 days ahead demand margin forecast (OCNMFD2); key and rate as NDFD above
   OCNMFD2: { group: 'forecast', key: ['publishTime', 'forecastDate'], every: 1440 },
+  // [doc] 2-156 weeks ahead demand surplus forecast (OCNMF3Y); key and rate as NDFD above
   OCNMF3Y: { group: 'forecast', key: ['publishTime', 'year', 'week'], every: 1440 },
+  // [doc] 2-156 weeks ahead demand margin forecast (OCNMF3Y2); key and rate as NDFD above
   OCNMF3Y2: { group: 'forecast', key: ['publishTime', 'year', 'week'], every: 1440 },
   // [doc] LOLP and de-rated margin per period, published each half hour [assumed rate]
   LOLPDRM: { group: 'forecast', key: ['publishTime', 'startTime'], every: 30 },
   // [doc] credit default notices, system warnings, demand control, SO-SO trades: event-driven [assumed rate]
   CDN: { group: 'settlement', key: ['publishTime', 'bscPartyId'], every: 1440 },
+  // [doc] System warnings (SYSWARN); key and rate as CDN above
   SYSWARN: { group: 'realtime', key: ['publishTime', 'warningType'], every: 1440 },
+  // [doc] Demand control instructions (DCI); key and rate as CDN above
   DCI: { group: 'balancing', key: ['mRID', 'revisionNumber', 'instructionSequence'], every: 1440 },
+  // [doc] SO-SO prices (SOSO); key and rate as CDN above
   SOSO: { group: 'balancing', key: ['contractIdentification', 'startTime'], every: 30 },
   // [doc] restoration region demand forecasts/restored demand by submission time [assumed rate]
   RZDF: { group: 'forecast', key: ['submissionDateTime', 'region', 'gspGroupId'], every: 1440, set: ['region', 2] },
+  // [doc] Restoration Region Demand Restored (RZDR); key and rate as RZDF above
   RZDR: { group: 'realtime', key: ['submissionDateTime', 'region', 'gspGroupId'], every: 1440, set: ['region', 2] },
   // [doc] REMIT messages: keyed by mrid and revision; outageProfile is an array (kept as JSON text)
   REMIT: { group: 'remit', key: ['mrid', 'revisionNumber'], every: 1440 },
   // [doc] transparency (EU 543/2013) documents keyed by their time, type and document revision [assumed]
   AGWS: { group: 'transparency', key: ['startTime', 'psrType', 'documentRevisionNumber'], every: 30, set: ['psrType', 3] },
+  // [doc] Day-Ahead Generation For Wind And Solar (DGWS / B1440); key and rate as AGWS above
   DGWS: { group: 'transparency', key: ['startTime', 'psrType', 'processType', 'documentRevisionNumber'], every: 30, set: ['psrType', 3] },
+  // [doc] Actual Aggregated Generation Per Type (AGPT / B1620); key and rate as AGWS above
   AGPT: { group: 'transparency', key: ['startTime', 'psrType', 'documentRevisionNumber'], every: 30, set: ['psrType', 4] },
+  // [doc] Installed Generation Capacity Aggregated (IGCA / B1410); key and rate as AGWS above
   IGCA: { group: 'transparency', key: ['year', 'psrType', 'documentRevisionNumber', 'publishTime'], every: 1440, set: ['psrType', 2] },
+  // [doc] Installed Generation Capacity per Unit (IGCPU / B1420); key and rate as AGWS above
   IGCPU: { group: 'transparency', key: ['registeredResourceEicCode', 'effectiveFrom', 'publishTime'], every: 1440 },
+  // [doc] Actual Total Load Per Bidding Zone (ATL / B0610); key and rate as AGWS above
   ATL: { group: 'transparency', key: ['startTime', 'documentRevisionNumber'], every: 30 },
+  // [doc] Day-Ahead Total Load Forecast Per Bidding Zone (DATL / B0620); key and rate as AGWS above
   DATL: { group: 'forecast', key: ['startTime', 'documentRevisionNumber'], every: 30 },
+  // [doc] Week-Ahead Total Load Forecast Per Bidding Zone (WATL / B0630); key and rate as AGWS above
   WATL: { group: 'forecast', key: ['forecastDate', 'documentRevisionNumber', 'publishTime'], every: 1440 },
+  // [doc] Day-Ahead Aggregated Generation (DAG / B1430); key and rate as AGWS above
   DAG: { group: 'forecast', key: ['startTime', 'documentRevisionNumber'], every: 30 },
+  // [doc] Month-Ahead Total Load Forecast Per Bidding Zone (MATL / B0640); key and rate as AGWS above
   MATL: { group: 'forecast', key: ['forecastWeekCommencingDate', 'documentRevisionNumber', 'publishTime'], every: 1440 },
+  // [doc] Year-Ahead Total Load Forecast Per Bidding Zone (YATL / B0650); key and rate as AGWS above
   YATL: { group: 'forecast', key: ['forecastYear', 'forecastWeek', 'documentRevisionNumber', 'publishTime'], every: 1440 },
+  // [doc] Cost of Congestion Management (CCM / B1330); key and rate as AGWS above
   CCM: { group: 'transparency', key: ['year', 'month', 'businessType', 'documentRevisionNumber', 'publishTime'], every: 1440 },
+  // [doc] Year Ahead Forecast Margin (YAFM / B0810); key and rate as AGWS above
   YAFM: { group: 'forecast', key: ['year', 'businessType', 'documentRevisionNumber', 'publishTime'], every: 1440 },
+  // [doc] Amount Of Balancing Reserves Under Contract (ABUC / B1720); key and rate as AGWS above
   ABUC: { group: 'transparency', key: ['settlementDate', 'psrType', 'flowDirection', 'documentRevisionNumber'], every: 1440, set: ['psrType', 2] },
+  // [doc] Prices Of Procured Balancing Reserves (PPBR / B1730); key and rate as AGWS above
   PPBR: { group: 'transparency', key: ['settlementDate', 'psrType', 'flowDirection', 'documentRevisionNumber'], every: 1440, set: ['psrType', 2] },
+  // [doc] Financial Expenses and Income for Balancing (FEIB / B1790); key and rate as AGWS above
   FEIB: { group: 'transparency', key: ['year', 'month', 'priceDirection', 'documentRevisionNumber', 'publishTime'], every: 1440 },
+  // [doc] Accepted Offered Balancing Energy (AOBE); key and rate as AGWS above
   AOBE: { group: 'transparency', key: ['startTime', 'flowDirection', 'timeSeriesId'], every: 30, set: ['flowDirection', 2] },
+  // [doc] Balancing Energy Bids (BEB); key and rate as AGWS above
   BEB: { group: 'transparency', key: ['startTime', 'bidId', 'documentRevisionNumber'], every: 30, set: ['bidId', 2] },
+  // [doc] Current Balancing State (CBS); key and rate as AGWS above
   CBS: { group: 'transparency', key: ['timeFrom', 'flowDirection', 'documentRevisionNumber'], every: 30, set: ['flowDirection', 2] },
+  // [doc] Procured Balancing Capacity (PBC); key and rate as AGWS above
   PBC: { group: 'transparency', key: ['startTime', 'psrType', 'flowDirection', 'timeSeriesId'], every: 30, set: ['psrType', 2] },
 };
