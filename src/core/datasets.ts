@@ -1,9 +1,10 @@
 // The dataset registry: every dataset is a plain record. Windowing, fetching, verifying, sanitising,
 // hashing and storage read these records; nothing else may branch on a dataset code.
-// Columns and parameter names come from the OpenAPI document (test/unit/datasets.test.ts checks them
-// against it). Column types follow the existing warehouse (docs/compatibility.md section 1): FUELINST
-// and FUELHH use the locked DATETIME/DATE schema; the other tables hold their date and time fields
-// as TIMESTAMP.
+// The records are generated (registry/generated.ts) from the OpenAPI document in spec/ and the
+// reviewed overrides (registry/overrides.ts); test/unit/registry.test.ts keeps them in step. Column
+// types follow the existing warehouse (docs/compatibility.md section 1): FUELINST and FUELHH use the
+// locked DATETIME/DATE schema; the other tables hold their date and time fields as TIMESTAMP.
+import { GENERATED } from './registry/generated.js';
 
 export type ColumnType = 'STRING' | 'INTEGER' | 'FLOAT' | 'BOOLEAN' | 'DATE' | 'DATETIME' | 'TIMESTAMP';
 
@@ -12,8 +13,16 @@ export interface Column {
   readonly type: ColumnType;
 }
 
-/** How an endpoint takes its time window (docs: three families, unknown parameters are ignored). */
-export type WindowFamily = 'publish' | 'measurement' | 'fromTo';
+/**
+ * How an endpoint takes its time window (unknown parameters are ignored): a publish, measurement or
+ * submission time range; `from`/`to` (settlement dates with settlement-period bounds); settlement
+ * dates only (`settlement`); or one settlement date in the path (`settlementDay`).
+ */
+export type WindowFamily = 'publish' | 'measurement' | 'submission' | 'fromTo' | 'settlement' | 'settlementDay';
+
+/** Groups `bmrs ingest --group` selects. */
+export type DatasetGroup = 'realtime' | 'balancing' | 'settlement' | 'forecast' | 'availability' | 'transparency' | 'remit';
+export const GROUPS: readonly DatasetGroup[] = ['realtime', 'balancing', 'settlement', 'forecast', 'availability', 'transparency', 'remit'];
 
 /** Where a row's event time comes from: a field, or the start of its settlement period. */
 export type EventTime = { readonly field: string } | { readonly settlementPeriod: true };
@@ -37,7 +46,9 @@ export interface DatasetSpec {
    */
   readonly settlementQuery?:
     | { readonly dateParams: { readonly from: string; readonly to: string } }
-    | { readonly periodParams: { readonly from: string; readonly to: string } };
+    | { readonly periodParams: { readonly from: string; readonly to: string } }
+    | { readonly rangeParams: { readonly dateFrom: string; readonly periodFrom: string; readonly dateTo: string; readonly periodTo: string } }
+    | { readonly pathParam: string };
   /** Widest window the non-stream endpoint accepts, in minutes; null when undocumented. */
   readonly maxWindowMinutes: number | null;
   /** Calendar unit our windows are aligned to and never wider than. */
@@ -59,207 +70,29 @@ export interface DatasetSpec {
   readonly cadence?: { readonly rowsPerPeriod: number; readonly setColumn?: string; readonly lagMinutes: number };
   readonly columns: readonly Column[];
   readonly table: string;
+  /** A `/datasets/{CODE}` endpoint, or another route of the API (system prices, demand outturn). */
+  readonly kind?: 'dataset' | 'route';
+  readonly group?: DatasetGroup;
+  /** STRING columns the document types as arrays: their values are stored as JSON text. */
+  readonly jsonColumns?: readonly string[];
+  /** Rows hold a nested array under this field: each element becomes a row with the parent's other fields. */
+  readonly nested?: { readonly field: string };
+  /**
+   * How often the API publishes a batch of rows and how many (per member of `setColumn` when given):
+   * the counts a day of the dataset implies. Absent: event-driven, no fixed count.
+   */
+  readonly rate?: { readonly everyMinutes: number; readonly rows: number; readonly setColumn?: string };
 }
-
-const c = (name: string, type: ColumnType): Column => ({ name, type });
-const S = 'STRING', I = 'INTEGER', F = 'FLOAT', B = 'BOOLEAN', TS = 'TIMESTAMP';
-
-const PUBLISH = { from: 'publishDateTimeFrom', to: 'publishDateTimeTo' } as const;
-const FROM_TO = { from: 'from', to: 'to' } as const;
-const SETTLEMENT_DATES = { dateParams: { from: 'settlementDateFrom', to: 'settlementDateTo' } } as const;
-const SETTLEMENT_PERIODS = { periodParams: { from: 'settlementPeriodFrom', to: 'settlementPeriodTo' } } as const;
 
 export function tableName(code: string): string {
   return `bmrs_${code.toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
 }
 
-type Draft = Omit<DatasetSpec, 'table' | 'envelope' | 'windowUnit'> &
-  Partial<Pick<DatasetSpec, 'envelope' | 'windowUnit'>>;
-
-function define(d: Draft): DatasetSpec {
-  return Object.freeze({ envelope: 'data', windowUnit: 'day', ...d, table: tableName(d.code) });
-}
-
-const generationByFuel = (code: string, title: string, cadence: DatasetSpec['cadence']): DatasetSpec =>
-  define({
-    cadence,
-    code,
-    title,
-    path: `/datasets/${code}`,
-    stream: true,
-    family: 'publish',
-    params: PUBLISH,
-    settlementQuery: SETTLEMENT_DATES,
-    maxWindowMinutes: null,
-    eventTime: { field: 'publishTime' },
-    naturalKey: ['startTime', 'fuelType'],
-    columns: [
-      c('dataset', S), c('publishTime', 'DATETIME'), c('startTime', 'DATETIME'), c('settlementDate', 'DATE'),
-      c('settlementPeriod', I), c('fuelType', S), c('generation', I),
-    ],
-  });
-
-const demandOutturn = (code: string, title: string): DatasetSpec =>
-  define({
-    code,
-    title,
-    path: `/datasets/${code}`,
-    stream: false,
-    family: 'publish',
-    params: PUBLISH,
-    maxWindowMinutes: null,
-    eventTime: { field: 'publishTime' },
-    publishLagMinutes: 120,
-    naturalKey: ['startTime', 'publishTime'],
-    cadence: { rowsPerPeriod: 1, lagMinutes: 120 },
-    columns: [
-      c('dataset', S), c('publishTime', TS), c('startTime', TS), c('settlementDate', TS),
-      c('settlementPeriod', I), c('demand', I),
-    ],
-  });
-
-const adjustment = (code: string, title: string, naturalKey: string[], cadence: DatasetSpec['cadence'], columns: Column[]): DatasetSpec =>
-  define({
-    cadence,
-    code,
-    title,
-    path: `/datasets/${code}`,
-    stream: true,
-    family: 'fromTo',
-    params: FROM_TO,
-    settlementQuery: SETTLEMENT_PERIODS,
-    maxWindowMinutes: null,
-    eventTime: { settlementPeriod: true },
-    naturalKey,
-    columns: [c('dataset', S), c('settlementDate', TS), c('settlementPeriod', I), ...columns],
-  });
-
-export const DATASETS: readonly DatasetSpec[] = Object.freeze([
-  // Lags are generous on purpose: a day is judged only once the API has surely published all of it.
-  // FUELINST: six 5-minute readings per period per fuel type, published as each interval ends.
-  generationByFuel('FUELINST', 'Generation by fuel type, 5-minute instantaneous', { rowsPerPeriod: 6, setColumn: 'fuelType', lagMinutes: 30 }),
-  generationByFuel('FUELHH', 'Generation by fuel type, half-hourly', { rowsPerPeriod: 1, setColumn: 'fuelType', lagMinutes: 60 }),
-  define({
-    code: 'FREQ',
-    title: 'System frequency, every 15 seconds',
-    path: '/datasets/FREQ',
-    stream: true,
-    family: 'measurement',
-    params: { from: 'measurementDateTimeFrom', to: 'measurementDateTimeTo' },
-    maxWindowMinutes: 24 * 60,
-    eventTime: { field: 'measurementTime' },
-    naturalKey: ['measurementTime'],
-    columns: [c('dataset', S), c('measurementTime', TS), c('frequency', F)],
-  }),
-  define({
-    code: 'MID',
-    title: 'Market index data (APX and N2EX), per settlement period',
-    path: '/datasets/MID',
-    stream: true,
-    family: 'fromTo',
-    params: FROM_TO,
-    settlementQuery: SETTLEMENT_PERIODS,
-    maxWindowMinutes: 7 * 24 * 60,
-    eventTime: { field: 'startTime' },
-    naturalKey: ['startTime', 'dataProvider'],
-    // One price per provider (APX, N2EX) per period, published as the period ends.
-    cadence: { rowsPerPeriod: 1, setColumn: 'dataProvider', lagMinutes: 120 },
-    columns: [
-      c('dataset', S), c('startTime', TS), c('dataProvider', S), c('settlementDate', TS),
-      c('settlementPeriod', I), c('price', F), c('volume', F),
-    ],
-  }),
-  demandOutturn('INDO', 'Initial national demand outturn'),
-  demandOutturn('ITSDO', 'Initial transmission system demand outturn'),
-  define({
-    code: 'TEMP',
-    title: 'Temperature, daily GB average',
-    path: '/datasets/TEMP',
-    stream: false,
-    family: 'publish',
-    params: PUBLISH,
-    maxWindowMinutes: null,
-    eventTime: { field: 'publishTime' },
-    naturalKey: ['measurementDate'],
-    columns: [c('dataset', S), c('measurementDate', TS), c('publishTime', TS), c('temperature', F)],
-  }),
-  define({
-    code: 'WINDFOR',
-    title: 'Wind generation forecast',
-    path: '/datasets/WINDFOR',
-    stream: true,
-    family: 'publish',
-    params: PUBLISH,
-    maxWindowMinutes: null,
-    eventTime: { field: 'publishTime' },
-    naturalKey: ['publishTime', 'startTime'],
-    columns: [c('dataset', S), c('publishTime', TS), c('startTime', TS), c('generation', I)],
-  }),
-  define({
-    code: 'BOD',
-    title: 'Bid-offer data',
-    path: '/datasets/BOD',
-    stream: true,
-    family: 'fromTo',
-    params: FROM_TO,
-    settlementQuery: SETTLEMENT_PERIODS,
-    maxWindowMinutes: 60,
-    eventTime: { field: 'timeFrom' },
-    naturalKey: ['bmUnit', 'settlementDate', 'settlementPeriod', 'pairId', 'timeFrom'],
-    columns: [
-      c('dataset', S), c('settlementDate', TS), c('settlementPeriod', I), c('timeFrom', TS), c('levelFrom', I),
-      c('timeTo', TS), c('levelTo', I), c('pairId', I), c('offer', F), c('bid', F), c('nationalGridBmUnit', S),
-      c('bmUnit', S),
-    ],
-  }),
-  define({
-    code: 'BOALF',
-    title: 'Bid-offer acceptances',
-    path: '/datasets/BOALF',
-    stream: true,
-    family: 'fromTo',
-    params: FROM_TO,
-    settlementQuery: SETTLEMENT_PERIODS,
-    maxWindowMinutes: 24 * 60,
-    eventTime: { field: 'timeFrom' },
-    naturalKey: ['bmUnit', 'acceptanceNumber', 'timeFrom'],
-    columns: [
-      c('dataset', S), c('settlementDate', TS), c('settlementPeriodFrom', I), c('settlementPeriodTo', I),
-      c('timeFrom', TS), c('timeTo', TS), c('levelFrom', I), c('levelTo', I), c('acceptanceNumber', I),
-      c('acceptanceTime', TS), c('deemedBoFlag', B), c('soFlag', B), c('amendmentFlag', S), c('storFlag', B),
-      c('rrFlag', B), c('nationalGridBmUnit', S), c('bmUnit', S),
-    ],
-  }),
-  adjustment('NETBSAD', 'Net balancing services adjustment data', ['settlementDate', 'settlementPeriod'], { rowsPerPeriod: 1, lagMinutes: 120 }, [
-    c('netBuyPriceCostAdjustmentEnergy', F), c('netBuyPriceVolumeAdjustmentEnergy', F),
-    c('netBuyPriceVolumeAdjustmentSystem', F), c('buyPricePriceAdjustment', F),
-    c('netSellPriceCostAdjustmentEnergy', F), c('netSellPriceVolumeAdjustmentEnergy', F),
-    c('netSellPriceVolumeAdjustmentSystem', F), c('sellPricePriceAdjustment', F),
-  ]),
-  adjustment('DISBSAD', 'Disaggregated balancing services adjustment data', ['settlementDate', 'settlementPeriod', 'id'], undefined, [
-    c('id', I), c('cost', F), c('volume', F), c('soFlag', B), c('storFlag', B), c('partyId', S), c('assetId', S),
-    c('isTendered', B), c('service', S),
-  ]),
-  define({
-    code: 'WIND_SOLAR_GEN',
-    title: 'Actual or estimated wind and solar generation (B1630)',
-    path: '/generation/actual/per-type/wind-and-solar',
-    stream: false,
-    envelope: 'metadata',
-    family: 'fromTo',
-    params: FROM_TO,
-    settlementQuery: SETTLEMENT_PERIODS,
-    maxWindowMinutes: 7 * 24 * 60,
-    eventTime: { field: 'startTime' },
-    naturalKey: ['startTime', 'psrType'],
-    // B1630: one value per type (solar, wind onshore, wind offshore) per period, about an hour late.
-    cadence: { rowsPerPeriod: 1, setColumn: 'psrType', lagMinutes: 180 },
-    columns: [
-      c('publishTime', TS), c('businessType', S), c('psrType', S), c('quantity', F), c('startTime', TS),
-      c('settlementDate', TS), c('settlementPeriod', I),
-    ],
-  }),
-]);
+/**
+ * Every dataset: the `/datasets/{CODE}` endpoints of the OpenAPI document and the extra routes,
+ * generated from spec/ and registry/overrides.ts by scripts/gen-registry.mjs (docs/datasets.md).
+ */
+export const DATASETS: readonly DatasetSpec[] = Object.freeze(GENERATED.map((d) => Object.freeze(d)));
 
 const BY_CODE = new Map(DATASETS.map((d) => [d.code, d]));
 

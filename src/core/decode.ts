@@ -30,7 +30,21 @@ export function decodeRows(dataset: DatasetSpec, stream: boolean, body: string, 
   for (let i = 0; i < rows.length; i++) {
     if (!isObject(rows[i])) throw new DataError(`${where}: row ${i} is ${describe(rows[i])}, not a JSON object`, { hint: SHAPE_HINT });
   }
-  return rows as RawRow[];
+  return dataset.nested ? flattenNested(where, dataset.nested.field, rows as RawRow[]) : (rows as RawRow[]);
+}
+
+/** One row per element of each row's nested array, with the parent's other fields first. */
+function flattenNested(where: string, field: string, rows: readonly RawRow[]): RawRow[] {
+  const out: RawRow[] = [];
+  rows.forEach((row, i) => {
+    const { [field]: inner, ...outer } = row;
+    if (!Array.isArray(inner)) throw new DataError(`${where}: row ${i} has no "${field}" array to flatten (${describe(inner)})`, { hint: SHAPE_HINT });
+    inner.forEach((x, j) => {
+      if (!isObject(x)) throw new DataError(`${where}: row ${i} ${field}[${j}] is ${describe(x)}, not a JSON object`, { hint: SHAPE_HINT });
+      out.push({ ...outer, ...x });
+    });
+  });
+  return out;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Parses what the user typed into a Range and a list of datasets, with one clear message per mistake.
 import { addDays, isIsoDate, parseInstant, settlementDateOf, settlementDayStart, toIsoZ } from './calendar.js';
-import { DATASETS, findDataset, type DatasetSpec } from './datasets.js';
+import { DATASETS, findDataset, GROUPS, type DatasetSpec } from './datasets.js';
 import { UsageError } from './errors.js';
 import type { Range } from './windows.js';
 
@@ -49,17 +49,31 @@ function checkInstant(flag: string, s: string): number {
   return ms;
 }
 
-/** Dataset codes from `--dataset A,B` (repeatable), case-insensitive, in the order given, no repeats. */
-export function parseDatasets(values: readonly string[] | undefined): DatasetSpec[] {
-  const codes = (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
-  if (codes.length === 0) {
-    throw new UsageError('no dataset given', { hint: `name one or more with --dataset, e.g. --dataset FUELINST; known: ${knownCodes()}` });
+/**
+ * Dataset codes from `--dataset A,B` (repeatable; `all` is every dataset) and groups from
+ * `--group realtime,balancing` (repeatable), case-insensitive, in the order given, no repeats.
+ */
+export function parseDatasets(values: readonly string[] | undefined, groups?: readonly string[]): DatasetSpec[] {
+  const split = (vs: readonly string[] | undefined) => (vs ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  const codes = split(values);
+  const groupNames = split(groups);
+  if (codes.length === 0 && groupNames.length === 0) {
+    throw new UsageError('no dataset given', { hint: `name one or more with --dataset (e.g. --dataset FUELINST, or --dataset all) or --group ${GROUPS.join('|')}` });
   }
   const picked = new Set<DatasetSpec>();
   for (const code of codes) {
+    if (code.toLowerCase() === 'all') {
+      for (const d of DATASETS) picked.add(d);
+      continue;
+    }
     const d = findDataset(code);
-    if (!d) throw new UsageError(`unknown dataset: ${code}`, { hint: `known datasets: ${knownCodes()} (bmrs datasets lists them)` });
+    if (!d) throw new UsageError(`unknown dataset: ${code}`, { hint: `known datasets: ${knownCodes()} (bmrs datasets lists them), or all` });
     picked.add(d);
+  }
+  for (const name of groupNames) {
+    const group = GROUPS.find((g) => g === name.toLowerCase());
+    if (!group) throw new UsageError(`unknown group: ${name}`, { hint: `groups: ${GROUPS.join(', ')} (bmrs datasets shows each dataset's group)` });
+    for (const d of DATASETS) if (d.group === group) picked.add(d);
   }
   return [...picked];
 }

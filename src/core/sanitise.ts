@@ -21,7 +21,7 @@ function planFor(spec: DatasetSpec): Plan {
   if (plan === undefined) {
     plan = {
       names: spec.columns.map((c) => c.name),
-      convert: spec.columns.map((c) => converterFor(c.type)),
+      convert: spec.columns.map((c) => (spec.jsonColumns?.includes(c.name) ? toJsonTextCell : converterFor(c.type))),
       known: new Set(spec.columns.map((c) => c.name)),
     };
     plans.set(spec, plan);
@@ -122,6 +122,12 @@ function toStringCell(v: JsonValue): Cell | typeof INVALID {
   if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : INVALID;
   if (typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   return INVALID;
+}
+
+/** A column the document types as an array (REMIT's outageProfile): an array or object kept as its JSON text. */
+function toJsonTextCell(v: JsonValue): Cell | typeof INVALID {
+  if (typeof v === 'object' && v !== null && typeof v !== 'bigint') return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? Number(x) : x));
+  return toStringCell(v);
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);

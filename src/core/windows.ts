@@ -2,7 +2,7 @@
 // verifies its answer and the rule that keeps only the rows that belong to it.
 // The API's bounds are inclusive at both ends, so consecutive windows share their boundary instant;
 // `keep` gives each boundary row to exactly one window (half-open on our side).
-import { addDays, DAY_MS, HOUR_MS, MINUTE_MS, settlementDayStart, toIsoZ } from './calendar.js';
+import { addDays, DAY_MS, HOUR_MS, MINUTE_MS, settlementDateOf, settlementDayStart, toIsoZ } from './calendar.js';
 import { hasSettlementDate, type DatasetSpec } from './datasets.js';
 import { InternalError } from './errors.js';
 
@@ -37,9 +37,19 @@ export interface Window {
 
 
 export function planWindows(dataset: DatasetSpec, range: Range): Window[] {
-  const windows = range.kind === 'days' ? planDays(dataset, range.from, range.to) : planInstants(dataset, range.from, range.to);
+  const windows = range.kind === 'days' ? planDays(dataset, range.from, range.to) : askedByDateOnly(dataset)
+    ? planDays(dataset, settlementDateOf(range.from), addDays(settlementDateOf(range.to - 1), 1))
+    : planInstants(dataset, range.from, range.to);
   for (const w of windows) assertWithinLimit(w);
   return windows;
+}
+
+/**
+ * Endpoints that take settlement dates only (no time parameter): an instant range is widened to
+ * the settlement days it touches.
+ */
+export function askedByDateOnly(d: DatasetSpec): boolean {
+  return d.family === 'settlement' || d.family === 'settlementDay';
 }
 
 function planDays(d: DatasetSpec, from: string, to: string): Window[] {
@@ -58,6 +68,14 @@ function dayWindow(d: DatasetSpec, day: string): Window {
   if (sq && 'dateParams' in sq) {
     return { ...base, query: [[sq.dateParams.from, day], [sq.dateParams.to, day]], accept: sameDay, keep: { by: 'all' } };
   }
+  if (sq && 'rangeParams' in sq) {
+    const p = sq.rangeParams;
+    const query: [string, string][] = [[p.dateFrom, day], [p.periodFrom, '1'], [p.dateTo, day], [p.periodTo, '50']];
+    return { ...base, query, accept: sameDay, keep: { by: 'all' } };
+  }
+  if (sq && 'pathParam' in sq) {
+    return { ...base, path: d.path.replace(`{${sq.pathParam}}`, day), query: [], accept: sameDay, keep: { by: 'all' } };
+  }
   if (sq && 'periodParams' in sq) {
     // With a settlement-period bound, from/to are read as settlement dates (time ignored).
     const query: [string, string][] = [
@@ -66,9 +84,11 @@ function dayWindow(d: DatasetSpec, day: string): Window {
       [sq.periodParams.from, '1'],
       [sq.periodParams.to, '50'],
     ];
+    // Rows without a settlement date (the per-type summary) are checked by their start time.
+    if (!hasSettlementDate(d)) return { ...base, query, accept: { by: 'eventTime', from: start, to: end }, keep: { by: 'eventTime', before: end } };
     return { ...base, query, accept: sameDay, keep: { by: 'all' } };
   }
-  if (hasSettlementDate(d)) {
+  if (hasSettlementDate(d) && d.publishLagMinutes !== undefined) {
     // Publish-time endpoints that carry a settlement date: ask for a publish window that covers
     // the day and its late publications, then keep that day's rows only.
     const qTo = end + (d.publishLagMinutes ?? 0) * MINUTE_MS;
@@ -79,7 +99,7 @@ function dayWindow(d: DatasetSpec, day: string): Window {
       keep: sameDay,
     };
   }
-  // No settlement date: the day's local-midnight bounds on the event time.
+  // No settlement date, or one a publication is not about (forecasts): local-midnight bounds on the event time.
   return { ...base, query: timeQuery(d, start, end), accept: { by: 'eventTime', from: start, to: end }, keep: { by: 'eventTime', before: end } };
 }
 
@@ -123,5 +143,5 @@ function assertWithinLimit(w: Window): void {
 /** The URL of a window below the API base, query parameters encoded. */
 export function windowUrl(base: string, w: Window): string {
   const qs = new URLSearchParams(w.query as [string, string][]).toString();
-  return `${base.replace(/\/+$/, '')}${w.path}?${qs}`;
+  return `${base.replace(/\/+$/, '')}${w.path}${qs ? `?${qs}` : ''}`;
 }

@@ -7,6 +7,8 @@ import { SIM_DATASETS } from './catalog.js';
 import { parseDateTime } from './dates.js';
 import { FaultBoard } from './faults.js';
 import { createModels, GeneratedSource } from './generate.js';
+import { genericModel } from './models-generic.js';
+import { endpoints } from './openapi.js';
 import { loadReplayRows, ReplaySource } from './replay.js';
 import { createHandler, type SimState } from './server.js';
 import type { Fault, RequestLogEntry, RowSource, Simulator, SimulatorOptions } from './types.js';
@@ -28,8 +30,8 @@ function buildSources(options: SimulatorOptions): Map<string, RowSource> {
   for (const { spec } of SIM_DATASETS) {
     if (options.dataDir) sources.set(spec.code, new ReplaySource(loadReplayRows(spec, join(options.dataDir, spec.code))));
     else {
-      const model = models?.[spec.code];
-      if (!model) throw new Error(`no generator for ${spec.code}`);
+      const model = models?.[spec.code] ?? genericModel(spec, endpoints().get(spec.path)?.fields ?? [], options.seed ?? 1);
+      if (!model) throw new Error(`no generator for ${spec.code}: give it a hand-written model or a rate in its override`);
       sources.set(spec.code, new GeneratedSource(model));
     }
   }

@@ -1,6 +1,5 @@
-// ASP.NET Core ProblemDetails bodies, in the exact key order the real API sends
-// (type, title, status, errors, traceId); see samples/ERROR400_*.json.
-import { randomBytes } from 'node:crypto';
+// ASP.NET Core ProblemDetails bodies, in the exact key order and with exactly the keys of the
+// captured 400 (type, title, status, errors; no traceId): test/fixtures/elexon/ERROR400_*.json.
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -9,18 +8,12 @@ export interface Problem {
   body: string;
 }
 
-/** A W3C traceparent-style id as ASP.NET writes it: 00-<32 hex>-<16 hex>-00. */
-export function traceId(): string {
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
-}
-
 export function validationProblem(errors: Record<string, string[]>): Problem {
   const body = {
     type: 'https://tools.ietf.org/html/rfc9110#section-15.5.1',
     title: 'One or more validation errors occurred.',
     status: 400,
     errors,
-    traceId: traceId(),
   };
   return { status: 400, body: JSON.stringify(body) };
 }

@@ -1,9 +1,10 @@
-// Reads a request's query into an inclusive Window, per window family, the way the real API does:
-// unknown parameters are ignored, parameter names are case-insensitive (ASP.NET binding), a missing
-// window means the endpoint's default (latest data), and an over-wide window on a non-stream endpoint
-// is a 400 ProblemDetails.
+// Reads a request's query into an inclusive Window, per the endpoint's mode as the simulator reads
+// the OpenAPI document (openapi.ts), the way the real API does: unknown parameters are ignored,
+// parameter names are case-insensitive (ASP.NET binding), a missing required parameter is a 400, a
+// missing optional window means the endpoint's default (latest data), and a window wider than the
+// document states for a non-stream endpoint is a 400 ProblemDetails.
 import { addDays, DAY_MS, MINUTE_MS, PERIOD_MS, settlementDayStart, isIsoDate } from '../core/calendar.js';
-import type { SimDataset } from './catalog.js';
+import type { Route, SimDataset } from './catalog.js';
 import { datePart, parseDateTime } from './dates.js';
 import { invalidValueProblem, rangeProblem, requiredProblem, validationProblem, type Problem } from './problem.js';
 import type { SettlementRef, Window } from './types.js';
@@ -34,32 +35,47 @@ export interface WindowContext {
   latest: () => number | undefined;
 }
 
-export function parseWindow(ds: SimDataset, q: Query, ctx: WindowContext): QueryResult {
-  const filters = Object.entries(ds.filters)
+export function parseWindow(route: Route, q: Query, ctx: WindowContext): QueryResult {
+  const filters = Object.entries(route.filters)
     .map(([param, field]) => ({ field, values: q.get(param.toLowerCase()) ?? [] }))
     .filter((f) => f.values.length > 0);
   const base: Partial<Window> = { filters };
-  if (ctx.ignoreWindow) return { window: finish(defaultWindow(ds, ctx), base) };
-  const spec = ds.spec;
-  if (spec.family === 'fromTo') return fromToWindow(ds, q, ctx, base);
-
-  const { from: pFrom, to: pTo } = spec.params;
-  const fromText = one(q, pFrom);
-  const toText = one(q, pTo);
-  const dates = spec.settlementQuery && 'dateParams' in spec.settlementQuery ? spec.settlementQuery.dateParams : undefined;
+  if (ctx.ignoreWindow) return { window: finish(defaultWindow(route.ds, ctx), base) };
+  const e = route.endpoint;
+  const missing = e.required.filter((n) => one(q, n) === undefined);
+  if (missing.length > 0) return { problem: requiredProblem(missing) };
+  const m = e.mode;
+  if (m.kind === 'fromTo') return fromToWindow(route, m.periods, q, ctx, base);
+  if (m.kind === 'path') {
+    const date = route.pathValues[m.param] ?? '';
+    if (!isIsoDate(date)) return { problem: invalidValueProblem(m.param, date) };
+    return { window: finish({ sdLo: { date, period: 1 }, sdHi: { date, period: 99 } }, base) };
+  }
+  if (m.kind === 'point' || m.kind === 'dateRange') {
+    const [dFrom, pFrom, dTo, pTo] = m.kind === 'point' ? [m.date, m.period, m.date, m.period] : [m.dateFrom, m.periodFrom, m.dateTo, m.periodTo];
+    const sd: SettlementRef[] = [];
+    for (const [dn, pn] of [[dFrom, pFrom], [dTo, pTo]]) {
+      const date = one(q, dn) ?? '';
+      const period = readInt(one(q, pn) ?? '');
+      if (!isIsoDate(date)) return { problem: invalidValueProblem(dn, date) };
+      if (period === undefined) return { problem: invalidValueProblem(pn, one(q, pn) ?? '') };
+      sd.push({ date, period });
+    }
+    return { window: finish({ sdLo: sd[0], sdHi: sd[1] }, base) };
+  }
+  const dates = m.kind === 'dates' ? m : m.dates;
   const periods = dates ? readPeriods(q) : undefined;
   if (periods && 'problem' in periods) return periods;
   const withPeriods = { ...base, periods: periods?.set };
   const dFrom = dates && one(q, dates.from);
   const dTo = dates && one(q, dates.to);
+  const times = m.kind === 'time' ? m : undefined;
+  const fromText = times && one(q, times.from);
+  const toText = times && one(q, times.to);
 
   if (dates && (dFrom !== undefined || dTo !== undefined)) {
-    if (fromText !== undefined || toText !== undefined) {
-      return {
-        problem: validationProblem({
-          '': [`${pascalPair(dates)} cannot be combined with ${pascalPair(spec.params)}`],
-        }),
-      };
+    if (times && (fromText !== undefined || toText !== undefined)) {
+      return { problem: validationProblem({ '': [`${pascalPair(dates)} cannot be combined with ${pascalPair(times)}`] }) };
     }
     const from = dFrom ?? dTo ?? '';
     const to = dTo ?? dFrom ?? '';
@@ -68,34 +84,33 @@ export function parseWindow(ds: SimDataset, q: Query, ctx: WindowContext): Query
     }
     return { window: finish({ sdLo: { date: from, period: 1 }, sdHi: { date: to, period: 99 } }, withPeriods) };
   }
-  if (fromText === undefined && toText === undefined) return { window: finish(defaultWindow(ds, ctx), withPeriods) };
+  if (!times || (fromText === undefined && toText === undefined)) return { window: finish(defaultWindow(route.ds, ctx), withPeriods) };
 
   const lo = fromText === undefined ? NaN : parseDateTime(fromText);
   const hi = toText === undefined ? NaN : parseDateTime(toText);
-  if (fromText !== undefined && Number.isNaN(lo)) return { problem: invalidValueProblem(pFrom, fromText) };
-  if (toText !== undefined && Number.isNaN(hi)) return { problem: invalidValueProblem(pTo, toText) };
+  if (fromText !== undefined && Number.isNaN(lo)) return { problem: invalidValueProblem(times.from, fromText) };
+  if (toText !== undefined && Number.isNaN(hi)) return { problem: invalidValueProblem(times.to, toText) };
   // A one-sided window: up to now, or the default span before `to`.
   const eventHi = toText === undefined ? ctx.now : hi;
   const eventLo = fromText === undefined ? eventHi - DAY_MS : lo;
-  const limited = checkRange(ds, ctx, eventLo, eventHi);
+  const limited = checkRange(route, times, eventHi - eventLo);
   if (limited) return limited;
   return { window: finish({ eventLo, eventHi }, withPeriods) };
 }
 
-function fromToWindow(ds: SimDataset, q: Query, ctx: WindowContext, base: Partial<Window>): QueryResult {
-  const spec = ds.spec;
-  const { from: pFrom, to: pTo } = spec.params;
-  const fromText = one(q, pFrom);
-  const toText = one(q, pTo);
-  const missing = [[pFrom, fromText], [pTo, toText]].filter(([, v]) => v === undefined).map(([n]) => n as string);
-  if (missing.length > 0) return { problem: requiredProblem(missing) };
+function fromToWindow(route: Route, sp: { from: string; to: string } | undefined, q: Query, ctx: WindowContext, base: Partial<Window>): QueryResult {
+  const names = { from: 'from', to: 'to' };
+  const fromText = one(q, names.from);
+  const toText = one(q, names.to);
+  if (fromText === undefined && toText === undefined) return { window: finish(defaultWindow(route.ds, ctx), base) };
   const lo = parseDateTime(fromText ?? '');
   const hi = parseDateTime(toText ?? '');
-  if (Number.isNaN(lo)) return { problem: invalidValueProblem(pFrom, fromText ?? '') };
-  if (Number.isNaN(hi)) return { problem: invalidValueProblem(pTo, toText ?? '') };
+  if (Number.isNaN(lo)) return { problem: invalidValueProblem(names.from, fromText ?? '') };
+  if (Number.isNaN(hi)) return { problem: invalidValueProblem(names.to, toText ?? '') };
 
-  const sp = spec.settlementQuery && 'periodParams' in spec.settlementQuery ? spec.settlementQuery.periodParams : undefined;
   const w: Partial<Window> = { ...base };
+  // With a settlement-period bound, the matching from/to is a settlement DATE (its time ignored):
+  // the span is counted in dates, so from=D&to=D with periods 1..50 is one day, not 25 hours.
   let effLo = lo;
   let effHi = hi;
   const spFromText = sp && one(q, sp.from);
@@ -103,25 +118,25 @@ function fromToWindow(ds: SimDataset, q: Query, ctx: WindowContext, base: Partia
   if (sp && spFromText !== undefined) {
     const period = readInt(spFromText);
     if (period === undefined) return { problem: invalidValueProblem(sp.from, spFromText) };
-    // With a settlement-period bound, `from` is a settlement date and its time is ignored.
     w.sdLo = { date: datePart(fromText ?? '') ?? '', period };
-    effLo = settlementDayStart(w.sdLo.date) + (period - 1) * PERIOD_MS;
+    effLo = parseDateTime(w.sdLo.date);
   } else w.eventLo = lo;
   if (sp && spToText !== undefined) {
     const period = readInt(spToText);
     if (period === undefined) return { problem: invalidValueProblem(sp.to, spToText) };
     w.sdHi = { date: datePart(toText ?? '') ?? '', period };
-    effHi = settlementDayStart(w.sdHi.date) + period * PERIOD_MS;
+    effHi = parseDateTime(w.sdHi.date);
   } else w.eventHi = hi;
-  const limited = checkRange(ds, ctx, effLo, effHi);
+  const limited = checkRange(route, names, effHi - effLo);
   if (limited) return limited;
   return { window: finish(w, {}) };
 }
 
-function checkRange(ds: SimDataset, ctx: WindowContext, lo: number, hi: number): { problem: Problem } | undefined {
-  const max = ds.spec.maxWindowMinutes;
-  if (ctx.stream || max === null || hi - lo <= max * MINUTE_MS) return undefined;
-  return { problem: rangeProblem(ds.spec.params.from, ds.spec.params.to, max) };
+/** The documented limit of a non-stream endpoint, as the real API words it (samples/ERROR400_*). */
+function checkRange(route: Route, names: { from: string; to: string }, spanMs: number): { problem: Problem } | undefined {
+  const max = route.endpoint.maxMinutes;
+  if (route.stream || max === null || spanMs <= max * MINUTE_MS) return undefined;
+  return { problem: rangeProblem(names.from, names.to, max) };
 }
 
 function defaultWindow(ds: SimDataset, ctx: WindowContext): Partial<Window> {

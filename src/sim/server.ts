@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { addDays, DAY_MS } from '../core/calendar.js';
 import { handleAdmin } from './admin.js';
 import { routeOf, type SimDataset } from './catalog.js';
+import { answerFormat, csvChunks, CSV_TYPE } from './csv.js';
 import type { FaultBoard, FaultDecision } from './faults.js';
 import { rowMutator } from './mutate.js';
 import { PROBLEM_CONTENT_TYPE } from './problem.js';
@@ -81,7 +82,12 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
   const source = state.sources.get(route.ds.spec.code);
   if (!source) throw new Error(`no source for ${route.ds.spec.code}`);
   const now = state.now();
-  const parsed = parseWindow(route.ds, readQuery(url.searchParams), {
+  const format = answerFormat(route, url.searchParams, req.headers.accept);
+  if (format === 'unacceptable') {
+    log(406);
+    return onBytes(sendFixed(res, 406, undefined, ''));
+  }
+  const parsed = parseWindow(route, readQuery(url.searchParams), {
     stream: route.stream,
     now,
     ignoreWindow: faults.ignoreWindow,
@@ -92,9 +98,9 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
     return onBytes(sendFixed(res, 400, PROBLEM_CONTENT_TYPE, parsed.problem.body));
   }
   log(200);
-  res.writeHead(200, { 'Content-Type': JSON_TYPE });
+  res.writeHead(200, { 'Content-Type': format === 'csv' ? CSV_TYPE : JSON_TYPE });
   const chunks = bodyChunks(route.ds, route.stream, source, parsed.window, now, faults);
-  await writeBody(res, chunks, { truncate: faults.truncate, onBytes });
+  await writeBody(res, format === 'csv' ? csvChunks(chunks, route.endpoint.fields) : chunks, { truncate: faults.truncate, onBytes });
 }
 
 /**
@@ -120,7 +126,7 @@ function* bodyChunks(ds: SimDataset, stream: boolean, source: RowSource, w: Wind
   const keep = compileFilters(w);
   const sink: RowOut =
     mutate || keep ? new MappedOut(out, (row) => (keep && !keep(row) ? undefined : mutate ? mutate(row) : row)) : out;
-  out.text(stream ? '[' : ds.spec.envelope === 'metadata' ? '{"metadata":{"datasets":["AGWS"]},"data":[' : '{"data":[');
+  out.text(stream ? '[' : ds.spec.envelope === 'metadata' ? `{"metadata":{"datasets":${JSON.stringify([ds.spec.code])}},"data":[` : '{"data":[');
   let groups = 0;
   let rows = 0;
   for (const _ of source.scan(w, now, sink)) {

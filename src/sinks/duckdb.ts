@@ -112,18 +112,20 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
       read(async (c) => ((await tableExists(c, d.table)) ? resolveTable(d, d.table, await describeTable(c, d.table, d, false), false) : null), null),
 
     write: (group) =>
-      session('write', (c) =>
-        inTransaction(c, async () => {
+      session('write', async (c) => {
+        const results = await inTransaction(c, async () => {
           await ensureLedger(c);
-          const results: WriteResult[] = [];
+          const out: WriteResult[] = [];
           for (const w of group) {
-            results.push(await writeRows(c, w));
+            out.push(await writeRows(c, w));
             await options.afterRows?.(w.key);
           }
-          await upsertLedger(c, group.map((w, i) => ({ key: w.key, rec: w.ledger, result: results[i] })));
-          return results;
-        }),
-      ),
+          await upsertLedger(c, group.map((w, i) => ({ key: w.key, rec: w.ledger, result: out[i] })));
+          return out;
+        });
+        await checkpointIfHeavy(c);
+        return results;
+      }),
 
     ledger: (q = {}) => read((c) => readLedger(c, q), []),
     keySet: (table, bounds) => read((c) => keySet(c, table, bounds), { count: 0, xor: '0' }),
@@ -152,4 +154,15 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
 /** Opens the store read-only, so a query cannot change data; waits like any other open. */
 export async function openDuckDbReadOnly(path: string, options: Partial<OpenOptions> = {}): Promise<{ connection: DuckDBConnection; close(): void }> {
   return openSession(path, 'read', { waitMs: options.waitMs ?? DEFAULT_WAIT_MS, onWait: options.onWait });
+}
+
+/**
+ * Rows written since the last checkpoint stay in memory, and cannot be spilled, until DuckDB
+ * checkpoints them (at 64 MB of WAL): a few rows into each of eighty tables (`--dataset all`) hold a
+ * block per column each and exhaust the 96 MB limit long before that. Checkpoint once they pass 24 MB.
+ */
+const IN_MEMORY_LIMIT = 24 * 1024 * 1024;
+async function checkpointIfHeavy(c: DuckDBConnection): Promise<void> {
+  const reader = await c.runAndReadAll("SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'");
+  if (Number(reader.getRows()[0][0]) > IN_MEMORY_LIMIT) await c.run('CHECKPOINT');
 }

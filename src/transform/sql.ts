@@ -28,6 +28,7 @@ const CHECKED: Readonly<Record<string, readonly ColumnType[]>> = {
 
 /** Why a table's rows cannot take the SQL path, or null when they can. */
 export function sqlIneligible(table: TableHandle): string | null {
+  if (table.spec.nested) return 'rows are flattened from a nested array';
   for (const col of table.spec.columns) {
     if (!SIMPLE_NAME.test(col.name)) return `column name ${col.name} is not a plain identifier`;
     if (!SQL_TYPES.has(col.type)) return `column ${col.name} is ${col.type}`;

@@ -382,14 +382,52 @@ describe('bmrs query and datasets', () => {
     expect(r.stderr).toMatch(/no store at/);
   });
 
-  it('datasets lists the registry', async () => {
+  it('datasets lists the registry, with the rows each table holds', async () => {
     const r = await bmrs(['datasets', '--json']);
     expect(r.code).toBe(0);
-    const list = JSON.parse(r.stdout) as { code: string; table: string }[];
+    const list = JSON.parse(r.stdout) as { code: string; table: string; rows: number | null }[];
     expect(list.map((d) => d.code)).toContain('FUELINST');
     expect(list.find((d) => d.code === 'WIND_SOLAR_GEN')?.table).toBe('bmrs_wind_solar_gen');
+    expect(list.every((d) => d.rows === null)).toBe(true);
+    // Every /datasets endpoint of the document, and the four other routes.
+    const doc = JSON.parse(readFileSync(new URL('../../spec/openapi-insights-2026-08.json', import.meta.url), 'utf8')) as { paths: Record<string, unknown> };
+    const endpoints = Object.keys(doc.paths).filter((p) => /^\/datasets\/[A-Za-z0-9_]+$/.test(p));
+    expect(endpoints).toHaveLength(82);
+    expect((list as unknown as { path: string; kind: string }[]).filter((d) => d.kind === 'dataset').map((d) => d.path).sort()).toEqual(endpoints.sort());
+    expect(list).toHaveLength(86);
     const human = await bmrs(['datasets']);
-    expect(human.stdout).toMatch(/FUELINST\s+\/datasets\/FUELINST\/stream/);
+    expect(human.stdout).toMatch(/FUELINST\s+realtime\s+publish\s+publishDateTimeFrom\/publishDateTimeTo, days: settlementDateFrom\/To\s+yes\s+5 min x 20 fuelType\s+bmrs_fuelinst\s+\?/);
+    expect((await bmrs(['ingest', '-d', 'MID', '--from', '2025-10-27', '--to', '2025-10-28'])).code).toBe(0);
+    const after = JSON.parse((await bmrs(['datasets', '--json'])).stdout) as { code: string; rows: number | null }[];
+    expect(after.filter((d) => d.rows !== null)).toEqual([expect.objectContaining({ code: 'MID', rows: 96 })]);
+    expect((await bmrs(['datasets'])).stdout).toMatch(/\nMID\s.*bmrs_mid\s+96\n/);
+  });
+
+  it('ingest --dataset all loads a settlement day of every dataset into its own table, complete', async () => {
+    const r = await bmrs(['ingest', '--dataset', 'all', '--from', '2025-10-27', '--to', '2025-10-28', '--json', '-q']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { datasets: { dataset: string; inserted: number; failures: unknown[]; incomplete: unknown[] }[] };
+    expect(report.datasets).toHaveLength(86);
+    expect(report.datasets.filter((d) => d.failures.length > 0 || d.incomplete.length > 0 || d.inserted === 0)).toEqual([]);
+    const listed = JSON.parse((await bmrs(['datasets', '--json'])).stdout) as { code: string; rows: number | null }[];
+    const inserted = new Map(report.datasets.map((d) => [d.dataset, d.inserted]));
+    expect(listed.map((d) => [d.code, d.rows])).toEqual(listed.map((d) => [d.code, inserted.get(d.code)]));
+  });
+
+  it('ingest --dataset all and --group pick datasets from the registry; an unknown group is exit 2', async () => {
+    const all = await bmrs(['ingest', '--dataset', 'all', '--from', '2025-10-27', '--to', '2025-10-28', '--dry-run', '--json']);
+    expect(all.code).toBe(0);
+    const planned = (JSON.parse(all.stdout) as { dataset: string }[]).map((d) => d.dataset);
+    const registry = (JSON.parse((await bmrs(['datasets', '--json'])).stdout) as { code: string; group: string }[]);
+    expect(planned.sort()).toEqual(registry.map((d) => d.code).sort());
+    const forecast = await bmrs(['ingest', '--group', 'forecast', '--from', '2025-10-27', '--to', '2025-10-28', '--dry-run', '--json']);
+    const groupPlanned = (JSON.parse(forecast.stdout) as { dataset: string }[]).map((d) => d.dataset);
+    expect(groupPlanned.sort()).toEqual(registry.filter((d) => d.group === 'forecast').map((d) => d.code).sort());
+    expect(groupPlanned).toContain('NDF');
+    const bad = await bmrs(['ingest', '--group', 'weather', '--from', '2025-10-27', '--to', '2025-10-28']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown group: weather/);
   });
 
   it('--help teaches', async () => {

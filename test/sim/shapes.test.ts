@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATASETS } from '../../src/core/datasets.js';
+import { DATASETS, type DatasetSpec } from '../../src/core/datasets.js';
+import { endpoints } from '../../src/sim/openapi.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { get, rows, rowsOf, withSim } from './helpers.js';
 
@@ -7,27 +9,44 @@ let sim: Simulator;
 beforeAll(async () => (sim = await withSim()));
 afterAll(() => sim.close());
 
-/** A small window of each dataset, in its own parameters. */
-function smallWindow(code: string): string {
-  const d = DATASETS.find((x) => x.code === code);
-  if (!d) throw new Error(code);
+/** A small window of each endpoint (12:00-12:30Z, period 27 of 2025-10-26), in the parameters the document gives it. */
+function smallWindow(code: string, path: string): string {
+  const e = endpoints().get(path);
+  if (!e) return `${path}?from=2025-10-26&to=2025-10-26`;
+  const m = e.mode;
   const [from, to] = code === 'TEMP' ? ['2025-10-20T00:00:00Z', '2025-10-26T00:00:00Z'] : ['2025-10-26T12:00:00Z', '2025-10-26T12:30:00Z'];
-  return `${d.params.from}=${from}&${d.params.to}=${to}`;
+  const day = '2025-10-26';
+  switch (m.kind) {
+    case 'time': return `${path}?${m.from}=${from}&${m.to}=${to}`;
+    case 'fromTo': return m.periods ? `${path}?from=${day}&to=${day}&${m.periods.from}=27&${m.periods.to}=27` : `${path}?from=${from}&to=${to}`;
+    case 'dates': return `${path}?${m.from}=${day}&${m.to}=${day}&settlementPeriod=27`;
+    case 'dateRange': return `${path}?${m.dateFrom}=${day}&${m.periodFrom}=27&${m.dateTo}=${day}&${m.periodTo}=27`;
+    case 'point': return `${path}?${m.date}=${day}&${m.period}=27`;
+    case 'path': return path.replace(`{${m.param}}`, day);
+  }
+}
+
+/** A row as the client stores it: a nested array's elements become rows with the parent's other fields. */
+function flat(spec: DatasetSpec, row: Record<string, unknown>): Record<string, unknown>[] {
+  const field = spec.nested?.field;
+  if (!field) return [row];
+  const { [field]: inner, ...outer } = row;
+  return (inner as Record<string, unknown>[]).map((x) => ({ ...outer, ...x }));
 }
 
 describe('shapes', () => {
   it.each(DATASETS.map((d) => d.code))('%s: envelope, columns in registry order, stream or 404', async (code) => {
     const spec = DATASETS.find((d) => d.code === code)!;
-    const plain = await get(sim, `${spec.path}?${smallWindow(code)}`);
+    const plain = await get(sim, smallWindow(code, spec.path));
     expect(plain.status).toBe(200);
     expect(plain.headers.get('content-type')).toMatch(/^application\/json/);
     const body = JSON.parse(plain.text) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(spec.envelope === 'metadata' ? ['metadata', 'data'] : ['data']);
-    if (spec.envelope === 'metadata') expect(body.metadata).toEqual({ datasets: ['AGWS'] });
+    if (spec.envelope === 'metadata') expect(body.metadata).toEqual({ datasets: [code] });
     const data = rowsOf(plain.text);
     expect(data.length).toBeGreaterThan(0);
-    for (const row of data) expect(Object.keys(row)).toEqual(spec.columns.map((c) => c.name));
-    const stream = await get(sim, `${spec.path}/stream?${smallWindow(code)}`);
+    for (const row of data.flatMap((r) => flat(spec, r))) expect(Object.keys(row)).toEqual(spec.columns.map((c) => c.name));
+    const stream = await get(sim, spec.stream ? smallWindow(code, `${spec.path}/stream`) : `${spec.path}/stream`);
     if (spec.stream) {
       expect(stream.status).toBe(200);
       expect(stream.text.startsWith('[')).toBe(true);
@@ -100,7 +119,8 @@ describe('windows', () => {
 });
 
 describe('the real API mistakes', () => {
-  const PROBLEM_KEYS = ['type', 'title', 'status', 'errors', 'traceId'];
+  // Exactly the keys of the captured 400 (no traceId).
+  const PROBLEM_KEYS = Object.keys(JSON.parse(readFileSync(new URL('../fixtures/elexon/ERROR400_gridflow_REMIT-range_2026-05-08.json', import.meta.url), 'utf8')) as object);
 
   it('answers an over-wide window on a non-stream endpoint with the captured ProblemDetails shape', async () => {
     const a = await get(sim, '/datasets/FREQ?measurementDateTimeFrom=2025-10-25T00:00:00Z&measurementDateTimeTo=2025-10-26T00:00:15Z');
@@ -114,11 +134,25 @@ describe('the real API mistakes', () => {
       status: 400,
       errors: { '': ['The date range between MeasurementDateTimeFrom and MeasurementDateTimeTo inclusive must not exceed 1 day'] },
     });
-    expect(body.traceId).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
-    const mid = JSON.parse((await get(sim, '/datasets/MID?from=2025-10-01T00:00:00Z&to=2025-10-08T00:30:00Z')).text) as { errors: unknown };
-    expect(mid.errors).toEqual({ '': ['The date range between From and To inclusive must not exceed 7 days'] });
-    const bod = JSON.parse((await get(sim, '/datasets/BOD?from=2025-10-01T00:00:00Z&to=2025-10-01T01:30:00Z')).text) as { errors: unknown };
-    expect(bod.errors).toEqual({ '': ['The date range between From and To inclusive must not exceed 1 hour'] });
+    expect(PROBLEM_KEYS).not.toContain('traceId');
+    const ws = '/generation/actual/per-type/wind-and-solar';
+    const wide = JSON.parse((await get(sim, `${ws}?from=2025-10-01T00:00:00Z&to=2025-10-08T00:30:00Z`)).text) as { errors: unknown };
+    expect(wide.errors).toEqual({ '': ['The date range between From and To inclusive must not exceed 7 days'] });
+  });
+
+  it('enforces no limit the document does not state (BOD, BOALF, MID non-stream)', async () => {
+    expect((await get(sim, '/datasets/BOD?from=2025-10-01T00:00:00Z&to=2025-10-01T06:00:00Z')).status).toBe(200);
+    expect((await get(sim, '/datasets/BOALF?from=2025-10-01T00:00:00Z&to=2025-10-03T00:00:00Z')).status).toBe(200);
+    expect((await get(sim, '/datasets/MID?from=2025-10-01T00:00:00Z&to=2025-10-09T00:00:00Z')).status).toBe(200);
+  });
+
+  it('counts a settlement-period window in dates: six dates with periods 1..50 fit a 7-day limit', async () => {
+    const ws = '/generation/actual/per-type/wind-and-solar?settlementPeriodFrom=1&settlementPeriodTo=50';
+    const six = await get(sim, `${ws}&from=2025-10-20&to=2025-10-26`);
+    expect(six.status).toBe(200);
+    expect((JSON.parse(six.text) as { data: unknown[] }).data).toHaveLength((6 * 48 + 50) * 3);
+    expect((await get(sim, `${ws}&from=2025-10-20&to=2025-10-27`)).status).toBe(200);
+    expect((await get(sim, `${ws}&from=2025-10-20&to=2025-10-28`)).status).toBe(400);
   });
 
   it('accepts a window exactly at the limit, and any window on the stream', async () => {

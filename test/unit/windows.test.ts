@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, DAY_MS, HOUR_MS, MINUTE_MS, periodStart, settlementDayStart } from '../../src/core/calendar.js';
 import { DATASETS, findDataset, type DatasetSpec } from '../../src/core/datasets.js';
-import { planWindows, windowUrl, type Range, type Window } from '../../src/core/windows.js';
+import { askedByDateOnly, planWindows, windowUrl, type Range, type Window } from '../../src/core/windows.js';
+import { settlementDateOf } from '../../src/core/calendar.js';
 import { InternalError } from '../../src/core/errors.js';
 
 const ds = (code: string) => findDataset(code)!;
@@ -29,6 +30,16 @@ function requestSpan(w: Window): { from: number; to: number } {
     return v;
   };
   const sq = d.settlementQuery;
+  if (sq && 'pathParam' in sq) {
+    const date = w.path.slice(d.path.indexOf(`{${sq.pathParam}}`));
+    expect(w.path).toBe(d.path.replace(`{${sq.pathParam}}`, date));
+    return { from: settlementDayStart(date), to: settlementDayStart(addDays(date, 1)) };
+  }
+  if (sq && 'rangeParams' in sq) {
+    const p = sq.rangeParams;
+    const to = Math.min(periodStart(get(p.dateTo), Number(get(p.periodTo)) + 1), settlementDayStart(addDays(get(p.dateTo), 1)));
+    return { from: periodStart(get(p.dateFrom), Number(get(p.periodFrom))), to };
+  }
   if (sq && 'dateParams' in sq && q.has(sq.dateParams.from)) {
     return { from: settlementDayStart(get(sq.dateParams.from)), to: settlementDayStart(addDays(get(sq.dateParams.to), 1)) };
   }
@@ -45,6 +56,12 @@ function requestSpan(w: Window): { from: number; to: number } {
 function checkPlan(d: DatasetSpec, range: Range): void {
   const ws = planWindows(d, range);
   const label = `${d.code} ${range.kind} ${range.kind === 'days' ? range.from : iso(range.from)}`;
+  if (range.kind === 'instants' && askedByDateOnly(d)) {
+    // Settlement dates are all such an endpoint takes: the range widens to the days it touches.
+    const days = { kind: 'days', from: settlementDateOf(range.from), to: addDays(settlementDateOf(range.to - 1), 1) } as const;
+    expect(ws, label).toEqual(planWindows(d, days));
+    return checkPlan(d, days);
+  }
   // The windows tile the range exactly: no gap, no overlap, nothing outside it.
   const first = range.kind === 'days' ? settlementDayStart(range.from) : range.from;
   const last = range.kind === 'days' ? settlementDayStart(range.to) : range.to;
@@ -106,6 +123,39 @@ describe('planWindows: days', () => {
     expect(w.path).toBe('/datasets/INDO');
     expect(w.query).toEqual([['publishDateTimeFrom', '2025-07-15T23:00:00Z'], ['publishDateTimeTo', '2025-07-17T01:00:00Z']]);
     expect(w.keep).toEqual({ by: 'settlementDate', from: '2025-07-16', to: '2025-07-16' });
+  });
+
+  it('system prices put the settlement date in the path, one request per day', () => {
+    const ws = planWindows(ds('COSTS'), { kind: 'days', from: '2025-10-26', to: '2025-10-28' });
+    expect(ws.map((w) => [w.path, w.query.length])).toEqual([
+      ['/balancing/settlement/system-prices/2025-10-26', 0],
+      ['/balancing/settlement/system-prices/2025-10-27', 0],
+    ]);
+    expect(ws[0].accept).toEqual({ by: 'settlementDate', from: '2025-10-26', to: '2025-10-26' });
+  });
+
+  it('TUDM asks by settlement date and period bounds on both ends', () => {
+    const [w] = planWindows(ds('TUDM'), { kind: 'days', from: '2025-10-26', to: '2025-10-27' });
+    expect(windowUrl('http://x', w)).toBe(
+      'http://x/datasets/TUDM/stream?settlementDateFrom=2025-10-26&settlementPeriodFrom=1&settlementDateTo=2025-10-26&settlementPeriodTo=50',
+    );
+  });
+
+  it('an instant range of a date-only endpoint widens to the settlement days it touches', () => {
+    const ws = planWindows(ds('DEMAND_OUTTURN'), { kind: 'instants', from: z('2025-07-16T22:30:00Z'), to: z('2025-07-16T23:30:00Z') });
+    expect(ws.map((w) => w.days?.from)).toEqual(['2025-07-16', '2025-07-17']);
+  });
+
+  it('forecasts carry a settlement date they are not about: a day is its publications, all kept', () => {
+    const [w] = planWindows(ds('NDF'), { kind: 'days', from: '2025-07-16', to: '2025-07-17' });
+    expect(w.query).toEqual([['publishDateTimeFrom', '2025-07-15T23:00:00Z'], ['publishDateTimeTo', '2025-07-16T23:00:00Z']]);
+    expect(w.keep).toEqual({ by: 'eventTime', before: z('2025-07-16T23:00:00Z') });
+  });
+
+  it('the per-type summary has no settlement date: its day is checked on startTime', () => {
+    const [w] = planWindows(ds('GEN_PER_TYPE'), { kind: 'days', from: '2025-10-26', to: '2025-10-27' });
+    expect(w.accept).toEqual({ by: 'eventTime', from: z('2025-10-25T23:00:00Z'), to: z('2025-10-27T00:00:00Z') });
+    expect(w.query).toContainEqual(['settlementPeriodTo', '50']);
   });
 
   it('datasets without a settlement date use local-midnight bounds on their event time', () => {

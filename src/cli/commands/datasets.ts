@@ -1,23 +1,66 @@
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { DATASETS } from '../../core/datasets.js';
-import { table, writeJson } from '../render.js';
+import { loadConfig } from '../../config.js';
+import { DATASETS, type DatasetSpec } from '../../core/datasets.js';
+import { num, style, table, writeJson } from '../render.js';
+
+interface DatasetsOptions {
+  json?: boolean;
+  db?: string;
+}
 
 export function datasetsCommand(): Command {
   return new Command('datasets')
-    .description('list the datasets bmrs knows: endpoint, window parameters, limits, table')
-    .option('--json', 'print the full registry as JSON')
-    .action((opts: { json?: boolean }) => {
-      if (opts.json) return writeJson(DATASETS);
+    .description('list every dataset bmrs knows: group, window family and parameters, stream, cadence, table, rows in the store')
+    .option('--json', 'print the full registry records, each with `rows` (null: no table or no store)')
+    .option('--db <path>', 'DuckDB file whose tables are counted (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
+    .action(async (opts: DatasetsOptions) => {
+      const counts = await rowCounts(opts.db);
+      if (opts.json) return writeJson(DATASETS.map((d) => ({ ...d, rows: counts?.get(d.table) ?? null })));
       const rows = DATASETS.map((d) => [
         d.code,
-        d.stream ? `${d.path}/stream` : d.path,
-        `${d.params.from}/${d.params.to}`,
-        d.stream ? 'none (stream)' : d.maxWindowMinutes === null ? 'undocumented' : duration(d.maxWindowMinutes),
+        d.group ?? '',
+        d.family,
+        windowText(d),
+        d.stream ? 'yes' : 'no',
+        cadenceText(d),
         d.table,
-        d.title,
+        counts === undefined ? '?' : (counts.get(d.table) ?? null) === null ? '-' : num(counts.get(d.table)!),
       ]);
-      process.stdout.write(table(['DATASET', 'ENDPOINT', 'WINDOW PARAMETERS', 'MAX WINDOW', 'TABLE', 'DESCRIPTION'], rows));
+      process.stdout.write(table(['DATASET', 'GROUP', 'FAMILY', 'WINDOW', 'STREAM', 'CADENCE', 'TABLE', 'ROWS'], rows));
+      if (counts === undefined) process.stdout.write(style.dim('ROWS ?: there is no store to count (bmrs ingest creates it)\n'));
     });
+}
+
+/** Row count per table of the store; undefined when there is no store file. */
+async function rowCounts(db: string | undefined): Promise<Map<string, number | null> | undefined> {
+  const config = loadConfig({ db });
+  if (!existsSync(config.duckdbPath)) return undefined;
+  const { openDefaultStore } = await import('../compose.js');
+  const store = await openDefaultStore(config, () => undefined);
+  try {
+    const out = new Map<string, number | null>();
+    for (const d of DATASETS) out.set(d.table, await store.countRows(d.table));
+    return out;
+  } finally {
+    await store.close();
+  }
+}
+
+function windowText(d: DatasetSpec): string {
+  const sq = d.settlementQuery;
+  const limit = d.maxWindowMinutes === null ? '' : ` (max ${duration(d.maxWindowMinutes)}${d.stream ? ' without stream' : ''})`;
+  if (sq && 'pathParam' in sq) return `${d.path}${limit}`;
+  if (sq && 'rangeParams' in sq) return `${sq.rangeParams.dateFrom}/${sq.rangeParams.periodFrom}..${sq.rangeParams.dateTo}/${sq.rangeParams.periodTo}${limit}`;
+  const days = sq && 'dateParams' in sq && d.family !== 'settlement' ? `, days: ${sq.dateParams.from}/To` : sq && 'periodParams' in sq ? ' + settlementPeriodFrom/To' : '';
+  return `${d.params.from}/${d.params.to}${days}${limit}`;
+}
+
+function cadenceText(d: DatasetSpec): string {
+  const r = d.rate;
+  if (!r) return 'event-driven';
+  const every = r.everyMinutes >= 1440 ? 'daily' : r.everyMinutes < 1 ? `${r.everyMinutes * 60} s` : `${r.everyMinutes} min`;
+  return r.rows > 1 ? `${every} x ${r.rows}${r.setColumn ? ` ${r.setColumn}` : ''}` : every;
 }
 
 function duration(minutes: number): string {

@@ -18,6 +18,8 @@ import { makeDirs } from '../../platform/dirs.js';
 
 export interface IngestOptions {
   dataset?: string[];
+  /** Dataset groups (`--group realtime,balancing`), added to --dataset. */
+  group?: string[];
   from?: string;
   to?: string;
   db?: string;
@@ -40,7 +42,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
   const config = loadConfig({ db: opts.db, apiBase: opts.apiBase });
   const clock = clockOf(config);
   const concurrency = parseConcurrency(opts.concurrency);
-  const plans = opts.window ? windowPlans(opts, clock.now()) : planIngest(parseDatasets(opts.dataset), parseRange(opts.from, opts.to, clock.now()), clock.now());
+  const plans = opts.window ? windowPlans(opts, clock.now()) : planIngest(parseDatasets(opts.dataset, opts.group), parseRange(opts.from, opts.to, clock.now()), clock.now());
   for (const note of opts.notes ?? []) process.stderr.write(`${style.dim(`note: ${note}`)}\n`);
   if (opts.dryRun) {
     printDryRun(plans, config.apiBase, opts.json === true);
@@ -79,7 +81,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
 
 /** One plan per `--window CODE=FROM/TO`: each dataset with its own range, all run side by side. */
 function windowPlans(opts: IngestOptions, now: number): DatasetPlan[] {
-  if (opts.dataset || opts.from !== undefined || opts.to !== undefined) {
+  if (opts.dataset || opts.group || opts.from !== undefined || opts.to !== undefined) {
     throw new UsageError('--window gives each dataset its own range: leave out --dataset, --from and --to');
   }
   return opts.window!.flatMap((spec) => {

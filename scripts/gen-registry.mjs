@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Regenerates src/core/registry/generated.ts (the dataset registry) and the table in
+// docs/datasets.md from the OpenAPI document in
+// spec/ and the reviewed overrides in src/core/registry/overrides.ts. The derivation is
+// src/core/registry/derive.ts, run from its build: `npm run registry` builds first.
+// Usage: node scripts/gen-registry.mjs [path/to/openapi.json]
+import { readFileSync, writeFileSync } from 'node:fs';
+import { deriveRegistry, renderRegistryModule } from '../dist/core/registry/derive.js';
+import { OVERRIDES } from '../dist/core/registry/overrides.js';
+import { withDatasetsTable } from '../dist/core/registry/docs-table.js';
+
+const src = process.argv[2] ?? new URL('../spec/openapi-insights-2026-08.json', import.meta.url);
+const doc = JSON.parse(readFileSync(src, 'utf8'));
+const specs = deriveRegistry(doc, OVERRIDES);
+writeFileSync(new URL('../src/core/registry/generated.ts', import.meta.url), renderRegistryModule(specs));
+const page = new URL('../docs/datasets.md', import.meta.url);
+writeFileSync(page, withDatasetsTable(readFileSync(page, 'utf8'), specs));
+console.log(`wrote ${specs.length} datasets to src/core/registry/generated.ts and the table of docs/datasets.md`);

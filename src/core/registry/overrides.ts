@@ -1,0 +1,209 @@
+// What the OpenAPI document cannot say, one reviewed record per dataset; deriveRegistry (derive.ts)
+// merges it with the document, and scripts/gen-registry.mjs writes the result to generated.ts.
+// The comment above each record names where its facts come from. Sources: [api] the team's notes on
+// the Elexon API (shared/docs, elexon-api); [compat] docs/compatibility.md; [sample] a captured
+// response in test/fixtures/elexon; [doc] the dataset's OpenAPI description text; [assumed] our reading of
+// the dataset's purpose, not verified against a capture (rates of event-driven datasets are what the
+// simulator generates, not a promise of the API).
+// Fields: group (bmrs ingest --group); key (natural key); every (minutes between publications or
+// readings) with set [column, members] or rows (rows per publication); lag (a complete settlement day
+// is judged this many minutes after its end: the completeness cadence); publishLag (publish-time
+// endpoint that carries a settlement date: a day's window reaches this far past the day);
+// eventTime (the time the endpoint filters on, where the document does not say); types (locked
+// warehouse column types); route/table/nested/title (routes outside /datasets).
+import type { ColumnType, DatasetGroup } from '../datasets.js';
+
+export interface Override {
+  readonly group: DatasetGroup;
+  readonly key: readonly string[];
+  readonly every?: number;
+  readonly set?: readonly [string, number];
+  readonly rows?: number;
+  readonly lag?: number;
+  readonly publishLag?: number;
+  readonly eventTime?: string;
+  readonly types?: Readonly<Record<string, ColumnType>>;
+  readonly route?: string;
+  readonly table?: string;
+  readonly nested?: string;
+  readonly title?: string;
+}
+
+const LOCKED = { publishTime: 'DATETIME', startTime: 'DATETIME', settlementDate: 'DATE' } as const;
+const BMU = ['bmUnit', 2] as const;
+const unitKey = (...k: string[]): string[] => ['bmUnit', 'settlementDate', 'settlementPeriod', ...k];
+
+export const OVERRIDES: Readonly<Record<string, Override>> = {
+  // [api] "FUELINST in detail": 5-minute readings, 20 fuel types, key (startTime, fuelType); [compat] §1 locked DATETIME/DATE; lag: ours
+  FUELINST: { group: 'realtime', key: ['startTime', 'fuelType'], every: 5, set: ['fuelType', 20], lag: 30, types: LOCKED },
+  // [sample] FUELHH CSV: one row per fuel type per period; [compat] §1 shares FUELINST's locked schema
+  FUELHH: { group: 'realtime', key: ['startTime', 'fuelType'], every: 30, set: ['fuelType', 20], lag: 60, types: LOCKED },
+  // [api] FREQ: a reading every 15 seconds
+  FREQ: { group: 'realtime', key: ['measurementTime'], every: 0.25 },
+  // [sample] MID excerpt: APXMIDP and N2EXMIDP per period; [api] from/to filters on startTime
+  MID: { group: 'balancing', key: ['startTime', 'dataProvider'], every: 30, set: ['dataProvider', 2], lag: 120, eventTime: 'startTime' },
+  // [sample] INDO excerpt: one row per period published as it ends; [doc] /demand/outturn "within 15 minutes" (lag 2 h: ours)
+  INDO: { group: 'realtime', key: ['startTime', 'publishTime'], every: 30, lag: 120, publishLag: 120 },
+  // [assumed] as INDO (same endpoint family and row shape)
+  ITSDO: { group: 'realtime', key: ['startTime', 'publishTime'], every: 30, lag: 120, publishLag: 120 },
+  // [doc] TEMP "published from 5pm each day": one daily row
+  TEMP: { group: 'realtime', key: ['measurementDate'], every: 1440 },
+  // [api] WINDFOR: hourly forecasts, published several times a day (no fixed count per day)
+  WINDFOR: { group: 'forecast', key: ['publishTime', 'startTime'] },
+  // [api] BOD: event-driven, no fixed count; [api] claimed to filter on timeFrom
+  BOD: { group: 'balancing', key: ['bmUnit', 'settlementDate', 'settlementPeriod', 'pairId', 'timeFrom'], eventTime: 'timeFrom' },
+  // [api] BOALF: event-driven acceptances; filters on timeFrom
+  BOALF: { group: 'balancing', key: ['bmUnit', 'acceptanceNumber', 'timeFrom'], eventTime: 'timeFrom' },
+  // [api] NETBSAD: one row per settlement period
+  NETBSAD: { group: 'balancing', key: ['settlementDate', 'settlementPeriod'], every: 30, lag: 120, eventTime: 'settlementPeriod' },
+  // [api] DISBSAD: event-driven actions, keyed by id
+  DISBSAD: { group: 'balancing', key: ['settlementDate', 'settlementPeriod', 'id'], eventTime: 'settlementPeriod' },
+  // [doc] B1630 "filters by startTime"; three PSR types per period (Solar, Wind Offshore, Wind Onshore)
+  WIND_SOLAR_GEN: { group: 'transparency', route: '/generation/actual/per-type/wind-and-solar', title: 'Actual or estimated wind and solar generation (B1630)', key: ['startTime', 'psrType'], every: 30, set: ['psrType', 3], lag: 180 },
+  // [sample] SYSTEMPRICES CSV: one row per period, created about a day later; old table COSTS
+  COSTS: { group: 'settlement', route: '/balancing/settlement/system-prices/{settlementDate}', table: 'bmrs_costs', title: 'System buy and sell prices per settlement period (DISEBSP)', key: ['settlementDate', 'settlementPeriod'], every: 30, lag: 1500, eventTime: 'startTime' },
+  // [doc] "filters by startTime, and groups results by settlement period"; nested data [{businessType, psrType, quantity}]
+  GEN_PER_TYPE: { group: 'transparency', route: '/generation/actual/per-type', nested: 'data', title: 'Actual generation per PSR type, per settlement period (AGPT/B1620 summary)', key: ['startTime', 'psrType'], every: 30, set: ['psrType', 4] },
+  // [doc] /demand/outturn "updated every 30 minutes and within 15 minutes of the end of the period"
+  DEMAND_OUTTURN: { group: 'realtime', route: '/demand/outturn', title: 'Initial national and transmission demand outturn (INDO, ITSDO)', key: ['settlementDate', 'settlementPeriod'], every: 30, lag: 120, eventTime: 'startTime' },
+  // [doc] NONBM: from/to is "the data publish time window"; one value per period [assumed]
+  NONBM: { group: 'balancing', key: ['settlementDate', 'settlementPeriod'], every: 30, eventTime: 'publishTime' },
+  // [doc] PN/QPN per BM unit per period; [api] "PN/QPN/B1610 streams" take from/to; timeFrom [assumed]
+  PN: { group: 'balancing', key: unitKey('timeFrom'), every: 30, set: BMU, eventTime: 'timeFrom' },
+  // [doc] Quiescent Physical Notifications (QPN); key and rate as PN above
+  QPN: { group: 'balancing', key: unitKey('timeFrom'), every: 30, set: BMU, eventTime: 'timeFrom' },
+  // [doc] MELS/MILS notifications carry notificationSequence; rate [assumed]
+  MELS: { group: 'balancing', key: ['bmUnit', 'timeFrom', 'notificationSequence'], every: 30, set: BMU, eventTime: 'timeFrom' },
+  // [doc] Maximum Import Limit (MILS); key and rate as MELS above
+  MILS: { group: 'balancing', key: ['bmUnit', 'timeFrom', 'notificationSequence'], every: 30, set: BMU, eventTime: 'timeFrom' },
+  // [doc] QAS: one volume per BM unit per period
+  QAS: { group: 'balancing', key: unitKey(), every: 30, set: BMU, eventTime: 'settlementPeriod' },
+  // [doc] dynamic data (SIL, SEL, MZT, MNZT, MDV, MDP, NTB, NTO, NDZ, RURE, RDRE, RURI, RDRI): per BM unit at `time`; event-driven [assumed rate]
+  SIL: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Stable Export Limit (SEL); key and rate as SIL above
+  SEL: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Minimum Zero Time (MZT); key and rate as SIL above
+  MZT: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Minimum Non-Zero Time (MNZT); key and rate as SIL above
+  MNZT: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Maximum Delivery Volume (MDV); key and rate as SIL above
+  MDV: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Maximum Delivery Period (MDP); key and rate as SIL above
+  MDP: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Notice to Deliver Bids (NTB); key and rate as SIL above
+  NTB: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Notice to Deliver Offers (NTO); key and rate as SIL above
+  NTO: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Notice to Deviate from Zero (NDZ); key and rate as SIL above
+  NDZ: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Run Up Rate Export (RURE); key and rate as SIL above
+  RURE: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Run Down Rate Export (RDRE); key and rate as SIL above
+  RDRE: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Run Up Rate Import (RURI); key and rate as SIL above
+  RURI: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] Run Down Rate Import (RDRI); key and rate as SIL above
+  RDRI: { group: 'balancing', key: unitKey('time'), every: 30, set: BMU, eventTime: 'time' },
+  // [doc] B1610 actual generation per BM unit per period (settlement metering)
+  B1610: { group: 'settlement', key: unitKey(), every: 30, set: BMU, eventTime: 'settlementPeriod' },
+  // [doc] TUDM per trading unit per period and settlement run; the document does not say what the window filters
+  TUDM: { group: 'settlement', key: ['tradingUnitName', 'settlementDate', 'settlementPeriod', 'settlementRunType'], every: 30, set: ['tradingUnitName', 2], eventTime: 'settlementPeriod' },
+  // [doc] OC2 availability per BM unit / fuel type, published daily [assumed rate]
+  UOU2T14D: { group: 'availability', key: ['bmUnit', 'publishTime', 'forecastDate'], every: 1440, set: BMU },
+  // [doc] 2 to 156 weeks ahead generation availability aggregated by Balancing Mechanism Units (UOU2T3YW); key and rate as UOU2T14D above
+  UOU2T3YW: { group: 'availability', key: ['bmUnit', 'publishTime', 'year', 'week'], every: 1440, set: BMU },
+  // [doc] 2 to 14 days ahead generation availability aggregated by fuel type (FOU2T14D); key and rate as UOU2T14D above
+  FOU2T14D: { group: 'availability', key: ['fuelType', 'publishTime', 'forecastDate', 'biddingZone'], every: 1440, set: ['fuelType', 2] },
+  // [doc] 2 to 156 weeks ahead generation availability aggregated by fuel type (FOU2T3YW); key and rate as UOU2T14D above
+  FOU2T3YW: { group: 'availability', key: ['fuelType', 'publishTime', 'year', 'calendarWeekNumber', 'biddingZone'], every: 1440, set: ['fuelType', 2] },
+  // [doc] 2 to 14 days ahead generation availability aggregated data (NOU2T14D); key and rate as UOU2T14D above
+  NOU2T14D: { group: 'availability', key: ['publishTime', 'forecastDate'], every: 1440 },
+  // [doc] 2 to 156 weeks ahead generation availability aggregated data (NOU2T3YW); key and rate as UOU2T14D above
+  NOU2T3YW: { group: 'availability', key: ['publishTime', 'year', 'calendarWeekNumber'], every: 1440 },
+  // [doc] day-ahead forecasts per boundary, published each half hour [assumed rate]
+  INDGEN: { group: 'forecast', key: ['publishTime', 'startTime', 'boundary'], every: 30, set: ['boundary', 2] },
+  // [doc] Day and day-ahead indicated demand (INDDEM); key and rate as INDGEN above
+  INDDEM: { group: 'forecast', key: ['publishTime', 'startTime', 'boundary'], every: 30, set: ['boundary', 2] },
+  // [doc] Day and day-ahead indicated margin (MELNGC); key and rate as INDGEN above
+  MELNGC: { group: 'forecast', key: ['publishTime', 'startTime', 'boundary'], every: 30, set: ['boundary', 2] },
+  // [doc] Day and day-ahead indicated imbalance (IMBALNGC); key and rate as INDGEN above
+  IMBALNGC: { group: 'forecast', key: ['publishTime', 'startTime', 'boundary'], every: 30, set: ['boundary', 2] },
+  // [doc] Day and day-ahead Transmission System Demand forecast (TSDF); key and rate as INDGEN above
+  TSDF: { group: 'forecast', key: ['publishTime', 'startTime', 'boundary'], every: 30, set: ['boundary', 2] },
+  // [doc] Day and day-ahead National Demand forecast (NDF); key and rate as INDGEN above
+  NDF: { group: 'forecast', key: ['publishTime', 'startTime'], every: 30 },
+  // [doc] INDOD: one daily total per settlement date
+  INDOD: { group: 'realtime', key: ['settlementDate'], every: 1440 },
+  // [doc] 2-14 day and 2-52 week demand forecasts and margins, published daily [assumed rate]
+  NDFD: { group: 'forecast', key: ['publishTime', 'forecastDate'], every: 1440 },
+  // [doc] 2-14 days ahead Transmission System Demand and surplus forecast (TSDFD); key and rate as NDFD above
+  TSDFD: { group: 'forecast', key: ['publishTime', 'forecastDate'], every: 1440 },
+  // [doc] 2-52 weeks ahead National Demand and surplus forecast (NDFW); key and rate as NDFD above
+  NDFW: { group: 'forecast', key: ['publishTime', 'year', 'week'], every: 1440 },
+  // [doc] 2-52 weeks ahead Transmission System Demand and surplus forecast (TSDFW); key and rate as NDFD above
+  TSDFW: { group: 'forecast', key: ['publishTime', 'year', 'week'], every: 1440 },
+  // [doc] 2-14 days ahead demand surplus forecast (OCNMFD); key and rate as NDFD above
+  OCNMFD: { group: 'forecast', key: ['publishTime', 'forecastDate'], every: 1440 },
+  // [doc] 2-14 days ahead demand margin forecast (OCNMFD2); key and rate as NDFD above
+  OCNMFD2: { group: 'forecast', key: ['publishTime', 'forecastDate'], every: 1440 },
+  // [doc] 2-156 weeks ahead demand surplus forecast (OCNMF3Y); key and rate as NDFD above
+  OCNMF3Y: { group: 'forecast', key: ['publishTime', 'year', 'week'], every: 1440 },
+  // [doc] 2-156 weeks ahead demand margin forecast (OCNMF3Y2); key and rate as NDFD above
+  OCNMF3Y2: { group: 'forecast', key: ['publishTime', 'year', 'week'], every: 1440 },
+  // [doc] LOLP and de-rated margin per period, published each half hour [assumed rate]
+  LOLPDRM: { group: 'forecast', key: ['publishTime', 'startTime'], every: 30 },
+  // [doc] credit default notices, system warnings, demand control, SO-SO trades: event-driven [assumed rate]
+  CDN: { group: 'settlement', key: ['publishTime', 'bscPartyId'], every: 1440 },
+  // [doc] System warnings (SYSWARN); key and rate as CDN above
+  SYSWARN: { group: 'realtime', key: ['publishTime', 'warningType'], every: 1440 },
+  // [doc] Demand control instructions (DCI); key and rate as CDN above
+  DCI: { group: 'balancing', key: ['mRID', 'revisionNumber', 'instructionSequence'], every: 1440 },
+  // [doc] SO-SO prices (SOSO); key and rate as CDN above
+  SOSO: { group: 'balancing', key: ['contractIdentification', 'startTime'], every: 30 },
+  // [doc] restoration region demand forecasts/restored demand by submission time [assumed rate]
+  RZDF: { group: 'forecast', key: ['submissionDateTime', 'region', 'gspGroupId'], every: 1440, set: ['region', 2] },
+  // [doc] Restoration Region Demand Restored (RZDR); key and rate as RZDF above
+  RZDR: { group: 'realtime', key: ['submissionDateTime', 'region', 'gspGroupId'], every: 1440, set: ['region', 2] },
+  // [doc] REMIT messages: keyed by mrid and revision; outageProfile is an array (kept as JSON text)
+  REMIT: { group: 'remit', key: ['mrid', 'revisionNumber'], every: 1440 },
+  // [doc] transparency (EU 543/2013) documents keyed by their time, type and document revision [assumed]
+  AGWS: { group: 'transparency', key: ['startTime', 'psrType', 'documentRevisionNumber'], every: 30, set: ['psrType', 3] },
+  // [doc] Day-Ahead Generation For Wind And Solar (DGWS / B1440); key and rate as AGWS above
+  DGWS: { group: 'transparency', key: ['startTime', 'psrType', 'processType', 'documentRevisionNumber'], every: 30, set: ['psrType', 3] },
+  // [doc] Actual Aggregated Generation Per Type (AGPT / B1620); key and rate as AGWS above
+  AGPT: { group: 'transparency', key: ['startTime', 'psrType', 'documentRevisionNumber'], every: 30, set: ['psrType', 4] },
+  // [doc] Installed Generation Capacity Aggregated (IGCA / B1410); key and rate as AGWS above
+  IGCA: { group: 'transparency', key: ['year', 'psrType', 'documentRevisionNumber', 'publishTime'], every: 1440, set: ['psrType', 2] },
+  // [doc] Installed Generation Capacity per Unit (IGCPU / B1420); key and rate as AGWS above
+  IGCPU: { group: 'transparency', key: ['registeredResourceEicCode', 'effectiveFrom', 'publishTime'], every: 1440 },
+  // [doc] Actual Total Load Per Bidding Zone (ATL / B0610); key and rate as AGWS above
+  ATL: { group: 'transparency', key: ['startTime', 'documentRevisionNumber'], every: 30 },
+  // [doc] Day-Ahead Total Load Forecast Per Bidding Zone (DATL / B0620); key and rate as AGWS above
+  DATL: { group: 'forecast', key: ['startTime', 'documentRevisionNumber'], every: 30 },
+  // [doc] Week-Ahead Total Load Forecast Per Bidding Zone (WATL / B0630); key and rate as AGWS above
+  WATL: { group: 'forecast', key: ['forecastDate', 'documentRevisionNumber', 'publishTime'], every: 1440 },
+  // [doc] Day-Ahead Aggregated Generation (DAG / B1430); key and rate as AGWS above
+  DAG: { group: 'forecast', key: ['startTime', 'documentRevisionNumber'], every: 30 },
+  // [doc] Month-Ahead Total Load Forecast Per Bidding Zone (MATL / B0640); key and rate as AGWS above
+  MATL: { group: 'forecast', key: ['forecastWeekCommencingDate', 'documentRevisionNumber', 'publishTime'], every: 1440 },
+  // [doc] Year-Ahead Total Load Forecast Per Bidding Zone (YATL / B0650); key and rate as AGWS above
+  YATL: { group: 'forecast', key: ['forecastYear', 'forecastWeek', 'documentRevisionNumber', 'publishTime'], every: 1440 },
+  // [doc] Cost of Congestion Management (CCM / B1330); key and rate as AGWS above
+  CCM: { group: 'transparency', key: ['year', 'month', 'businessType', 'documentRevisionNumber', 'publishTime'], every: 1440 },
+  // [doc] Year Ahead Forecast Margin (YAFM / B0810); key and rate as AGWS above
+  YAFM: { group: 'forecast', key: ['year', 'businessType', 'documentRevisionNumber', 'publishTime'], every: 1440 },
+  // [doc] Amount Of Balancing Reserves Under Contract (ABUC / B1720); key and rate as AGWS above
+  ABUC: { group: 'transparency', key: ['settlementDate', 'psrType', 'flowDirection', 'documentRevisionNumber'], every: 1440, set: ['psrType', 2] },
+  // [doc] Prices Of Procured Balancing Reserves (PPBR / B1730); key and rate as AGWS above
+  PPBR: { group: 'transparency', key: ['settlementDate', 'psrType', 'flowDirection', 'documentRevisionNumber'], every: 1440, set: ['psrType', 2] },
+  // [doc] Financial Expenses and Income for Balancing (FEIB / B1790); key and rate as AGWS above
+  FEIB: { group: 'transparency', key: ['year', 'month', 'priceDirection', 'documentRevisionNumber', 'publishTime'], every: 1440 },
+  // [doc] Accepted Offered Balancing Energy (AOBE); key and rate as AGWS above
+  AOBE: { group: 'transparency', key: ['startTime', 'flowDirection', 'timeSeriesId'], every: 30, set: ['flowDirection', 2] },
+  // [doc] Balancing Energy Bids (BEB); key and rate as AGWS above
+  BEB: { group: 'transparency', key: ['startTime', 'bidId', 'documentRevisionNumber'], every: 30, set: ['bidId', 2] },
+  // [doc] Current Balancing State (CBS); key and rate as AGWS above
+  CBS: { group: 'transparency', key: ['timeFrom', 'flowDirection', 'documentRevisionNumber'], every: 30, set: ['flowDirection', 2] },
+  // [doc] Procured Balancing Capacity (PBC); key and rate as AGWS above
+  PBC: { group: 'transparency', key: ['startTime', 'psrType', 'flowDirection', 'timeSeriesId'], every: 30, set: ['psrType', 2] },
+};
