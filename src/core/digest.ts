@@ -12,14 +12,28 @@ export interface KeySet {
   readonly xor: string;
 }
 
+/**
+ * The row work's version: a change to what the same body gives (sanitising, hashing, which rows are
+ * kept, the metadata columns) must bump it, so that no digest of the old row work is taken as unchanged.
+ */
+export const ROW_WORK_VERSION = 1;
+
 export interface WindowDigest extends KeySet {
+  readonly version: number;
   /** MD5 of the response body, hex. */
   readonly body: string;
+  /** MD5 of the table's columns and types as written (another schema renders other rows). */
+  readonly columns: string;
+  /** UTC ms of the load that stored the key set (a later failed attempt moves the entry's updatedAt, not this). */
+  readonly loadedAt: number;
   /** The bounds the rows were written with (the store's anti-join bounds); null: unbounded, never compared. */
   readonly bounds: { readonly column: string; readonly min: string; readonly max: string } | null;
 }
 
 export const bodyMd5 = (body: string): string => createHash('md5').update(body).digest('hex');
+
+/** The fingerprint of a table's columns and types, for `WindowDigest.columns`. */
+export const columnsMd5 = (columns: readonly { readonly name: string; readonly type: string }[]): string => bodyMd5(columns.map((c) => `${c.name}:${c.type}`).join(','));
 
 /** The fingerprint of a set of keys; keys are distinct (rows are distinct by `_hash_key`). */
 export function keySet(keys: Iterable<string>): KeySet {
@@ -50,7 +64,7 @@ export function parseDigest(text: string | null): WindowDigest | null {
   if (text === null || text === '') return null;
   try {
     const d = JSON.parse(text) as WindowDigest;
-    return typeof d.body === 'string' && typeof d.count === 'number' && typeof d.xor === 'string' ? d : null;
+    return typeof d.body === 'string' && typeof d.count === 'number' && typeof d.xor === 'string' && typeof d.loadedAt === 'number' ? d : null;
   } catch {
     return null;
   }

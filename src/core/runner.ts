@@ -12,6 +12,7 @@ import type { ApiClient, Archive, Clock, WindowTransform } from './ports.js';
 import { fetchAndPrepare, type ReadyWindow } from './fetch-prepare.js';
 import type { LedgerEntry, LedgerRecord, LedgerStatus, Store, TableHandle, WindowKey } from './store.js';
 import { unchangedCheck } from './unchanged.js';
+import { columnsMd5, ROW_WORK_VERSION, type WindowDigest } from './digest.js';
 import type { Window } from './windows.js';
 import { writeQueue, type WriteQueue } from './write-queue.js';
 
@@ -81,17 +82,19 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
   // Once another process has kept the store past the wait, every later write would wait as long
   // again: the windows not started yet fail at once with the same error, without asking the API.
   const state: RunState = { busy: undefined };
-  const writes: WriteQueue = (item) =>
-    queue(item).catch((e: unknown) => {
-      if (e instanceof StoreBusyError) state.busy ??= e;
-      throw e;
-    });
+  const busy = (e: unknown): never => {
+    if (e instanceof StoreBusyError) state.busy ??= e;
+    throw e;
+  };
+  // A window prepared before the store was found busy fails with the same error, without waiting again.
+  const writes: WriteQueue = (item) => (state.busy ? Promise.reject(state.busy) : queue(item).catch(busy));
   // `concurrency` bounds the requests in flight; a window waiting for its write has let go of its
   // fetch slot, so the next windows are fetched and transformed meanwhile (a pipeline, not lockstep).
   // At most `writeBehind` more windows wait for the store, which bounds what is held in memory.
   const fetchSlots = slots(concurrency);
   const depth = concurrency + (deps.writeBehind ?? writeBehind(concurrency));
-  return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, (task) => fetchSlots(() => (state.busy ? Promise.reject(state.busy) : task()))));
+  const fetching: Slots = (task) => fetchSlots(() => (state.busy ? Promise.reject(state.busy) : task().catch(busy)));
+  return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching));
 }
 
 /** Prepared windows that may wait for the store beside those being fetched. */
@@ -171,7 +174,11 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
   const same = ready.path.by === 'unchanged';
   const gaps = !same && isSettled(window.dataset, window, deps.clock.now()) ? ready.gaps(window.days!.from) : null;
   const status: LedgerStatus = gaps ? 'incomplete' : same || ready.count > 0 ? 'loaded' : 'empty';
-  const digest = status === 'empty' ? undefined : { body: ready.bodyMd5, ...ready.keys, bounds: same ? deps.previous!(key)!.digest!.bounds : ready.bounds };
+  const prior = same ? deps.previous!(key)!.digest! : undefined;
+  const digest: WindowDigest | undefined =
+    status === 'empty'
+      ? undefined
+      : prior ?? { version: ROW_WORK_VERSION, body: ready.bodyMd5, columns: columnsMd5(table.columns), loadedAt: deps.clock.now(), ...ready.keys, bounds: ready.bounds };
   try {
     const { inserted, skipped } = await writes({
       table: table.name,
@@ -180,7 +187,12 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
       rows: ready.rows,
       ...(ready.staged ? { staged: ready.staged } : {}),
       bounds: ready.bounds,
-      ledger: { ...record(deps, status, ready.fetched), ...(gaps ? { detail: describeGaps(gaps) } : {}), ...(digest ? { digest } : {}) },
+      ledger: {
+        ...record(deps, status, ready.fetched),
+        ...(gaps ? { detail: describeGaps(gaps) } : {}),
+        ...(digest ? { digest } : {}),
+        ...(same ? { alreadyStored: ready.keys.count } : {}),
+      },
     });
     return finish({
       status,

@@ -60,6 +60,8 @@ export interface LedgerRecord {
   readonly at: number;
   /** For loaded and incomplete windows: the body's MD5 and the stored key set (core/digest.ts). */
   readonly digest?: WindowDigest;
+  /** Rows known to be stored already without being written (a window verified unchanged): counted as skipped. */
+  readonly alreadyStored?: number;
 }
 
 export interface LedgerEntry extends WindowKey {

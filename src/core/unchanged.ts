@@ -4,7 +4,7 @@
 // body, a row deleted or added since, an entry without a digest, a store that cannot tell, a load
 // made before the day's publication was over) goes the whole way, as a first load does.
 import { isSettled } from './completeness.js';
-import type { KeySet } from './digest.js';
+import { columnsMd5, ROW_WORK_VERSION, type KeySet } from './digest.js';
 import type { LedgerEntry, Store, TableHandle } from './store.js';
 import type { Window } from './windows.js';
 
@@ -14,8 +14,11 @@ export function unchangedCheck(store: Store, table: TableHandle, window: Window,
   const digest = prior?.digest;
   const bounds = digest?.bounds;
   if (!prior || prior.status !== 'loaded' || !digest || !bounds || !store.keySet) return undefined;
-  // Its gaps were not checked then: let this run check them.
-  if (window.days && !isSettled(window.dataset, window, prior.updatedAt)) return undefined;
+  // Rows of another row work or another table layout are other rows.
+  if (digest.version !== ROW_WORK_VERSION || digest.columns !== columnsMd5(table.columns)) return undefined;
+  // A day loaded before its publication was over had its gaps unchecked: let this run check them.
+  // (A dataset without a cadence has no gaps to check.)
+  if (window.dataset.cadence && window.days && !isSettled(window.dataset, window, digest.loadedAt)) return undefined;
   const keySet = store.keySet.bind(store);
   return async (md5) => {
     if (md5 !== digest.body) return null;

@@ -22,7 +22,7 @@ export function writeQueue(store: Store, maxInFlight = 4): WriteQueue {
     while (inFlight < limit && queue.length > 0) {
       const group = takeGroup(queue, preferredRowsPerWrite);
       inFlight++;
-      writeGroup(store, group).finally(() => {
+      writeGroup(store, group, queue).finally(() => {
         inFlight--;
         pump();
       });
@@ -41,17 +41,30 @@ export function writeQueue(store: Store, maxInFlight = 4): WriteQueue {
  * window fails only itself. A store held by another process fails them all at once: trying again
  * window by window would only wait again.
  */
-async function writeGroup(store: Store, group: readonly Queued[]): Promise<void> {
+async function writeGroup(store: Store, group: readonly Queued[], waiting: Queued[]): Promise<StoreBusyError | undefined> {
   try {
     const results = await store.write(group.map((q) => q.item));
     group.forEach((q, i) => q.resolve(results[i]));
+    return undefined;
   } catch (e) {
     const error = asStoreError(store.name, e);
-    if (group.length === 1 || error instanceof StoreBusyError) {
-      group.forEach((q) => q.reject(error));
-      return;
+    if (error instanceof StoreBusyError) {
+      // The windows queued behind it would each wait as long again: they fail with it now.
+      [...group, ...waiting.splice(0)].forEach((q) => q.reject(error));
+      return error;
     }
-    for (const q of group) await writeGroup(store, [q]);
+    if (group.length === 1) {
+      group.forEach((q) => q.reject(error));
+      return undefined;
+    }
+    for (const [i, q] of group.entries()) {
+      const busy = await writeGroup(store, [q], waiting);
+      if (busy) {
+        group.slice(i + 1).forEach((rest) => rest.reject(busy));
+        return busy;
+      }
+    }
+    return undefined;
   }
 }
 

@@ -83,7 +83,7 @@ async function insertEntries(c: DuckDBConnection, batch: readonly LedgerWrite[])
       [`status${i}`]: rec.status,
       [`fetched${i}`]: rec.fetched,
       [`inserted${i}`]: result.inserted,
-      [`skipped${i}`]: result.skipped,
+      [`skipped${i}`]: result.skipped + (rec.alreadyStored ?? 0),
       [`code${i}`]: rec.error?.exitCode ?? null,
       [`message${i}`]: rec.error?.message ?? null,
       [`detail${i}`]: rec.detail ?? null,

@@ -68,3 +68,15 @@ it('a digest the JS path recorded is the one the store shows', async () => {
   expect(JSON.parse(r.stdout).datasets[0].rowWork).toMatchObject({ sql: 0, js: 4 });
   expect((await backfill(['--force'])).rowWork).toMatchObject({ sql: 0, js: 0, unchanged: 4 });
 });
+
+it('after a --force that verified every window, --repair still sees rows deleted since', async () => {
+  await backfill();
+  expect((await backfill(['--force'])).rowWork.unchanged).toBe(4);
+  expect((await query(ctx.tmp.db, 'SELECT DISTINCT rows_skipped AS s FROM _bmrs_ledger')).map((r) => r.s)).toEqual([5760]);
+  await makeStore(ctx.tmp.db, ["DELETE FROM bmrs_fuelinst WHERE settlementDate = DATE '2025-10-21' AND settlementPeriod > 10"]);
+  ctx.sim.requests.length = 0;
+  const repair = await backfill(['--repair']);
+  expect(ctx.sim.requests.map((q) => q.query.settlementDateFrom)).toEqual(['2025-10-21']);
+  expect(repair.inserted).toBe(5760 - 10 * 120);
+  expect(await scalar(ctx.tmp.db, 'SELECT count(*) FROM bmrs_fuelinst')).toBe(4 * 5760);
+});

@@ -37,3 +37,25 @@ it('after the first busy write, the remaining windows fail without a request or 
   expect(writesAfterBusy).toBe(0);
   expect((await store.ledger()).map((e) => e.status)).toEqual(['loaded']);
 });
+
+it('with windows fetched ahead (the default write-behind), none of them goes to the store again after the busy write', async () => {
+  let writesAfterBusy = 0;
+  const store = createMemoryStore({
+    faults: {
+      failIf: (_group, call) => {
+        if (call > 2) writesAfterBusy++;
+        return call === 2 ? new StoreBusyError('the store is in use by a reader (injected)') : undefined;
+      },
+    },
+  });
+  const [r] = await ingest(
+    { api: createHttpClient({ base: ctx.sim.url, timeoutMs: 5_000, retry: FAST_RETRY, userAgent: 'bmrs-test' }), store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run' },
+    { datasets: [findDataset('FUELINST')!], range: days('2025-10-20', '2025-10-25'), concurrency: 2 },
+  );
+  // Whatever was fetched ahead, every window but those of the first write fails with the one error.
+  expect(writesAfterBusy).toBe(0);
+  expect(r.inserted + r.failures.length * 5760).toBe(5 * 5760);
+  for (const f of r.failures) expect(f.error).toBeInstanceOf(StoreBusyError);
+  expect(new Set(r.failures.map((f) => f.error))).toHaveProperty('size', 1);
+  expect((await store.ledger()).every((e) => e.status === 'loaded')).toBe(true);
+});

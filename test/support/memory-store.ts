@@ -84,7 +84,7 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
       status: rec.status,
       fetched: rec.fetched,
       inserted: r.inserted,
-      skipped: r.skipped,
+      skipped: r.skipped + (rec.alreadyStored ?? 0),
       attempts: (old?.attempts ?? 0) + 1,
       errorCode: rec.error?.exitCode ?? null,
       errorMessage: rec.error?.message ?? null,
