@@ -70,12 +70,32 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
   // Once another process has kept the store past the wait, every later write would wait as long
   // again: the windows not started yet fail at once with the same error, without asking the API.
   const state: RunState = { busy: undefined };
-  const writes: WriteQueue = (item) =>
-    queue(item).catch((e: unknown) => {
+  const handed = new Map<string, () => void>();
+  const writes: WriteQueue = (item) => {
+    const p = queue(item).catch((e: unknown) => {
       if (e instanceof StoreBusyError) state.busy ??= e;
       throw e;
     });
-  return mapPool(windows, concurrency, (w) => runWindow(deps, w, state.busy ?? tables.get(w.dataset)!, writes));
+    handed.get(`${item.key.dataset}/${item.key.from}/${item.key.to}`)?.();
+    return p;
+  };
+  if (!deps.store.capabilities.fillGroups) {
+    return mapPool(windows, concurrency, (w) => runWindow(deps, w, state.busy ?? tables.get(w.dataset)!, writes));
+  }
+  // The store writes full groups: a worker goes on to its next window once this one is queued
+  // for writing (or settled), and the queue writes what it holds once every window is handed over.
+  const outcomes: Promise<WindowOutcome>[] = [];
+  try {
+    await mapPool(windows, concurrency, async (w) => {
+      const queued = new Promise<void>((resolve) => handed.set(`${w.dataset.code}/${w.from}/${w.to}`, resolve));
+      const outcome = runWindow(deps, w, state.busy ?? tables.get(w.dataset)!, writes);
+      outcomes.push(outcome);
+      await Promise.race([outcome, queued]);
+    });
+  } finally {
+    queue.close();
+  }
+  return Promise.all(outcomes);
 }
 
 interface RunState {

@@ -1,0 +1,92 @@
+// Typed reads for check, update and dedupe-audit in GoogleSQL. Cells come back in the pipeline's
+// own form (rows.ts), so a stored row hashes again exactly as it was hashed on the way in. Day
+// ranges compare the partition column with literals of its type, so BigQuery prunes partitions.
+import type { ColumnType, DatasetSpec } from '../../core/datasets.js';
+import type { Row } from '../../core/rows.js';
+import type { CoverageCounts, PeriodCount, RowRange, SeriesPoint, SeriesQuery } from '../../core/store.js';
+import type { Gateway, TableInfo } from './client.js';
+import { actualColumns, plain, toCell } from './schema.js';
+import { dayFilter, dayText, q, rangeAnd, rowText } from './sql.js';
+
+export type TypeOf = (column: string) => ColumnType | undefined;
+
+export function typesOf(info: TableInfo): TypeOf {
+  const cols = actualColumns(info.fields);
+  return (name) => cols.find((c) => c.name === name)?.type ?? undefined;
+}
+
+/** Columns of types bmrs writes, read as cells. */
+export async function readRows(g: Gateway, table: string, info: TableInfo, tail: string): Promise<Row[]> {
+  const kept = actualColumns(info.fields).filter((c) => c.type !== null);
+  const r = await g.query(`SELECT ${kept.map((c) => q(c.name)).join(', ')} FROM ${g.ref(table)} ${tail}`, `reading ${table}`);
+  return r.rows.map((row) => Object.fromEntries(kept.map((c) => [c.name, toCell(row[c.name], c.type ?? undefined)])));
+}
+
+export async function countRows(g: Gateway, table: string): Promise<number | null> {
+  if ((await g.getTable(table)) === null) return null;
+  const r = await g.query(`SELECT COUNT(*) AS n FROM ${g.ref(table)}`, `counting ${table}`);
+  return Number(plain(r.rows[0]?.n ?? 0));
+}
+
+export async function latestRow(g: Gateway, d: DatasetSpec): Promise<Row | null> {
+  const info = await g.getTable(d.table);
+  if (!info) return null;
+  const order = 'field' in d.eventTime ? `${q(d.eventTime.field)} DESC NULLS LAST` : `settlementDate DESC NULLS LAST, settlementPeriod DESC NULLS LAST`;
+  const [row] = await readRows(g, d.table, info, `ORDER BY ${order}, _ingested_utc DESC LIMIT 1`);
+  return row ?? null;
+}
+
+async function settlementDays(g: Gateway, d: DatasetSpec): Promise<{ info: TableInfo; where: string; day: string } | null> {
+  const info = await g.getTable(d.table);
+  if (!info) return null;
+  return { info, where: '', day: dayText('settlementDate', typesOf(info)('settlementDate')) };
+}
+
+function between(info: TableInfo, from: string, to: string): string {
+  return `WHERE ${dayFilter('settlementDate', typesOf(info)('settlementDate'), from, to)}`;
+}
+
+export async function periodCounts(g: Gateway, d: DatasetSpec, from: string, to: string): Promise<PeriodCount[]> {
+  const s = await settlementDays(g, d);
+  if (!s) return [];
+  const r = await g.query(
+    `SELECT ${s.day} AS day, settlementPeriod AS period, COUNT(*) AS n, COUNT(DISTINCT ${rowText(d.naturalKey)}) AS k
+FROM ${g.ref(d.table)} ${between(s.info, from, to)} GROUP BY day, period ORDER BY day, period`,
+    `counting rows of ${d.table} per period`,
+  );
+  return r.rows.map((v) => ({ date: String(plain(v.day)), period: Number(plain(v.period)), rows: Number(plain(v.n)), keys: Number(plain(v.k)) }));
+}
+
+export async function coverageCounts(g: Gateway, d: DatasetSpec, from: string, to: string): Promise<CoverageCounts> {
+  const s = await settlementDays(g, d);
+  if (!s) return { periods: [], members: [] };
+  const periods = await periodCounts(g, d, from, to);
+  const column = d.cadence?.setColumn;
+  if (!column) return { periods, members: [] };
+  const r = await g.query(
+    `SELECT ${s.day} AS day, COUNT(DISTINCT ${q(column)}) AS m FROM ${g.ref(d.table)} ${between(s.info, from, to)} GROUP BY day ORDER BY day`,
+    `counting members of ${d.table} per day`,
+  );
+  return { periods, members: r.rows.map((v) => ({ date: String(plain(v.day)), members: Number(plain(v.m)) })) };
+}
+
+export async function meanSeries(g: Gateway, d: DatasetSpec, from: string, to: string, sq: SeriesQuery): Promise<SeriesPoint[]> {
+  const s = await settlementDays(g, d);
+  if (!s) return [];
+  const period = sq.perDay ? 'CAST(NULL AS INT64)' : 'settlementPeriod';
+  const r = await g.query(
+    `SELECT ${s.day} AS day, ${period} AS period, CAST(${q(sq.by)} AS STRING) AS grp, AVG(${q(sq.value)}) AS v
+FROM ${g.ref(d.table)} ${between(s.info, from, to)} AND ${q(sq.value)} IS NOT NULL
+GROUP BY day, period, grp ORDER BY day, period, grp`,
+    `averaging ${sq.value} of ${d.table}`,
+  );
+  return r.rows.map((v) => ({ date: String(plain(v.day)), period: v.period === null ? null : Number(plain(v.period)), group: String(plain(v.grp)), value: Number(plain(v.v)) }));
+}
+
+/** A deterministic sample: the rows whose key fingerprints lowest (the same rows every time). */
+export async function sampleRows(g: Gateway, table: string, limit: number, range?: RowRange): Promise<Row[]> {
+  const info = await g.getTable(table);
+  if (!info) return [];
+  const n = Math.max(0, Math.floor(limit));
+  return readRows(g, table, info, `WHERE TRUE${rangeAnd(range, typesOf(info))} ORDER BY FARM_FINGERPRINT(IFNULL(_hash_key, '')), _ingested_utc LIMIT ${n}`);
+}
