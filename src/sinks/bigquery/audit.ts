@@ -21,7 +21,7 @@ export function duplicatesSql(g: Pick<Gateway, 'ref'>, table: string, info: Tabl
   SELECT _hash_key, COUNT(*) AS n, MIN(_ingested_utc) AS lo, MAX(_ingested_utc) AS hi, MIN(${rowText(contentColumns(info))}) <> MAX(${rowText(contentColumns(info))}) AS conflict
   FROM ${g.ref(table)} WHERE _hash_key IS NOT NULL${rangeAnd(range, typesOf(info))}
   GROUP BY _hash_key HAVING COUNT(*) > 1)
-SELECT COUNT(*) OVER () AS groups, SUM(n - 1) OVER () AS extra, COUNTIF(conflict) OVER () AS conflicts, _hash_key, n, lo, hi
+SELECT COUNT(*) OVER () AS dup_groups, SUM(n - 1) OVER () AS extra, COUNTIF(conflict) OVER () AS conflicts, _hash_key, n, lo, hi
 FROM grp ORDER BY n DESC, _hash_key LIMIT ${Math.max(1, limit)}`;
 }
 
@@ -33,7 +33,7 @@ export async function duplicates(g: Gateway, table: string, worst: number, range
   const nulls = await g.query(`SELECT COUNT(*) AS n FROM ${g.ref(table)} WHERE _hash_key IS NULL${rangeAnd(range, typesOf(info))}`, `counting NULL keys in ${table}`);
   const first = r.rows[0];
   return {
-    groups: num(first?.groups),
+    groups: num(first?.dup_groups),
     extraRows: num(first?.extra),
     nullKeys: num(nulls.rows[0]?.n),
     conflicts: num(first?.conflicts),
@@ -44,12 +44,12 @@ export async function duplicates(g: Gateway, table: string, worst: number, range
 export async function duplicateCount(g: Gateway, table: string): Promise<Omit<DuplicateReport, 'worst'>> {
   if ((await g.getTable(table)) === null) return { groups: 0, extraRows: 0, nullKeys: 0 };
   const r = await g.query(
-    `SELECT COUNTIF(k IS NOT NULL AND n > 1) AS groups, IFNULL(SUM(IF(k IS NOT NULL AND n > 1, n - 1, 0)), 0) AS extra, IFNULL(SUM(IF(k IS NULL, n, 0)), 0) AS nulls
+    `SELECT COUNTIF(k IS NOT NULL AND n > 1) AS dup_groups, IFNULL(SUM(IF(k IS NOT NULL AND n > 1, n - 1, 0)), 0) AS extra, IFNULL(SUM(IF(k IS NULL, n, 0)), 0) AS null_rows
 FROM (SELECT _hash_key AS k, COUNT(*) AS n FROM ${g.ref(table)} GROUP BY k)`,
     `counting duplicates in ${table}`,
   );
   const v = r.rows[0] ?? {};
-  return { groups: num(v.groups), extraRows: num(v.extra), nullKeys: num(v.nulls) };
+  return { groups: num(v.dup_groups), extraRows: num(v.extra), nullKeys: num(v.null_rows) };
 }
 
 export async function keyAudit(g: Gateway, d: DatasetSpec, worst: number, range?: RowRange): Promise<KeyAudit> {

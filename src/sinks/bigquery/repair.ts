@@ -61,13 +61,13 @@ export async function repairTable(g: Gateway, table: string, req: RepairRequest)
   const inRange = inRangeSql(info, req.range);
   const dropped = (
     await g.query(
-      `SELECT IFNULL(SUM(n - 1), 0) AS extra, ${req.dropNullKeys ? `(SELECT COUNT(*) FROM ${t} WHERE _hash_key IS NULL AND IFNULL(${inRange}, FALSE))` : '0'} AS nulls
+      `SELECT IFNULL(SUM(n - 1), 0) AS extra, ${req.dropNullKeys ? `(SELECT COUNT(*) FROM ${t} WHERE _hash_key IS NULL AND IFNULL(${inRange}, FALSE))` : '0'} AS null_rows
 FROM (SELECT COUNT(*) AS n FROM ${t} ${where} GROUP BY _hash_key HAVING COUNT(*) > 1)`,
       `counting the extra copies in ${table}`,
     )
   ).rows[0];
   const extras = Number(plain(dropped?.extra) ?? 0);
-  const nullKeys = Number(plain(dropped?.nulls) ?? 0);
+  const nullKeys = Number(plain(dropped?.null_rows) ?? 0);
 
   const work = `${table}__bmrs_rewrite`;
   await g.deleteTable(work);
