@@ -43,6 +43,8 @@ export interface BigQueryConfig {
   readonly apiEndpoint: string | undefined;
   /** GOOGLE_APPLICATION_CREDENTIALS is set (its value is never kept or printed). */
   readonly hasCredentialsFile: boolean;
+  /** BMRS_BQ_ACCEPT_HASH_MISMATCH=1: write into an existing table whose sampled keys bmrs computes differently. */
+  readonly acceptHashMismatch?: boolean;
 }
 
 export const DEFAULT_BQ_DATASET = 'uk_energy_prod';
@@ -74,7 +76,18 @@ export function loadBigQueryConfig(env: NodeJS.ProcessEnv = process.env): BigQue
   }
   const endpoint = text('BMRS_BQ_API_ENDPOINT');
   if (endpoint !== undefined) checkEndpoint(endpoint);
-  return { project, dataset, location, apiEndpoint: endpoint?.replace(/\/+$/, ''), hasCredentialsFile: text('GOOGLE_APPLICATION_CREDENTIALS') !== undefined };
+  const accept = text('BMRS_BQ_ACCEPT_HASH_MISMATCH');
+  if (accept !== undefined && accept !== '0' && accept !== '1') {
+    throw new UsageError(`BMRS_BQ_ACCEPT_HASH_MISMATCH must be 1 or 0, got: ${accept}`, { hint: 'set it to 1 only after reading docs/bigquery.md, Migrating: writing with mismatched keys stores rows twice' });
+  }
+  return {
+    project,
+    dataset,
+    location,
+    apiEndpoint: endpoint?.replace(/\/+$/, ''),
+    hasCredentialsFile: text('GOOGLE_APPLICATION_CREDENTIALS') !== undefined,
+    acceptHashMismatch: accept === '1',
+  };
 }
 
 function checkEndpoint(text: string): void {

@@ -64,7 +64,7 @@ export interface Gateway {
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1_000 };
 
-async function makeClient(config: BigQueryConfig): Promise<BigQuery> {
+export async function makeClient(config: BigQueryConfig): Promise<BigQuery> {
   const { BigQuery } = await import('@google-cloud/bigquery');
   const base = { projectId: config.project, location: config.location, autoRetry: false, maxRetries: 0 };
   if (config.apiEndpoint === undefined) return new BigQuery(base);

@@ -104,8 +104,10 @@ export class Engine {
 
   key = (dataset: string, table: string) => `${dataset}.${table}`;
 
+  /** The dataset as a schema, also the default one (a query's `defaultDataset`). */
   async ensureDataset(dataset: string): Promise<void> {
     await this.conn.run(`CREATE SCHEMA IF NOT EXISTS "${dataset}"`);
+    await this.conn.run(`SET schema = '${dataset}'`);
   }
 
   async createTable(dataset: string, table: string, meta: FakeTable): Promise<void> {

@@ -142,6 +142,12 @@ export async function startFakeBigQuery(options: { project?: string; dataset?: s
   }
 
   async function insertJob(id: string, configuration: Record<string, unknown>, data?: Buffer): Promise<Job> {
+    if (configuration.dryRun && configuration.query) {
+      const sql = String((configuration.query as { query: string }).query).trim();
+      const first = sql.split(/\s/)[0].toUpperCase();
+      const statementType = first === 'WITH' ? 'SELECT' : first === 'CREATE' ? 'CREATE_TABLE_AS_SELECT' : first;
+      return { resource: jobResource(id, configuration, undefined, { query: { statementType, totalBytesProcessed: String((await bytesProcessed(engine, dataset, sql)).bytes) } }) };
+    }
     if (configuration.query) return runQuery(id, String((configuration.query as { query: string }).query));
     if (configuration.copy) {
       const error = await runCopy(engine, dataset, configuration.copy as never);

@@ -1,0 +1,18 @@
+// The store the configuration names, each loaded only when chosen: the DuckDB path never imports
+// the BigQuery client library, and the BigQuery path never opens a DuckDB file.
+import type { Config } from '../config.js';
+import type { Store } from '../core/store.js';
+
+export async function openConfiguredStore(config: Config, onWait: (holder: string) => void): Promise<Store> {
+  if (config.sink === 'bigquery') {
+    const { openBigQueryStore } = await import('../sinks/bigquery/store.js');
+    return openBigQueryStore(config.bigquery!, { acceptHashMismatch: config.bigquery!.acceptHashMismatch });
+  }
+  const { openDuckDbStore } = await import('../sinks/duckdb.js');
+  return openDuckDbStore(config.duckdbPath, { waitMs: config.storeWaitMs, onWait });
+}
+
+/** Where the store is, for messages: the DuckDB file or project.dataset. */
+export function storeLocation(config: Config): string {
+  return config.sink === 'bigquery' ? `${config.bigquery!.project}.${config.bigquery!.dataset}` : config.duckdbPath;
+}
