@@ -105,10 +105,32 @@ export async function ensureLedger(g: Gateway): Promise<void> {
   if ((await g.getTable(LEDGER)) === null) await g.createTable(LEDGER, LEDGER_METADATA);
 }
 
+/**
+ * One MERGE that applies each window's attempt to its stored entry in SQL (the common case: every
+ * window of the group once), without reading the ledger first.
+ */
+export function ledgerAttemptMerge(g: Pick<Gateway, 'ref'>, items: readonly { key: WindowKey; record: LedgerRecord; result: WriteResult }[]): string {
+  const cols = FIELDS.map(([n]) => n);
+  const source = items.map((i) => entrySelect(fold(undefined, i.key, i.record, i.result))).join('\nUNION ALL ');
+  const err = ['error_code', 'error_message', 'run_id', 'updated_at'].map((c) => `${c} = S.${c}`).join(', ');
+  const all = cols.filter((c) => !['dataset', 'window_from', 'window_to', 'attempts', 'first_at'].includes(c)).map((c) => `${c} = S.${c}`).join(', ');
+  return `MERGE INTO ${g.ref(LEDGER)} L
+USING (${source}) S
+ON L.dataset = S.dataset AND L.window_from = S.window_from AND L.window_to = S.window_to
+WHEN MATCHED AND S.status IN ('failed', 'empty') AND L.status IN ('loaded', 'incomplete') THEN UPDATE SET attempts = L.attempts + 1, ${err}
+WHEN MATCHED THEN UPDATE SET attempts = L.attempts + 1, ${all}
+WHEN NOT MATCHED THEN INSERT (${cols.map(q).join(', ')}) VALUES (${cols.map((c) => `S.${q(c)}`).join(', ')})`;
+}
+
 /** Records a group's windows, in order, after their rows are durable. */
 export async function recordLedger(g: Gateway, items: readonly { key: WindowKey; record: LedgerRecord; result: WriteResult }[]): Promise<void> {
   if (items.length === 0) return;
   await ensureLedger(g);
+  if (new Set(items.map((i) => keyOf(i.key))).size === items.length) {
+    await g.query(ledgerAttemptMerge(g, items), 'recording the ledger');
+    return;
+  }
+  // A window twice in one group: fold its attempts in order over the entry as stored.
   const datasets = [...new Set(items.map((i) => i.key.dataset))];
   const from = Math.min(...items.map((i) => i.key.from));
   const to = Math.max(...items.map((i) => i.key.to));

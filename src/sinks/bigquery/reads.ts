@@ -28,12 +28,28 @@ export async function countRows(g: Gateway, table: string): Promise<number | nul
   return Number(plain(r.rows[0]?.n ?? 0));
 }
 
+/** Days a read that wants recent rows looks at first: the partitions it scans, so what it is billed. */
+export const RECENT_DAYS = 7;
+
+/**
+ * ` AND <partition column within the last RECENT_DAYS days>` as literals (so BigQuery prunes the
+ * older partitions), or '' for a table without a partition column. The days come from the
+ * machine's clock: a read that finds nothing there tries the whole table.
+ */
+export function recentAnd(info: TableInfo, nowMs = Date.now()): string {
+  if (!info.partitionField) return '';
+  const from = new Date(nowMs - RECENT_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return ` AND ${dayFilter(info.partitionField, typesOf(info)(info.partitionField), from, '9999-12-31')}`;
+}
+
 export async function latestRow(g: Gateway, d: DatasetSpec): Promise<Row | null> {
   const info = await g.getTable(d.table);
   if (!info) return null;
   const order = 'field' in d.eventTime ? `${q(d.eventTime.field)} DESC NULLS LAST` : `settlementDate DESC NULLS LAST, settlementPeriod DESC NULLS LAST`;
-  const [row] = await readRows(g, d.table, info, `ORDER BY ${order}, _ingested_utc DESC LIMIT 1`);
-  return row ?? null;
+  const tail = `ORDER BY ${order}, _ingested_utc DESC LIMIT 1`;
+  const recent = recentAnd(info);
+  const [row] = recent ? await readRows(g, d.table, info, `WHERE TRUE${recent} ${tail}`) : [];
+  return row ?? (await readRows(g, d.table, info, tail))[0] ?? null;
 }
 
 async function settlementDays(g: Gateway, d: DatasetSpec): Promise<{ info: TableInfo; where: string; day: string } | null> {
@@ -84,9 +100,13 @@ GROUP BY day, period, grp ORDER BY day, period, grp`,
 }
 
 /** A deterministic sample: the rows whose key fingerprints lowest (the same rows every time). */
-export async function sampleRows(g: Gateway, table: string, limit: number, range?: RowRange): Promise<Row[]> {
+export async function sampleRows(g: Gateway, table: string, limit: number, range?: RowRange, recentFirst = false): Promise<Row[]> {
   const info = await g.getTable(table);
   if (!info) return [];
   const n = Math.max(0, Math.floor(limit));
-  return readRows(g, table, info, `WHERE TRUE${rangeAnd(range, typesOf(info))} ORDER BY FARM_FINGERPRINT(IFNULL(_hash_key, '')), _ingested_utc LIMIT ${n}`);
+  const tail = `ORDER BY FARM_FINGERPRINT(IFNULL(_hash_key, '')), _ingested_utc LIMIT ${n}`;
+  const where = `WHERE TRUE${rangeAnd(range, typesOf(info))}`;
+  const recent = recentFirst ? recentAnd(info) : '';
+  const rows = recent ? await readRows(g, table, info, `${where}${recent} ${tail}`) : [];
+  return rows.length > 0 ? rows : readRows(g, table, info, `${where} ${tail}`);
 }

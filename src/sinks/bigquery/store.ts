@@ -55,7 +55,8 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
   /** Hashes a sample of an existing table's rows again: a mismatch means our keys would not match its keys. */
   async function checkHashes(table: TableHandle): Promise<void> {
     if (checked.has(table.name)) return;
-    const rows = await sampleRows(g, table.name, options.hashSample ?? 200);
+    // Recent partitions first: the check runs in every process that writes (every 5 minutes), so it must not scan the table.
+    const rows = await sampleRows(g, table.name, options.hashSample ?? 200, undefined, true);
     const result = checkKeys(table.spec.columns, rows);
     if (result.mismatched > 0 && !options.acceptHashMismatch) {
       const ex = result.examples[0];
