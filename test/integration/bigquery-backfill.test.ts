@@ -5,6 +5,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runBackfill } from '../../src/cli/backfill/run.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { bigQueryHarness, type BigQueryHarness } from '../support/bigquery.js';
+import { fixedClock } from '../../src/adapters/clock.js';
+import { createHttpClient } from '../../src/adapters/http.js';
+import { findDataset } from '../../src/core/datasets.js';
+import { ingest } from '../../src/core/ingest.js';
+import { FAST_RETRY, instants } from '../support/pipeline.js';
 
 describe('a year of FUELINST into BigQuery', { timeout: 600_000 }, () => {
   let sim: Simulator;
@@ -48,5 +53,28 @@ describe('a year of FUELINST into BigQuery', { timeout: 600_000 }, () => {
     // No staging table is left behind; no streaming insert was ever sent.
     expect([...h.fake.engine.tables.keys()].filter((k) => k.includes('_bmrs_stage_'))).toEqual([]);
     expect(h.fake.requests.some((r) => r.path.endsWith('/insertAll'))).toBe(false);
+
+    // What the MERGEs cost (docs/bigquery.md, Cost): each reads its staging table whole and, of the
+    // target, only _hash_key and settlementDate in the partitions of its own days.
+    const perMerge = merges.map((m) => m.bytesProcessed);
+    const tableBytes = Number((await h.fake.engine.conn.runAndReadAll(`SELECT sum(strlen(_hash_key) + 2 + 8) FROM uk_energy_prod.bmrs_fuelinst`)).getRows()[0][0]);
+    expect(Math.max(...perMerge)).toBeLessThan(tableBytes * 2);
+    console.log(`[cost] year backfill: ${loads.length} load jobs, ${merges.length} MERGEs, ${perMerge.reduce((a, b) => a + b, 0)} bytes processed in all, largest MERGE ${Math.max(...perMerge)} bytes, ${rows} rows`);
+
+    // A 5-minute cycle on top of the year: one load and one MERGE, pruned to the window's day.
+    const before = h.fake.statements.length;
+    const loadsBefore = h.fake.requests.filter((r) => r.path.startsWith('/upload/')).length;
+    const reports = await ingest(
+      { api: createHttpClient({ base: sim.url, timeoutMs: 5_000, retry: FAST_RETRY, userAgent: 'bmrs-test' }), store: h.store, runId: 'cycle', clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')) },
+      { datasets: [findDataset('FUELINST')!], range: instants('2025-10-31T23:50:00Z', '2025-11-01T00:00:00Z'), concurrency: 1 },
+    );
+    expect(reports[0].failures).toEqual([]);
+    const cycle = h.fake.statements.slice(before);
+    expect(h.fake.requests.filter((r) => r.path.startsWith('/upload/')).length - loadsBefore).toBe(1);
+    const cycleMerge = cycle.filter((m) => m.sql.startsWith('MERGE INTO') && m.sql.includes('.bmrs_fuelinst`'));
+    expect(cycleMerge).toHaveLength(1);
+    expect(cycleMerge[0].sql).toMatch(/BETWEEN DATE '2025-10-31' AND DATE '2025-11-01'|BETWEEN DATE '2025-11-01' AND DATE '2025-11-01'|BETWEEN DATE '2025-10-31' AND DATE '2025-10-31'/);
+    expect(cycleMerge[0].bytesProcessed).toBeLessThan(tableBytes / 50);
+    console.log(`[cost] 5-minute cycle: ${cycle.length} statements, ${cycle.map((m) => `${m.sql.split(/\s/)[0]}=${m.bytesProcessed}`).join(' ')}`);
   });
 });

@@ -29,7 +29,7 @@ export async function countRows(g: Gateway, table: string): Promise<number | nul
 }
 
 /** Days a read that wants recent rows looks at first: the partitions it scans, so what it is billed. */
-export const RECENT_DAYS = 7;
+export const RECENT_DAYS = 3;
 
 /**
  * ` AND <partition column within the last RECENT_DAYS days>` as literals (so BigQuery prunes the

@@ -27,7 +27,10 @@ export async function bytesProcessed(engine: Engine, dataset: string, sql: strin
     if (d !== dataset || !sql.includes(`.${t}\``)) continue;
     tables++;
     const star = new RegExp(`SELECT \\*[^\\n]*?FROM \`[^\`]+\\.${t}\``).test(sql);
-    const cols = meta.fields.filter((f) => star || new RegExp(`\\b${f.name}\\b`).test(sql));
+    // A MERGE's target is read only where its ON clause looks (an INSERT's column list reads nothing).
+    const target = new RegExp(`^MERGE INTO \`[^\`]+\\.${t}\``).test(sql);
+    const read = target ? (/\nON ([\s\S]*?)\nWHEN/.exec(sql)?.[1] ?? '') : sql;
+    const cols = meta.fields.filter((f) => (star && !target) || new RegExp(`\\b${f.name}\\b`).test(read));
     if (cols.length === 0) continue;
     const part = meta.timePartitioning?.field;
     const b = part ? bounds(sql, part) : null;
