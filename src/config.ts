@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseInstant } from './core/calendar.js';
+import type { BigQueryConfig } from './core/bigquery-config.js';
 import { UsageError } from './core/errors.js';
 import type { ProxyEnv, RetryPolicy } from './core/ports.js';
 import { DEFAULT_UPDATE_LOG } from './core/update-log.js';
@@ -32,20 +33,7 @@ export interface Config {
   readonly proxy: ProxyEnv;
 }
 
-export interface BigQueryConfig {
-  /** BMRS_BQ_PROJECT: the Google Cloud project that owns the dataset and runs the jobs. */
-  readonly project: string;
-  /** BMRS_BQ_DATASET (default uk_energy_prod). */
-  readonly dataset: string;
-  /** BMRS_BQ_LOCATION (default EU): where the jobs run; the dataset's own location. */
-  readonly location: string;
-  /** BMRS_BQ_API_ENDPOINT: an emulator's http(s) URL; with no credentials set, a dummy token is sent. */
-  readonly apiEndpoint: string | undefined;
-  /** GOOGLE_APPLICATION_CREDENTIALS is set (its value is never kept or printed). */
-  readonly hasCredentialsFile: boolean;
-  /** BMRS_BQ_ACCEPT_HASH_MISMATCH=1: write into an existing table whose sampled keys bmrs computes differently. */
-  readonly acceptHashMismatch?: boolean;
-}
+export type { BigQueryConfig } from './core/bigquery-config.js';
 
 export const DEFAULT_BQ_DATASET = 'uk_energy_prod';
 export const DEFAULT_BQ_LOCATION = 'EU';

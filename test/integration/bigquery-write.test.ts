@@ -139,3 +139,21 @@ describe('an existing table before its first write', { timeout: 30_000 }, () => 
     expect((await forced.openTable(FUELINST)).created).toBe(false);
   });
 });
+
+describe('the BigQuery ledger', { timeout: 30_000 }, () => {
+  it('in one MERGE per write: a failed attempt after a load keeps the load and counts the attempt; a new load replaces a failure', async () => {
+    const t = await h.store.openTable(FUELINST);
+    const ok = windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1));
+    const other = windowWrite(t, dayWindow('2025-10-28'), []);
+    await h.store.write([ok, { ...other, ledger: { ...other.ledger, status: 'failed', error: { exitCode: 75, message: 'HTTP 503' } } }]);
+    const before = h.fake.statements.length;
+    await h.store.write([
+      { ...ok, rows: [], ledger: { ...ok.ledger, status: 'failed', at: ok.ledger.at + 5, error: { exitCode: 75, message: 'HTTP 503' } } },
+      { ...other, ledger: { ...other.ledger, at: other.ledger.at + 5 } },
+    ]);
+    expect(h.fake.statements.slice(before).map((s) => s.sql.split(/\s/)[0])).toEqual(['MERGE']);
+    const [a, b] = await h.store.ledger();
+    expect(a).toMatchObject({ status: 'loaded', inserted: 4, attempts: 2, errorCode: 75, errorMessage: 'HTTP 503', firstAt: ok.ledger.at, updatedAt: ok.ledger.at + 5 });
+    expect(b).toMatchObject({ status: 'empty', attempts: 2, errorCode: null, errorMessage: null, firstAt: other.ledger.at });
+  });
+});

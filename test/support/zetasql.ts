@@ -9,7 +9,6 @@ import { dirname, join } from 'node:path';
 import type { FakeField } from './fake-bigquery/engine.js';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const zetasql = require('@fivetrandevelopers/zetasql') as typeof import('@fivetrandevelopers/zetasql');
 
 const KIND: Record<string, string> = {

@@ -4,7 +4,7 @@
 // ids we choose, so a retried insert that finds its job already there (409) attaches to it.
 import type { BigQuery, Job, TableMetadata } from '@google-cloud/bigquery';
 import { randomUUID } from 'node:crypto';
-import type { BigQueryConfig } from '../../config.js';
+import type { BigQueryConfig } from '../../core/bigquery-config.js';
 import { bqError, isAlreadyExists, isNotFound, isTransient } from './errors.js';
 
 export interface Field {

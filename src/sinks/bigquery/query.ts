@@ -1,7 +1,7 @@
 // `bmrs query` on BigQuery: one read-only statement (a dry run first: anything but a SELECT is
 // refused before it runs, as the DuckDB store opens its file read-only), its result read page by
 // page (10,000 rows each) so memory stays flat; values in the same JSON-ready forms as DuckDB's.
-import type { BigQueryConfig } from '../../config.js';
+import type { BigQueryConfig } from '../../core/bigquery-config.js';
 import { UsageError } from '../../core/errors.js';
 import type { QueryChunk, QueryStream, QueryValue } from '../duckdb-query.js';
 import { makeClient } from './client.js';

@@ -3,7 +3,7 @@
 // is added as NULLABLE with a warning; before the first write into a table bmrs did not create, a
 // sample of its rows is hashed again and a mismatch refuses the write (writing would duplicate).
 import { randomUUID } from 'node:crypto';
-import type { BigQueryConfig } from '../../config.js';
+import type { BigQueryConfig } from '../../core/bigquery-config.js';
 import { checkKeys, KIND_WORDS } from '../../core/dedupe.js';
 import type { DatasetSpec } from '../../core/datasets.js';
 import { SchemaConflictError } from '../../core/errors.js';
