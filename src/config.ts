@@ -95,6 +95,8 @@ export interface ConfigFlags {
   readonly apiBase?: string;
   readonly sink?: string;
   readonly now?: string;
+  /** --accept-hash-mismatch: as BMRS_BQ_ACCEPT_HASH_MISMATCH=1. */
+  readonly acceptHashMismatch?: boolean;
 }
 
 let envLoaded = false;
@@ -129,7 +131,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     apiBase: apiBase.replace(/\/+$/, ''),
     sink,
     duckdbPath: loadStorePath(flags, env),
-    bigquery: sink === 'bigquery' ? loadBigQueryConfig(env) : undefined,
+    bigquery: sink === 'bigquery' ? { ...loadBigQueryConfig(env), ...(flags.acceptHashMismatch ? { acceptHashMismatch: true } : {}) } : undefined,
     now,
     timeoutMs: intVar(env, 'BMRS_HTTP_TIMEOUT_MS', 60_000, 1),
     storeWaitMs: loadStoreWaitMs(env),

@@ -6,7 +6,12 @@ import type { Store } from '../core/store.js';
 export async function openConfiguredStore(config: Config, onWait: (holder: string) => void): Promise<Store> {
   if (config.sink === 'bigquery') {
     const { openBigQueryStore } = await import('../sinks/bigquery/store.js');
-    return openBigQueryStore(config.bigquery!, { acceptHashMismatch: config.bigquery!.acceptHashMismatch });
+    return openBigQueryStore(config.bigquery!, {
+      acceptHashMismatch: config.bigquery!.acceptHashMismatch,
+      // What the run cost, on stderr (stdout carries the reports): load jobs are free, queries are billed by bytes.
+      onClose: (s) =>
+        process.stderr.write(`note: BigQuery ${s.location}: ${s.loadJobs} load job(s), ${s.queries} query job(s), ${(s.bytesProcessed / 1e6).toFixed(1)} MB processed\n`),
+    });
   }
   const { openDuckDbStore } = await import('../sinks/duckdb.js');
   return openDuckDbStore(config.duckdbPath, { waitMs: config.storeWaitMs, onWait });

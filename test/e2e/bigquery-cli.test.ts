@@ -40,6 +40,7 @@ describe('bmrs --sink bigquery', { timeout: 120_000 }, () => {
     const first = await runBmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-26', '--to', '2025-10-28', '--json', '-q'], bqEnv());
     expect(first.code, first.stderr).toBe(0);
     expect(json(first)).toMatchObject({ store: `${fake.project}.uk_energy_prod` });
+    expect(first.stderr).toMatch(/^note: BigQuery bmrs-test-project\.uk_energy_prod: 1 load job\(s\), \d+ query job\(s\), \d+\.\d MB processed$/m);
     const again = await runBmrs(['ingest', '--sink', 'bigquery', '-d', 'FUELINST', '--from', '2025-10-26', '--to', '2025-10-28', '--json', '-q'], bqEnv());
     expect(again.code, again.stderr).toBe(0);
     const count = await runBmrs(['query', 'SELECT count(*) AS n, count(DISTINCT _hash_key) AS k FROM bmrs_fuelinst', '--json'], bqEnv());

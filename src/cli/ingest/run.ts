@@ -22,6 +22,7 @@ export interface IngestOptions {
   to?: string;
   db?: string;
   sink?: string;
+  acceptHashMismatch?: boolean;
   apiBase?: string;
   archive?: string;
   /** 'fetch-script' for the old script's --data-dir layout; default 'bmrs' (--archive). */
@@ -38,7 +39,7 @@ export interface IngestOptions {
 }
 
 export async function runIngest(opts: IngestOptions, openStore: OpenStore = openDefaultStore): Promise<number> {
-  const config = loadConfig({ db: opts.db, apiBase: opts.apiBase, sink: opts.sink });
+  const config = loadConfig({ db: opts.db, apiBase: opts.apiBase, sink: opts.sink, acceptHashMismatch: opts.acceptHashMismatch });
   const clock = clockOf(config);
   const concurrency = parseConcurrency(opts.concurrency);
   const plans = opts.window ? windowPlans(opts, clock.now()) : planIngest(parseDatasets(opts.dataset), parseRange(opts.from, opts.to, clock.now()), clock.now());

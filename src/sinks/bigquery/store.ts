@@ -28,6 +28,15 @@ export interface BigQueryStoreOptions extends BqClientOptions {
   readonly rowsPerWrite?: number;
   /** Per-table statistics of each write, for reports. */
   readonly onWrite?: (stats: TableWriteStats) => void;
+  /** On close, what this store's jobs did: load jobs, queries (MERGEs included) and bytes processed. */
+  readonly onClose?: (summary: JobSummary) => void;
+}
+
+export interface JobSummary {
+  readonly location: string;
+  readonly loadJobs: number;
+  readonly queries: number;
+  readonly bytesProcessed: number;
 }
 
 export const DEFAULT_ROWS_PER_WRITE = 250_000;
@@ -63,7 +72,7 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
       const kinds = Object.entries(result.byKind).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${KIND_WORDS[k as keyof typeof KIND_WORDS]}`).join(', ');
       throw new SchemaConflictError(
         `refusing to write ${g.config.dataset}.${table.name}: ${result.mismatched} of ${result.checked} sampled rows have a _hash_key bmrs would compute differently (${kinds}; e.g. stored ${ex.storedKey}, bmrs computes ${ex.recomputedKey}), so rows already there would be stored again`,
-        { hint: 'bmrs dedupe-audit shows the mismatches (docs/bigquery.md, Migrating); to write anyway set BMRS_BQ_ACCEPT_HASH_MISMATCH=1' },
+        { hint: 'bmrs dedupe-audit shows the mismatches (docs/bigquery.md, Migrating); to write anyway pass --accept-hash-mismatch (or set BMRS_BQ_ACCEPT_HASH_MISMATCH=1)' },
       );
     }
     checked.add(table.name);
@@ -130,6 +139,15 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
     sampleRows: (table, limit, range) => sampleRows(g, table, limit, range),
     repair: (table, req) => repairTable(g, table, req),
     restore: (table, backup, opts) => restoreTable(g, table, backup, opts?.force === true),
-    close: async () => undefined,
+    async close() {
+      const jobs = g.jobs.splice(0);
+      if (jobs.length === 0) return;
+      options.onClose?.({
+        location: `${config.project}.${config.dataset}`,
+        loadJobs: jobs.filter((j) => j.kind === 'load').length,
+        queries: jobs.filter((j) => j.kind === 'query').length,
+        bytesProcessed: jobs.reduce((n, j) => n + j.bytesProcessed, 0),
+      });
+    },
   };
 }
