@@ -3,6 +3,7 @@
 // statement recorded with the tables it could see (for ZetaSQL), and fault switches. Jobs run at
 // once and answer DONE, so the client's polling ends; tests still run under a timeout.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { err, multipart, readBody, send } from './http.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,27 +50,6 @@ export interface FakeBigQuery {
   /** Queues a fault for the next request it applies to. */
   fault(f: Fault): void;
   close(): Promise<void>;
-}
-
-const err = (res: ServerResponse, code: number, reason: string, message: string) => send(res, code, { error: { code, message, errors: [{ reason, message }], status: reason } });
-
-function send(res: ServerResponse, code: number, body: unknown): void {
-  res.writeHead(code, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** multipart/related: the job's JSON, then the data. */
-function multipart(body: Buffer, contentType: string): { meta: Record<string, unknown>; data: Buffer } {
-  const boundary = /boundary="?([^";]+)"?/.exec(contentType)![1];
-  const parts = body.toString('latin1').split(`--${boundary}`).slice(1, -1);
-  const content = (p: string) => p.slice(p.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '');
-  return { meta: JSON.parse(Buffer.from(content(parts[0]), 'latin1').toString('utf8')) as Record<string, unknown>, data: Buffer.from(content(parts[1]), 'latin1') };
 }
 
 export async function startFakeBigQuery(options: { project?: string; dataset?: string; location?: string; datasetExists?: boolean } = {}): Promise<FakeBigQuery> {
