@@ -61,6 +61,16 @@ describe('bmrs --sink bigquery', { timeout: 120_000 }, () => {
     expect([...fake.engine.tables.keys()].some((k) => /bmrs_fuelinst__backup_20251101T000000Z$/.test(k))).toBe(true);
   });
 
+  it('the 5-minute job (bmrs update) runs on BigQuery: one cycle completed, fresh, its ingest child on the same store', async () => {
+    const log = join(tmp.dir, 'realtime_updates.log');
+    const before = fake.requests.filter((r) => r.path.startsWith('/upload/')).length;
+    const r = await runBmrs(['update', '--datasets', 'FUELINST', '--log-file', log, '--json'], { ...bqEnv(), BMRS_NOW: '2025-10-28T00:05:00Z', BMRS_DUCKDB_PATH: join(tmp.dir, 'update', 'lock.duckdb') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(json(r)).toMatchObject({ ok: true, store: `${fake.project}.uk_energy_prod` });
+    expect(await readFile(log, 'utf8')).toMatch(/✅ Update cycle completed/);
+    expect(fake.requests.filter((x) => x.path.startsWith('/upload/')).length - before).toBe(1);
+  });
+
   it('query refuses anything but a SELECT before it runs, and reports a bad query as a usage error', async () => {
     const del = await runBmrs(['query', 'DELETE FROM bmrs_fuelinst WHERE TRUE'], bqEnv());
     expect(del.code).toBe(2);
