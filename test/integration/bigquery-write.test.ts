@@ -32,7 +32,8 @@ describe('BigQuery writes', { timeout: 30_000 }, () => {
     const seq = brief();
     const at = (pattern: RegExp) => seq.findIndex((s) => pattern.test(s));
     const load = at(/^POST \/upload\/.*\/jobs$/);
-    const staging = jobBodies()[0].configuration.load as { destinationTable: { tableId: string }; sourceFormat: string; writeDisposition: string };
+    const staging = jobBodies()[0].configuration.load as { destinationTable: { tableId: string }; sourceFormat: string; writeDisposition: string; schema: { fields: { name: string }[] } };
+    expect(staging.schema.fields.map((f) => f.name)).toEqual(['_bmrs_w', ...t.columns.map((c) => c.name)]);
     expect(staging).toMatchObject({ sourceFormat: 'NEWLINE_DELIMITED_JSON', writeDisposition: 'WRITE_TRUNCATE', createDisposition: 'CREATE_NEVER' });
     expect(staging.destinationTable.tableId).toMatch(/^_bmrs_stage_bmrs_fuelinst_[0-9a-f]{24}$/);
     expect(at(/^POST \/datasets\/uk_energy_prod\/tables$/)).toBeLessThan(load);
@@ -137,6 +138,18 @@ describe('an existing table before its first write', { timeout: 30_000 }, () => 
     const { fakeConfig, NO_WAIT } = await import('../support/bigquery.js');
     const forced = await openBigQueryStore(fakeConfig(h.fake), { ...NO_WAIT, acceptHashMismatch: true });
     expect((await forced.openTable(FUELINST)).created).toBe(false);
+  });
+});
+
+describe('an existing table that lacks a registry column', { timeout: 30_000 }, () => {
+  it('gets it as a NULLABLE column, with a warning; nothing is dropped or retyped', async () => {
+    await h.createTable(FUELINST.table, [...tableColumns(FUELINST).filter((c) => c.name !== 'generation'), { name: 'note', type: 'STRING' }]);
+    await h.store.openTable(FUELINST);
+    expect(h.warnings).toEqual(['uk_energy_prod.bmrs_fuelinst had no column generation (INTEGER): added as NULLABLE; existing rows hold NULL there']);
+    const patch = h.fake.requests.find((r) => r.method === 'PATCH')!.body as { schema: { fields: { name: string; type: string; mode: string }[] } };
+    expect(patch.schema.fields.map((f) => f.name)).toEqual([...tableColumns(FUELINST).filter((c) => c.name !== 'generation').map((c) => c.name), 'note', 'generation']);
+    expect(patch.schema.fields.at(-1)).toEqual({ name: 'generation', type: 'INTEGER', mode: 'NULLABLE' });
+    expect(h.fake.engine.tables.get('uk_energy_prod.bmrs_fuelinst')!.fields.find((f) => f.name === 'note')).toMatchObject({ type: 'STRING' });
   });
 });
 

@@ -55,7 +55,8 @@ export interface Gateway {
   setFields(table: string, fields: readonly Field[]): Promise<void>;
   deleteTable(table: string): Promise<void>;
   query(sql: string, doing: string, jobId?: string): Promise<QueryOutcome>;
-  load(table: string, file: string, jobId: string, doing: string): Promise<void>;
+  /** A load of NDJSON into `table`, replacing its rows, with the table's own schema given explicitly. */
+  load(table: string, file: string, jobId: string, doing: string, fields: readonly Field[]): Promise<void>;
   copy(from: string, to: string, writeDisposition: 'WRITE_EMPTY' | 'WRITE_TRUNCATE', doing: string): Promise<void>;
   /** Runs `task` again on transient failures, up to the policy's attempts; maps the last error. */
   retrying<T>(doing: string, task: (attempt: number) => Promise<T>): Promise<T>;
@@ -177,9 +178,9 @@ export async function openGateway(config: BigQueryConfig, options: BqClientOptio
       return { rows: rows ?? [], bytesProcessed: bytes, affectedRows: affected, jobId: job.id! };
     },
 
-    async load(table, file, jobId, doing) {
+    async load(table, file, jobId, doing, fields) {
       const job = await runJob(doing, jobId, async (id) =>
-        (await dataset.table(table).createLoadJob(file, { sourceFormat: 'NEWLINE_DELIMITED_JSON', writeDisposition: 'WRITE_TRUNCATE', createDisposition: 'CREATE_NEVER', jobId: id }))[0],
+        (await dataset.table(table).createLoadJob(file, { sourceFormat: 'NEWLINE_DELIMITED_JSON', writeDisposition: 'WRITE_TRUNCATE', createDisposition: 'CREATE_NEVER', schema: { fields: [...fields] }, jobId: id }))[0],
       );
       jobs.push({ kind: 'load', jobId: job.id!, bytesProcessed: 0 });
     },

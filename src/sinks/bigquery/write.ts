@@ -94,11 +94,9 @@ export async function writeTable(
   const jobsBefore = g.jobs.length;
   try {
     await writeFile(file, text);
-    await g.createTable(staging, {
-      schema: { fields: [{ name: WINDOW_COLUMN, type: 'INTEGER', mode: 'REQUIRED' }, ...columns.map((c) => ({ name: c.name, type: c.type, mode: 'NULLABLE' }))] },
-      expirationTime: String(Date.now() + STAGING_LIFETIME_MS),
-    });
-    await g.load(staging, file, `bmrs_load_${table}_${digest}`, `loading ${table}`);
+    const fields = [{ name: WINDOW_COLUMN, type: 'INTEGER', mode: 'REQUIRED' }, ...columns.map((c) => ({ name: c.name, type: c.type, mode: 'NULLABLE' }))];
+    await g.createTable(staging, { schema: { fields }, expirationTime: String(Date.now() + STAGING_LIFETIME_MS) });
+    await g.load(staging, file, `bmrs_load_${table}_${digest}`, `loading ${table}`, fields);
     const sql = writeStatements(g, table, staging, columns, writes);
     let perWindow: Map<number, number>;
     if (windows.length > 1) {
