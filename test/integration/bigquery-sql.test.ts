@@ -27,6 +27,9 @@ describe('the BigQuery store GoogleSQL, analysed by ZetaSQL', { timeout: 60_000 
     await s.write([windowWrite(t, dayWindow('2025-10-26'), fuelinstRaws('2025-10-26', 2))]);
     await s.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 2)), windowWrite(t, dayWindow('2025-10-28'), fuelinstRaws('2025-10-28', 2))]);
     await h.insertRaw(t.name, (await s.sampleRows(t.name, 3, day)).map((r) => ({ ...r })));
+    // A window twice in one group: the ledger is read and folded, then merged whole.
+    const again = windowWrite(t, dayWindow('2025-10-29'), fuelinstRaws('2025-10-29', 1));
+    await s.write([again, { ...again, rows: [], ledger: { ...again.ledger, status: 'empty' } }]);
     await s.ledger({ dataset: 'FUELINST', from: 0, to: Date.parse('2030-01-01') });
     await s.countRows(t.name);
     await s.latestRow(FUELINST);
@@ -63,6 +66,10 @@ describe('the BigQuery store GoogleSQL, analysed by ZetaSQL', { timeout: 60_000 
     }
     expect(failures).toEqual([]);
     expect(h.fake.statements.length).toBeGreaterThan(40);
+    // Both forms of the ledger's MERGE were among them: per attempt in SQL, and whole entries after a fold.
+    const ledgerMerges = h.fake.statements.filter((st) => st.sql.startsWith('MERGE INTO') && st.sql.includes('._bmrs_ledger`'));
+    expect(ledgerMerges.some((st) => st.sql.includes("WHEN MATCHED AND S.status IN ('failed', 'empty')"))).toBe(true);
+    expect(ledgerMerges.some((st) => !st.sql.includes('WHEN MATCHED AND'))).toBe(true);
   });
 
   it('the analyzer is a real check: it rejects an unknown column and a wrong argument type', async () => {
