@@ -45,6 +45,7 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
   const g = await openGateway(config, options);
   const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const checked = new Set<string>();
+  const warnedUnpartitioned = new Set<string>();
   const storeId = randomUUID();
   let writes = 0;
 
@@ -95,6 +96,10 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
       t ??= await info(d);
       if (!t) throw new SchemaConflictError(`table ${d.table} could not be created in ${config.project}.${config.dataset}`);
       if (!created) t = await addMissing(d, t);
+      if (!created && !t.partitionField && !warnedUnpartitioned.has(d.table)) {
+        warnedUnpartitioned.add(d.table);
+        warn(`${g.config.dataset}.${d.table} is not partitioned by a column: each MERGE reads _hash_key and its date column over the whole table (docs/bigquery.md, Cost)`);
+      }
       const handle = resolveTable(d, d.table, actualColumns(t.fields), created);
       await ensureLedger(g);
       if (created) checked.add(d.table);
