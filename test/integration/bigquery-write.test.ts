@@ -88,6 +88,8 @@ describe('BigQuery writes', { timeout: 30_000 }, () => {
     const ids = h.fake.statements.filter((s) => s.sql.startsWith('MERGE INTO') && s.sql.includes('bmrs_fuelinst`')).map((s) => s.jobId);
     expect(ids).toHaveLength(2);
     expect(ids[1]).toBe(`${ids[0]}_r2`);
+    // The failed job was not asked for again under its own id: one retry, straight to a new job.
+    expect(jobBodies().filter((b) => b.jobReference.jobId === ids[0])).toHaveLength(1);
     expect(await h.store.countRows(t.name)).toBe(8);
   });
 

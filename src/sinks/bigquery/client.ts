@@ -108,6 +108,8 @@ export async function openGateway(config: BigQueryConfig, options: BqClientOptio
       try {
         job = await start(id);
       } catch (e) {
+        // A job that ran and failed at once comes back as the insert's error: the next try is a new job.
+        if ((e as { response?: { status?: { state?: string } } }).response?.status?.state === 'DONE') n++;
         if (!isAlreadyExists(e)) throw e;
         job = bq.job(id, { location: config.location });
       }
