@@ -8,6 +8,7 @@ export async function openConfiguredStore(config: Config, onWait: (holder: strin
     const { openBigQueryStore } = await import('../sinks/bigquery/store.js');
     return openBigQueryStore(config.bigquery!, {
       acceptHashMismatch: config.bigquery!.acceptHashMismatch,
+      now: config.now === undefined ? Date.now : () => config.now!,
       // What the run cost, on stderr (stdout carries the reports): load jobs are free, queries are billed by bytes.
       onClose: (s) =>
         process.stderr.write(`note: BigQuery ${s.location}: ${s.loadJobs} load job(s), ${s.queries} query job(s), ${(s.bytesProcessed / 1e6).toFixed(1)} MB processed\n`),

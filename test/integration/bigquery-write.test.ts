@@ -175,3 +175,21 @@ describe('the BigQuery ledger', { timeout: 30_000 }, () => {
     expect(b).toMatchObject({ status: 'empty', attempts: 2, errorCode: null, errorMessage: null, firstAt: other.ledger.at });
   });
 });
+
+describe('reads of recent rows', { timeout: 30_000 }, () => {
+  it("look at the last 3 days' partitions before the run's now, and at the whole table only when those are empty", async () => {
+    await h.close();
+    h = await bigQueryHarness({ now: () => Date.parse('2025-10-28T00:05:00Z') });
+    const t = await h.store.openTable(FUELINST);
+    await h.store.write([windowWrite(t, dayWindow('2025-10-20'), fuelinstRaws('2025-10-20', 1)), windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 2))]);
+    let before = h.fake.statements.length;
+    expect(await h.store.latestRow(FUELINST)).toMatchObject({ settlementDate: '2025-10-27', settlementPeriod: 2 });
+    const reads = h.fake.statements.slice(before);
+    expect(reads).toHaveLength(1);
+    expect(reads[0].sql).toContain("WHERE TRUE AND `settlementDate` BETWEEN DATE '2025-10-25' AND DATE '9999-12-31' ORDER BY `publishTime` DESC");
+    await h.fake.engine.conn.run(`DELETE FROM uk_energy_prod.bmrs_fuelinst WHERE settlementDate > DATE '2025-10-24'`);
+    before = h.fake.statements.length;
+    expect(await h.store.latestRow(FUELINST)).toMatchObject({ settlementDate: '2025-10-20' });
+    expect(h.fake.statements.slice(before).map((s) => s.sql.includes("BETWEEN DATE '2025-10-25'"))).toEqual([true, false]);
+  });
+});

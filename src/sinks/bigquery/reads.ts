@@ -33,8 +33,8 @@ export const RECENT_DAYS = 3;
 
 /**
  * ` AND <partition column within the last RECENT_DAYS days>` as literals (so BigQuery prunes the
- * older partitions), or '' for a table without a partition column. The days come from the
- * machine's clock: a read that finds nothing there tries the whole table.
+ * older partitions), or '' for a table without a partition column. The days count back from the
+ * run's "now" (BMRS_NOW or the clock): a read that finds nothing there tries the whole table.
  */
 export function recentAnd(info: TableInfo, nowMs = Date.now()): string {
   if (!info.partitionField) return '';
@@ -42,12 +42,12 @@ export function recentAnd(info: TableInfo, nowMs = Date.now()): string {
   return ` AND ${dayFilter(info.partitionField, typesOf(info)(info.partitionField), from, '9999-12-31')}`;
 }
 
-export async function latestRow(g: Gateway, d: DatasetSpec): Promise<Row | null> {
+export async function latestRow(g: Gateway, d: DatasetSpec, nowMs = Date.now()): Promise<Row | null> {
   const info = await g.getTable(d.table);
   if (!info) return null;
   const order = 'field' in d.eventTime ? `${q(d.eventTime.field)} DESC NULLS LAST` : `settlementDate DESC NULLS LAST, settlementPeriod DESC NULLS LAST`;
   const tail = `ORDER BY ${order}, _ingested_utc DESC LIMIT 1`;
-  const recent = recentAnd(info);
+  const recent = recentAnd(info, nowMs);
   const [row] = recent ? await readRows(g, d.table, info, `WHERE TRUE${recent} ${tail}`) : [];
   return row ?? (await readRows(g, d.table, info, tail))[0] ?? null;
 }
@@ -100,13 +100,13 @@ GROUP BY day, period, grp ORDER BY day, period, grp`,
 }
 
 /** A deterministic sample: the rows whose key fingerprints lowest (the same rows every time). */
-export async function sampleRows(g: Gateway, table: string, limit: number, range?: RowRange, recentFirst = false): Promise<Row[]> {
+export async function sampleRows(g: Gateway, table: string, limit: number, range?: RowRange, recentFrom?: number): Promise<Row[]> {
   const info = await g.getTable(table);
   if (!info) return [];
   const n = Math.max(0, Math.floor(limit));
   const tail = `ORDER BY FARM_FINGERPRINT(IFNULL(_hash_key, '')), _ingested_utc LIMIT ${n}`;
   const where = `WHERE TRUE${rangeAnd(range, typesOf(info))}`;
-  const recent = recentFirst ? recentAnd(info) : '';
+  const recent = recentFrom === undefined ? '' : recentAnd(info, recentFrom);
   const rows = recent ? await readRows(g, table, info, `${where}${recent} ${tail}`) : [];
   return rows.length > 0 ? rows : readRows(g, table, info, `${where} ${tail}`);
 }

@@ -28,6 +28,8 @@ export interface BigQueryStoreOptions extends BqClientOptions {
   readonly rowsPerWrite?: number;
   /** Per-table statistics of each write, for reports. */
   readonly onWrite?: (stats: TableWriteStats) => void;
+  /** The run's "now" (BMRS_NOW or the clock), from which reads of recent partitions count back. */
+  readonly now?: () => number;
   /** On close, what this store's jobs did: load jobs, queries (MERGEs included) and bytes processed. */
   readonly onClose?: (summary: JobSummary) => void;
 }
@@ -45,6 +47,7 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
   const g = await openGateway(config, options);
   const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const checked = new Set<string>();
+  const now = options.now ?? Date.now;
   const warnedUnpartitioned = new Set<string>();
   const storeId = randomUUID();
   let writes = 0;
@@ -66,7 +69,7 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
   async function checkHashes(table: TableHandle): Promise<void> {
     if (checked.has(table.name)) return;
     // Recent partitions first: the check runs in every process that writes (every 5 minutes), so it must not scan the table.
-    const rows = await sampleRows(g, table.name, options.hashSample ?? 200, undefined, true);
+    const rows = await sampleRows(g, table.name, options.hashSample ?? 200, undefined, now());
     const result = checkKeys(table.spec.columns, rows);
     if (result.mismatched > 0 && !options.acceptHashMismatch) {
       const ex = result.examples[0];
@@ -134,7 +137,7 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
 
     ledger: (query = {}) => readLedger(g, query),
     countRows: (table) => countRows(g, table),
-    latestRow: (d) => latestRow(g, d),
+    latestRow: (d) => latestRow(g, d, now()),
     periodCounts: (d, from, to) => periodCounts(g, d, from, to),
     coverageCounts: (d, from, to) => coverageCounts(g, d, from, to),
     meanSeries: (d, from, to, sq) => meanSeries(g, d, from, to, sq),
