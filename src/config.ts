@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseInstant } from './core/calendar.js';
+import type { BigQueryConfig } from './core/bigquery-config.js';
 import { UsageError } from './core/errors.js';
 import type { ProxyEnv, RetryPolicy } from './core/ports.js';
 import { DEFAULT_UPDATE_LOG } from './core/update-log.js';
@@ -11,8 +12,10 @@ export const DEFAULT_DUCKDB_PATH = 'data/bmrs.duckdb';
 
 export interface Config {
   readonly apiBase: string;
-  readonly sink: 'duckdb';
+  readonly sink: 'duckdb' | 'bigquery';
   readonly duckdbPath: string;
+  /** The BigQuery store's settings when `sink` is bigquery (BMRS_BQ_*), else undefined. */
+  readonly bigquery: BigQueryConfig | undefined;
   /** Fixed "now" (BMRS_NOW), or undefined for the system clock. */
   readonly now: number | undefined;
   readonly timeoutMs: number;
@@ -35,11 +38,70 @@ export interface Config {
   readonly proxy: ProxyEnv;
 }
 
+export type { BigQueryConfig } from './core/bigquery-config.js';
+
+export const DEFAULT_BQ_DATASET = 'uk_energy_prod';
+export const DEFAULT_BQ_LOCATION = 'EU';
+
+// BigQuery's own rules for names: project ids (with an optional domain prefix) and dataset ids.
+const PROJECT_ID = /^(?:[a-z][a-z0-9.-]*:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const DATASET_ID = /^[A-Za-z0-9_]{1,1024}$/;
+const LOCATION = /^[A-Za-z][A-Za-z0-9-]*$/;
+
+/** The BigQuery store's settings, checked: one clear line (exit 2) for anything missing or malformed. */
+export function loadBigQueryConfig(env: NodeJS.ProcessEnv = process.env): BigQueryConfig {
+  loadDotEnv(env);
+  const text = (name: string) => (env[name] === undefined || env[name]!.trim() === '' ? undefined : env[name]!.trim());
+  const project = text('BMRS_BQ_PROJECT');
+  if (project === undefined) {
+    throw new UsageError('the BigQuery store needs a project: BMRS_BQ_PROJECT is not set', { hint: 'set BMRS_BQ_PROJECT to your Google Cloud project id, e.g. BMRS_BQ_PROJECT=my-energy-project (docs/bigquery.md)' });
+  }
+  if (!PROJECT_ID.test(project)) {
+    throw new UsageError(`BMRS_BQ_PROJECT is not a Google Cloud project id: ${project}`, { hint: 'a project id is 6 to 30 lower-case letters, digits and hyphens, starting with a letter (the id, not the display name)' });
+  }
+  const dataset = text('BMRS_BQ_DATASET') ?? DEFAULT_BQ_DATASET;
+  if (!DATASET_ID.test(dataset)) {
+    throw new UsageError(`BMRS_BQ_DATASET is not a BigQuery dataset id: ${dataset}`, { hint: `letters, digits and underscores only, e.g. BMRS_BQ_DATASET=${DEFAULT_BQ_DATASET}` });
+  }
+  const location = text('BMRS_BQ_LOCATION') ?? DEFAULT_BQ_LOCATION;
+  if (!LOCATION.test(location)) {
+    throw new UsageError(`BMRS_BQ_LOCATION is not a BigQuery location: ${location}`, { hint: 'for example EU, US or europe-west2: the location of the dataset' });
+  }
+  const endpoint = text('BMRS_BQ_API_ENDPOINT');
+  if (endpoint !== undefined) checkEndpoint(endpoint);
+  const accept = text('BMRS_BQ_ACCEPT_HASH_MISMATCH');
+  if (accept !== undefined && accept !== '0' && accept !== '1') {
+    throw new UsageError(`BMRS_BQ_ACCEPT_HASH_MISMATCH must be 1 or 0, got: ${accept}`, { hint: 'set it to 1 only after reading docs/bigquery.md, Migrating: writing with mismatched keys stores rows twice' });
+  }
+  return {
+    project,
+    dataset,
+    location,
+    apiEndpoint: endpoint?.replace(/\/+$/, ''),
+    hasCredentialsFile: text('GOOGLE_APPLICATION_CREDENTIALS') !== undefined,
+    acceptHashMismatch: accept === '1',
+  };
+}
+
+function checkEndpoint(text: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new UsageError(`BMRS_BQ_API_ENDPOINT is not an http(s) URL: ${text}`, { hint: 'for a local emulator, e.g. BMRS_BQ_API_ENDPOINT=http://127.0.0.1:9050 (the scheme is required)' });
+  }
+}
+
 export interface ConfigFlags {
   readonly db?: string;
   readonly apiBase?: string;
   readonly sink?: string;
   readonly now?: string;
+  /** --accept-hash-mismatch: as BMRS_BQ_ACCEPT_HASH_MISMATCH=1. */
+  readonly acceptHashMismatch?: boolean;
 }
 
 let envLoaded = false;
@@ -63,10 +125,7 @@ function loadDotEnv(env: NodeJS.ProcessEnv): void {
 export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): Config {
   loadDotEnv(env);
   const apiBase = checkUrl(flags.apiBase ?? env.BMRS_API_BASE ?? DEFAULT_API_BASE, flags.apiBase !== undefined ? '--api-base' : 'BMRS_API_BASE');
-  const sink = (flags.sink ?? env.BMRS_SINK ?? 'duckdb').toLowerCase();
-  if (sink !== 'duckdb') {
-    throw new UsageError(`unknown or unavailable sink: ${sink}`, { hint: 'the available sink is duckdb (BMRS_SINK=duckdb); BigQuery support is coming' });
-  }
+  const sink = loadSink(flags, env);
   const nowText = flags.now ?? env.BMRS_NOW;
   let now: number | undefined;
   if (nowText !== undefined && nowText !== '') {
@@ -77,6 +136,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     apiBase: apiBase.replace(/\/+$/, ''),
     sink,
     duckdbPath: loadStorePath(flags, env),
+    bigquery: sink === 'bigquery' ? { ...loadBigQueryConfig(env), ...(flags.acceptHashMismatch ? { acceptHashMismatch: true } : {}) } : undefined,
     now,
     timeoutMs: intVar(env, 'BMRS_HTTP_TIMEOUT_MS', 60_000, 1),
     storeWaitMs: loadStoreWaitMs(env),
@@ -91,6 +151,16 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     },
     proxy: { httpProxy: envVar(env, 'HTTP_PROXY'), httpsProxy: envVar(env, 'HTTPS_PROXY'), noProxy: envVar(env, 'NO_PROXY') },
   };
+}
+
+/** --sink, else BMRS_SINK, else duckdb. */
+export function loadSink(flags: Pick<ConfigFlags, 'sink'> = {}, env: NodeJS.ProcessEnv = process.env): 'duckdb' | 'bigquery' {
+  loadDotEnv(env);
+  const given = flags.sink ?? env.BMRS_SINK;
+  const sink = (given === undefined || given.trim() === '' ? 'duckdb' : given).trim().toLowerCase();
+  if (sink === 'duckdb' || sink === 'bigquery') return sink;
+  const source = flags.sink !== undefined ? '--sink' : 'BMRS_SINK';
+  throw new UsageError(`${source} must be duckdb or bigquery, got: ${given}`, { hint: `${source === '--sink' ? '--sink bigquery' : 'BMRS_SINK=bigquery'} writes to BigQuery (docs/bigquery.md); leave it out for the DuckDB file` });
 }
 
 function loadTransform(env: NodeJS.ProcessEnv): 'sql' | 'js' {

@@ -14,8 +14,8 @@ import { style } from './render.js';
 export type OpenStore = (config: Config, onWait: (holder: string) => void) => Promise<Store>;
 
 export const openDefaultStore: OpenStore = async (config, onWait) => {
-  const { openDuckDbStore } = await import('../sinks/duckdb.js');
-  return openDuckDbStore(config.duckdbPath, { waitMs: config.storeWaitMs, onWait });
+  const { openConfiguredStore } = await import('./open-store.js');
+  return openConfiguredStore(config, onWait);
 };
 
 /** The SQL transform, unless BMRS_TRANSFORM=js; the runner uses it only with a store that reads staged rows. */

@@ -86,15 +86,36 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
     if (e instanceof StoreBusyError) state.busy ??= e;
     throw e;
   };
+  const handed = new Map<string, () => void>();
   // A window prepared before the store was found busy fails with the same error, without waiting again.
-  const writes: WriteQueue = (item) => (state.busy ? Promise.reject(state.busy) : queue(item).catch(busy));
-  // `concurrency` bounds the requests in flight; a window waiting for its write has let go of its
-  // fetch slot, so the next windows are fetched and transformed meanwhile (a pipeline, not lockstep).
-  // At most `writeBehind` more windows wait for the store, which bounds what is held in memory.
+  const writes: WriteQueue = (item) => {
+    const p = state.busy ? Promise.reject(state.busy) : queue(item).catch(busy);
+    handed.get(`${item.key.dataset}/${item.key.from}/${item.key.to}`)?.();
+    return p;
+  };
   const fetchSlots = slots(concurrency);
-  const depth = concurrency + (deps.writeBehind ?? writeBehind(concurrency));
   const fetching: Slots = (task) => fetchSlots(() => (state.busy ? Promise.reject(state.busy) : task().catch(busy)));
-  return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching));
+  if (!deps.store.capabilities.fillGroups) {
+    // `concurrency` bounds the requests in flight; a window waiting for its write has let go of its
+    // fetch slot, so the next windows are fetched and transformed meanwhile (a pipeline, not lockstep).
+    // At most `writeBehind` more windows wait for the store, which bounds what is held in memory.
+    const depth = concurrency + (deps.writeBehind ?? writeBehind(concurrency));
+    return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching));
+  }
+  // The store writes full groups: a worker goes on to its next window once this one is queued
+  // for writing (or settled), and the queue writes what it holds once every window is handed over.
+  const outcomes: Promise<WindowOutcome>[] = [];
+  try {
+    await mapPool(windows, concurrency, async (w) => {
+      const queued = new Promise<void>((resolve) => handed.set(`${w.dataset.code}/${w.from}/${w.to}`, resolve));
+      const outcome = runWindow(deps, w, tables.get(w.dataset)!, writes, fetching);
+      outcomes.push(outcome);
+      await Promise.race([outcome, queued]);
+    });
+  } finally {
+    queue.close();
+  }
+  return Promise.all(outcomes);
 }
 
 /** Prepared windows that may wait for the store beside those being fetched. */

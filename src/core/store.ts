@@ -20,6 +20,13 @@ export interface StoreCapabilities {
   readonly transactions: boolean;
   /** Whether `write` takes rows staged in a Parquet file (`WindowWrite.staged`) by the SQL transform. */
   readonly readsStaged: boolean;
+  /**
+   * Whether a write should wait until `preferredRowsPerWrite` rows are queued (or the run has no
+   * more windows) instead of starting as soon as the store is free, the fetches going on meanwhile.
+   * For a store where each write costs a job against a daily quota (BigQuery: 1,500 load jobs per
+   * table per day), so a backfill's group size does not depend on how fast the API answers.
+   */
+  readonly fillGroups?: boolean;
 }
 
 /** A dataset's table as it really is. Sanitising and hashing follow `spec.columns`, not the registry. */

@@ -12,14 +12,21 @@ interface Queued {
 
 export type WriteQueue = (item: WindowWrite) => Promise<WriteResult>;
 
-export function writeQueue(store: Store, maxInFlight = 4): WriteQueue {
-  const { preferredRowsPerWrite, parallelWrites } = store.capabilities;
+/** A queue whose `close` says no more windows will come (a store that fills its groups then writes what it holds). */
+export interface ClosableWriteQueue extends WriteQueue {
+  close(): void;
+}
+
+export function writeQueue(store: Store, maxInFlight = 4): ClosableWriteQueue {
+  const { preferredRowsPerWrite, parallelWrites, fillGroups } = store.capabilities;
   const limit = parallelWrites ? maxInFlight : 1;
   const queue: Queued[] = [];
   let inFlight = 0;
+  let closed = !fillGroups;
+  const full = () => closed || queue.reduce((n, q) => n + rowCount(q.item), 0) >= preferredRowsPerWrite;
 
   const pump = (): void => {
-    while (inFlight < limit && queue.length > 0) {
+    while (inFlight < limit && queue.length > 0 && full()) {
       const group = takeGroup(queue, preferredRowsPerWrite);
       inFlight++;
       writeGroup(store, group, queue).finally(() => {
@@ -29,11 +36,17 @@ export function writeQueue(store: Store, maxInFlight = 4): WriteQueue {
     }
   };
 
-  return (item) =>
+  const enqueue = (item: WindowWrite) =>
     new Promise<WriteResult>((resolve, reject) => {
       queue.push({ item, resolve, reject });
       pump();
     });
+  return Object.assign(enqueue, {
+    close() {
+      closed = true;
+      pump();
+    },
+  });
 }
 
 /**

@@ -60,7 +60,12 @@ export function windowWrite(table: TableHandle, window: Window, raws: RawRow[], 
   };
 }
 
-export function describeStoreContract(name: string, make: () => Promise<StoreHarness>): void {
+export interface ContractOptions {
+  /** The store adds a registry column an existing table lacks (as NULLABLE) instead of refusing the table (BigQuery). */
+  readonly addsMissingColumns?: boolean;
+}
+
+export function describeStoreContract(name: string, make: () => Promise<StoreHarness>, options: ContractOptions = {}): void {
   describe(`store contract: ${name}`, () => {
     let h: StoreHarness;
     beforeEach(async () => {
@@ -281,9 +286,17 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       expect(await h.store.countRows(FUELINST.table)).toBe(0);
     });
 
-    it('refuses a table that lacks a column', async () => {
+    it(options.addsMissingColumns ? 'adds a registry column a table lacks, as NULLABLE, and writes it' : 'refuses a table that lacks a column', async () => {
       await h.createTable(FUELINST.table, tableColumns(FUELINST).filter((c) => c.name !== 'fuelType'));
-      await expect(h.store.openTable(FUELINST)).rejects.toThrow(/lacks column\(s\) fuelType/);
+      if (!options.addsMissingColumns) {
+        await expect(h.store.openTable(FUELINST)).rejects.toThrow(/lacks column\(s\) fuelType/);
+        return;
+      }
+      const t = await h.store.openTable(FUELINST);
+      expect(t.spec.columns.map((c) => c.name)).toContain('fuelType');
+      await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1))]);
+      const rows = await h.store.sampleRows(t.name, 10);
+      expect(rows.map((r) => r.fuelType).sort()).toEqual(['BIOMASS', 'CCGT', 'NUCLEAR', 'WIND']);
     });
   });
 }

@@ -228,7 +228,8 @@ describe('usage errors: one clear line, exit 2, no stack trace', () => {
     [{ BMRS_API_BASE: 'ftp://example.org' }, /BMRS_API_BASE is not an http\(s\) URL/],
     [{ BMRS_HTTP_TIMEOUT_MS: '0' }, /BMRS_HTTP_TIMEOUT_MS must be a whole number of at least 1/],
     [{ BMRS_RETRY_ATTEMPTS: 'x' }, /BMRS_RETRY_ATTEMPTS must be a whole number/],
-    [{ BMRS_SINK: 'bigquery' }, /unknown or unavailable sink: bigquery/],
+    [{ BMRS_SINK: 'bigquery' }, /the BigQuery store needs a project: BMRS_BQ_PROJECT is not set/],
+    [{ BMRS_SINK: 'sqlite' }, /BMRS_SINK must be duckdb or bigquery, got: sqlite/],
   ])('a bad environment variable %j', async (env, message) => {
     const r = await bmrs(['ingest', '-d', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-28'], env);
     expect(r.code).toBe(2);

@@ -45,6 +45,24 @@ describe('writeQueue', () => {
     expect(store.stats.groupSizes).toEqual([1, 2, 1]);
   });
 
+  it('a store that fills its groups gets none written until the preferred rows are queued, or the queue is closed', async () => {
+    const store = createMemoryStore({ capabilities: { preferredRowsPerWrite: 16, fillGroups: true } });
+    const queue = writeQueue(store);
+    const [a, b, c] = await writes(store, DAYS);
+    const first = [queue(a)];
+    await new Promise((r) => setImmediate(r));
+    expect(store.stats.groupSizes).toEqual([]);
+    first.push(queue(b));
+    await Promise.all(first);
+    expect(store.stats.groupSizes).toEqual([2]);
+    const last = queue(c);
+    await new Promise((r) => setImmediate(r));
+    expect(store.stats.groupSizes).toEqual([2]);
+    queue.close();
+    await last;
+    expect(store.stats.groupSizes).toEqual([2, 1]);
+  });
+
   it('runs writes side by side only when the store takes parallel writes', async () => {
     const waiting: (() => void)[] = [];
     const store = createMemoryStore({

@@ -24,6 +24,8 @@ export interface BackfillOptions {
   from?: string;
   to?: string;
   db?: string;
+  sink?: string;
+  acceptHashMismatch?: boolean;
   apiBase?: string;
   concurrency: string;
   plan?: boolean;
@@ -35,7 +37,7 @@ export interface BackfillOptions {
 }
 
 export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = openDefaultStore): Promise<number> {
-  const config = loadConfig({ db: opts.db, apiBase: opts.apiBase });
+  const config = loadConfig({ db: opts.db, apiBase: opts.apiBase, sink: opts.sink, acceptHashMismatch: opts.acceptHashMismatch });
   const clock = clockOf(config);
   const datasets = parseDatasets(opts.dataset);
   if (opts.from === undefined) throw new UsageError('backfill needs --from', { hint: 'for example --from 2016-01-01 (--to defaults to today)' });

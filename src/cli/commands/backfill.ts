@@ -10,6 +10,8 @@ export function backfillCommand(): Command {
     .option('--from <date>', 'first settlement date (2016-01-01), or an ISO instant with a zone')
     .option('--to <date>', 'exclusive end: the settlement date after the last one, or an instant; default: today')
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
+    .option('--sink <name>', 'where rows are stored: duckdb (default) or bigquery (env BMRS_SINK; BigQuery settings BMRS_BQ_*, docs/bigquery.md)')
+    .option('--accept-hash-mismatch', 'BigQuery: write into an existing table even though a sample of its rows hashes to other keys (stores them again; docs/bigquery.md, Migrating)')
     .option('--api-base <url>', 'API base URL (env BMRS_API_BASE)')
     .option('--concurrency <n>', 'windows fetched at once, across datasets', '4')
     .option('--plan', 'print what would be fetched (windows, requests, what the ledger already has) and fetch nothing; with --repair or --force, what they would fetch')

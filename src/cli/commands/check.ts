@@ -16,6 +16,7 @@ interface CheckOptions {
   to?: string;
   maxAgeMinutes?: number;
   db?: string;
+  sink?: string;
   api?: boolean;
   apiBase?: string;
   json?: boolean;
@@ -31,6 +32,7 @@ export function checkCommand(): Command {
     .option('--to <date>', 'last settlement day checked, inclusive (default: today, Europe/London)')
     .addOption(new Option('--max-age-minutes <n>', 'age beyond which the latest row is stale (default per dataset: FUELINST 30, others their publication lag, else 1 day)').argParser(minutes))
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
+    .option('--sink <name>', 'where rows are stored: duckdb (default) or bigquery (env BMRS_SINK; BigQuery settings BMRS_BQ_*, docs/bigquery.md)')
     .option('--api', 'also ask the API for a recent window of FUELINST, WIND_SOLAR_GEN and MID (exit 75 when it cannot be reached)')
     .option('--api-base <url>', 'API base URL for --api (env BMRS_API_BASE)')
     .option('--json', 'print the report as JSON')
@@ -52,21 +54,20 @@ Examples:
   bmrs check --dataset FUELINST --from 2025-10-20 --to 2025-10-26 --json
   bmrs check --api --html report.html`)
     .action(async (opts: CheckOptions) => {
-      const config = loadConfig({ db: opts.db, apiBase: opts.apiBase });
+      const config = loadConfig({ db: opts.db, apiBase: opts.apiBase, sink: opts.sink });
       // As compose.ts's clockOf; compose itself (and got with it) is loaded only for --api.
       const clock = config.now === undefined ? systemClock() : fixedClock(config.now);
       const range = parseCheckRange(opts.from, opts.to, clock.now());
       const datasets = opts.dataset === undefined ? undefined : parseDatasets(opts.dataset);
       if (opts.html !== undefined && opts.html.trim() === '') throw new UsageError('--html is empty', { hint: 'name the page to write, e.g. --html check.html' });
-      if (!existsSync(config.duckdbPath)) {
+      if (config.sink === 'duckdb' && !existsSync(config.duckdbPath)) {
         throw new UsageError(`there is no store at ${config.duckdbPath}`, { hint: 'point --db or BMRS_DUCKDB_PATH at the store, or load one first (bmrs ingest)' });
       }
       const { gatherCheck } = await import('../check/gather.js');
-      const { openDuckDbStore } = await import('../../sinks/duckdb.js');
-      const store = await openDuckDbStore(config.duckdbPath, {
-        waitMs: config.storeWaitMs,
-        onWait: (holder) => process.stderr.write(`${style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`)}\n`),
-      });
+      const { openConfiguredStore } = await import('../open-store.js');
+      const store = await openConfiguredStore(config, (holder) =>
+        process.stderr.write(`${style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`)}\n`),
+      );
       const api = opts.api ? (await import('../compose.js')).apiClientOf(config, opts.apiBase) : undefined;
       try {
         const report = await gatherCheck({

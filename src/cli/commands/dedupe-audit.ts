@@ -15,6 +15,7 @@ export interface DedupeOptions {
   from?: string;
   to?: string;
   db?: string;
+  sink?: string;
   json?: boolean;
   worst?: number;
   sample?: number;
@@ -35,6 +36,7 @@ export function dedupeAuditCommand(): Command {
     .option('--from <date>', 'first settlement day audited or fixed (YYYY-MM-DD; default: the first)')
     .option('--to <date>', 'last settlement day audited or fixed, inclusive (default: the last)')
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
+    .option('--sink <name>', 'where rows are stored: duckdb (default) or bigquery (env BMRS_SINK; BigQuery settings BMRS_BQ_*, docs/bigquery.md)')
     .option('--json', 'print the report as JSON')
     .option('--worst <n>', 'worst duplicate groups and revisions shown per table', count(0), 5)
     .option('--sample <n>', 'rows per table read back and hashed again (all of them when the table is smaller)', count(1), 10_000)
@@ -69,17 +71,17 @@ function count(min: number) {
 }
 
 const defaultOpen: OpenStore = async (config, onWait) => {
-  const { openDuckDbStore } = await import('../../sinks/duckdb.js');
-  return openDuckDbStore(config.duckdbPath, { waitMs: config.storeWaitMs, onWait });
+  const { openConfiguredStore } = await import('../open-store.js');
+  return openConfiguredStore(config, onWait);
 };
 
 /** The command's body; sets process.exitCode. */
 export async function runDedupeAudit(opts: DedupeOptions, openStore: OpenStore = defaultOpen): Promise<void> {
   checkFlags(opts);
-  const config = loadConfig({ db: opts.db });
+  const config = loadConfig({ db: opts.db, sink: opts.sink });
   const now = (config.now === undefined ? systemClock() : fixedClock(config.now)).now();
   const datasets = opts.dataset === undefined ? undefined : parseDatasets(opts.dataset);
-  if (!existsSync(config.duckdbPath)) {
+  if (config.sink === 'duckdb' && !existsSync(config.duckdbPath)) {
     throw new UsageError(`there is no store at ${config.duckdbPath}`, { hint: 'point --db or BMRS_DUCKDB_PATH at the store' });
   }
   const store = await openStore(config, (holder) => process.stderr.write(`${style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`)}\n`));

@@ -14,6 +14,8 @@ export function ingestCommand(): Command {
     .option('--from <date|instant>', 'first settlement date (2025-10-27), or an ISO instant with a zone (2025-10-27T12:00:00Z); default: today minus 2 days')
     .option('--to <date|instant>', 'exclusive end: the settlement date after the last one, or an instant; default: today')
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
+    .option('--sink <name>', 'where rows are stored: duckdb (default) or bigquery (env BMRS_SINK; BigQuery settings BMRS_BQ_*, docs/bigquery.md)')
+    .option('--accept-hash-mismatch', 'BigQuery: write into an existing table even though a sample of its rows hashes to other keys (stores them again; docs/bigquery.md, Migrating)')
     .option('--api-base <url>', 'API base URL (env BMRS_API_BASE; default https://data.elexon.co.uk/bmrs/api/v1)')
     .option('--archive <dir>', 'keep every raw response, gzip-compressed, one file per dataset window: <dir>/<CODE>/<from>_<to>.json.gz')
     .option('--concurrency <n>', 'windows fetched at once', '4')

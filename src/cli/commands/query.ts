@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadStorePath, loadStoreWaitMs } from '../../config.js';
+import { loadBigQueryConfig, loadSink, loadStorePath, loadStoreWaitMs } from '../../config.js';
+import type { QueryStream } from '../../sinks/duckdb-query.js';
 import { UsageError } from '../../core/errors.js';
 import { num, plural, style } from '../render.js';
 import { writer } from '../stdout.js';
@@ -11,6 +12,7 @@ export function queryCommand(): Command {
     .description('run read-only SQL against the store (the file is opened read-only: a query cannot change data)')
     .argument('<sql>', 'one SQL statement, e.g. "SELECT count(*) FROM bmrs_fuelinst"')
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
+    .option('--sink <name>', 'where rows are stored: duckdb (default) or bigquery (env BMRS_SINK; BigQuery settings BMRS_BQ_*, docs/bigquery.md)')
     .addOption(new Option('--json', 'print every row: one JSON array of objects, one object per line').conflicts('csv'))
     .addOption(new Option('--csv', 'print every row as CSV with a header (NULL is an empty field)'))
     .addOption(
@@ -19,6 +21,10 @@ export function queryCommand(): Command {
         .conflicts(['json', 'csv']),
     )
     .addHelpText('after', `
+With --sink bigquery (or BMRS_SINK=bigquery) the statement runs in BigQuery as GoogleSQL, on the
+dataset BMRS_BQ_PROJECT.BMRS_BQ_DATASET (the default dataset: FROM bmrs_fuelinst works);
+anything but a SELECT is refused by a dry run before it runs, and it is billed as any query.
+
 The store is opened read-only, beside other readers; while a writer holds it (an ingest between
 its groups lets go when asked), the query waits up to BMRS_STORE_WAIT_SECONDS (default 30).
 
@@ -37,17 +43,12 @@ Examples:
   bmrs query "SELECT settlementDate, count(DISTINCT settlementPeriod) AS periods FROM bmrs_fuelinst GROUP BY 1 ORDER BY 1"
   bmrs query "SELECT _hash_key, count(*) FROM bmrs_fuelinst GROUP BY 1 HAVING count(*) > 1" --json
   bmrs query "SELECT * FROM bmrs_fuelinst" --csv > fuelinst.csv`)
-    .action(async (sql: string, opts: { db?: string; json?: boolean; csv?: boolean; limitRows?: number }) => {
+    .action(async (sql: string, opts: { db?: string; sink?: string; json?: boolean; csv?: boolean; limitRows?: number }) => {
       if (sql.trim() === '') {
         throw new UsageError('no SQL statement given', { hint: 'bmrs query "SELECT count(*) FROM bmrs_fuelinst"' });
       }
-      const { streamQuery } = await import('../../sinks/duckdb-query.js');
       const { writeCsv, writeJsonRows, writeTable, uniqueKeys } = await import('../query-output.js');
-      const waitMs = loadStoreWaitMs();
-      const q = await streamQuery(loadStorePath({ db: opts.db }), sql, {
-        waitMs,
-        onWait: (holder) => process.stderr.write(`${style.dim(`waiting up to ${Math.round(waitMs / 1000)} s for the store, held by ${holder}`)}\n`),
-      });
+      const q = await openQuery(sql, opts);
       const write = writer();
       try {
         if (opts.csv) return await writeCsv(q, write);
@@ -67,6 +68,19 @@ Examples:
         q.close();
       }
     });
+}
+
+async function openQuery(sql: string, opts: { db?: string; sink?: string }): Promise<QueryStream> {
+  if (loadSink({ sink: opts.sink }) === 'bigquery') {
+    const { streamBigQuery } = await import('../../sinks/bigquery/query.js');
+    return streamBigQuery(loadBigQueryConfig(), sql);
+  }
+  const { streamQuery } = await import('../../sinks/duckdb-query.js');
+  const waitMs = loadStoreWaitMs();
+  return streamQuery(loadStorePath({ db: opts.db }), sql, {
+    waitMs,
+    onWait: (holder) => process.stderr.write(`${style.dim(`waiting up to ${Math.round(waitMs / 1000)} s for the store, held by ${holder}`)}\n`),
+  });
 }
 
 function rowCount(value: string): number {

@@ -23,6 +23,8 @@ export interface IngestOptions {
   from?: string;
   to?: string;
   db?: string;
+  sink?: string;
+  acceptHashMismatch?: boolean;
   apiBase?: string;
   archive?: string;
   /** 'fetch-script' for the old script's --data-dir layout; default 'bmrs' (--archive). */
@@ -39,7 +41,7 @@ export interface IngestOptions {
 }
 
 export async function runIngest(opts: IngestOptions, openStore: OpenStore = openDefaultStore): Promise<number> {
-  const config = loadConfig({ db: opts.db, apiBase: opts.apiBase });
+  const config = loadConfig({ db: opts.db, apiBase: opts.apiBase, sink: opts.sink, acceptHashMismatch: opts.acceptHashMismatch });
   const clock = clockOf(config);
   const concurrency = parseConcurrency(opts.concurrency);
   const plans = opts.window ? windowPlans(opts, clock.now()) : planIngest(parseDatasets(opts.dataset, opts.group), parseRange(opts.from, opts.to, clock.now()), clock.now());

@@ -2,6 +2,7 @@
 // the store's latest rows (read through the store port, closed again before the child starts so that
 // it can write), `bmrs ingest` as a child process, freshness, the log and the ping. The decisions
 // (windows, cap, exit code) are core/update-plan.ts; this file wires and words them.
+import { storeLocation } from '../open-store.js';
 import { childEnv, loadConfig, loadUpdateEnv, type Config } from '../../config.js';
 import { toIsoZ } from '../../core/calendar.js';
 import { isBmrsError } from '../../core/errors.js';
@@ -22,7 +23,7 @@ import { resolveUpdateSettings, type UpdateOptions, type UpdateSettings } from '
 export type { UpdateOptions } from './settings.js';
 
 export async function runUpdate(opts: UpdateOptions): Promise<number> {
-  const config = loadConfig({ db: opts.db, apiBase: opts.apiBase });
+  const config = loadConfig({ db: opts.db, apiBase: opts.apiBase, sink: opts.sink });
   const s = resolveUpdateSettings(opts, loadUpdateEnv());
   const clock = config.now === undefined ? systemClock() : fixedClock(config.now);
   // Whole seconds: the child gets the same "now" (BMRS_NOW) and the windows read cleanly.
@@ -48,7 +49,7 @@ export async function runUpdate(opts: UpdateOptions): Promise<number> {
   try {
     log = openUpdateLog(s.logFile, { now: clock.now, echo, maxBytes: s.logMaxBytes, rotate: true });
     sendPing('start');
-    log.info(`🔄 Update cycle started: ${s.datasets.map((d) => d.code).join(', ')} -> ${config.duckdbPath}`);
+    log.info(`🔄 Update cycle started: ${s.datasets.map((d) => d.code).join(', ')} -> ${storeLocation(config)}`);
     if (lock.tookOver) log.warn(`took over the update lock left by ${describeHolder(lock.tookOver)}, which is no longer running`);
     const result = await cycle(config, s, now, log, opts);
     const compromised = lock.compromised();
@@ -57,7 +58,7 @@ export async function runUpdate(opts: UpdateOptions): Promise<number> {
     if (result.freshness !== null) log.info(`${CYCLE_COMPLETED} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     sendPing(result.code === 0 ? 'success' : 'fail');
     await Promise.all(pings);
-    if (opts.json) writeJson({ ok: result.code === 0, exitCode: result.code, store: config.duckdbPath, log: s.logFile, seconds: Number(((performance.now() - t0) / 1000).toFixed(3)), ...result.json });
+    if (opts.json) writeJson({ ok: result.code === 0, exitCode: result.code, store: storeLocation(config), log: s.logFile, seconds: Number(((performance.now() - t0) / 1000).toFixed(3)), ...result.json });
     return result.code;
   } catch (e) {
     // A failure before or after the child (the store held past the wait, a bug): logged, pinged, then reported as usual.
@@ -86,6 +87,7 @@ async function cycle(config: Config, s: UpdateSettings, now: number, log: Update
   // One child for every dataset, each with its own window (one process: Node and DuckDB load once).
   const args = ['ingest', ...windows.flatMap((w) => ['--window', `${w.dataset.code}=${toIsoZ(w.from)}/${toIsoZ(w.to)}`]), '--json'];
   if (opts.db !== undefined) args.push('--db', opts.db);
+  if (opts.sink !== undefined) args.push('--sink', opts.sink);
   if (opts.apiBase !== undefined) args.push('--api-base', opts.apiBase);
   const child = await runChild({
     args,
@@ -137,8 +139,8 @@ async function readFreshness(config: Config, s: UpdateSettings, now: number, dat
  * client (got) and the progress bars, a fifth of a second this process never needs (bench/update.js).
  */
 async function openDefaultStore(config: Config, onWait: (holder: string) => void): Promise<Store> {
-  const { openDuckDbStore } = await import('../../sinks/duckdb.js');
-  return openDuckDbStore(config.duckdbPath, { waitMs: config.storeWaitMs, onWait });
+  const { openConfiguredStore } = await import('../open-store.js');
+  return openConfiguredStore(config, onWait);
 }
 
 const storeWaitNote = (config: Config) => (holder: string) =>
@@ -148,7 +150,7 @@ const storeWaitNote = (config: Config) => (holder: string) =>
 async function checkOnly(config: Config, s: UpdateSettings, now: number, json: boolean): Promise<number> {
   const freshness = await readFreshness(config, s, now);
   const code = updateExitCode({ kind: 'ingested', stale: freshness.some((f) => f.stale) });
-  if (json) writeJson({ ok: code === 0, exitCode: code, store: config.duckdbPath, freshness: freshness.map(freshnessJson) });
+  if (json) writeJson({ ok: code === 0, exitCode: code, store: storeLocation(config), freshness: freshness.map(freshnessJson) });
   else for (const f of freshness) process.stdout.write(`${freshnessLine(f)}\n`);
   return code;
 }

@@ -20,6 +20,7 @@ export interface UpdateOptions {
   logFile?: string;
   pingUrl?: string;
   db?: string;
+  sink?: string;
   apiBase?: string;
   checkOnly?: boolean;
   json?: boolean;

@@ -1,0 +1,199 @@
+// The one place that talks to BigQuery: the real `@google-cloud/bigquery` client (imported lazily by
+// the store's opener, so the DuckDB path never loads it), its jobs awaited, their statistics kept.
+// Retries are ours (the client's own are off), so they are counted, bounded and testable; jobs carry
+// ids we choose, so a retried insert that finds its job already there (409) attaches to it.
+import type { BigQuery, Job, TableMetadata } from '@google-cloud/bigquery';
+import { randomUUID } from 'node:crypto';
+import type { BigQueryConfig } from '../../core/bigquery-config.js';
+import { bqError, isAlreadyExists, isNotFound, isTransient } from './errors.js';
+
+export interface Field {
+  readonly name: string;
+  readonly type: string;
+  readonly mode?: string;
+}
+
+export interface TableInfo {
+  readonly fields: readonly Field[];
+  readonly partitionField: string | null;
+  readonly clustering: readonly string[];
+  readonly numRows: number;
+}
+
+export interface QueryOutcome {
+  readonly rows: Record<string, unknown>[];
+  readonly bytesProcessed: number;
+  readonly affectedRows: number;
+  readonly jobId: string;
+}
+
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+}
+
+/** What the store records about its jobs, for reports and the docs' cost estimates. */
+export interface JobLog {
+  readonly kind: 'query' | 'load' | 'copy';
+  readonly jobId: string;
+  readonly bytesProcessed: number;
+}
+
+export interface BqClientOptions {
+  readonly retry?: RetryPolicy;
+  /** Test hook: the wait between retries (default: a timer). */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface Gateway {
+  readonly config: BigQueryConfig;
+  /** `project.dataset.table` in backticks. */
+  ref(table: string): string;
+  getTable(table: string): Promise<TableInfo | null>;
+  /** False when it already existed. */
+  createTable(table: string, metadata: TableMetadata): Promise<boolean>;
+  setFields(table: string, fields: readonly Field[]): Promise<void>;
+  deleteTable(table: string): Promise<void>;
+  query(sql: string, doing: string, jobId?: string): Promise<QueryOutcome>;
+  /** A load of NDJSON into `table`, replacing its rows, with the table's own schema given explicitly. */
+  load(table: string, file: string, jobId: string, doing: string, fields: readonly Field[]): Promise<void>;
+  copy(from: string, to: string, writeDisposition: 'WRITE_EMPTY' | 'WRITE_TRUNCATE', doing: string): Promise<void>;
+  /** Runs `task` again on transient failures, up to the policy's attempts; maps the last error. */
+  retrying<T>(doing: string, task: (attempt: number) => Promise<T>): Promise<T>;
+  readonly jobs: JobLog[];
+}
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1_000 };
+
+export async function makeClient(config: BigQueryConfig): Promise<BigQuery> {
+  const { BigQuery } = await import('@google-cloud/bigquery');
+  const base = { projectId: config.project, location: config.location, autoRetry: false, maxRetries: 0 };
+  if (config.apiEndpoint === undefined) return new BigQuery(base);
+  if (config.hasCredentialsFile) return new BigQuery({ ...base, apiEndpoint: config.apiEndpoint });
+  // An emulator accepts any token; auth is not skipped for a custom endpoint, so send a fixed one.
+  const { OAuth2Client } = await import('google-auth-library');
+  const authClient = new OAuth2Client();
+  authClient.setCredentials({ access_token: 'bmrs-emulator-token', expiry_date: Date.now() + 10 * 365 * 86_400_000 });
+  return new BigQuery({ ...base, apiEndpoint: config.apiEndpoint, authClient });
+}
+
+export async function openGateway(config: BigQueryConfig, options: BqClientOptions = {}): Promise<Gateway> {
+  const bq = await makeClient(config);
+  const dataset = bq.dataset(config.dataset, { location: config.location });
+  const policy = options.retry ?? DEFAULT_RETRY;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const jobs: JobLog[] = [];
+
+  async function retrying<T>(doing: string, task: (attempt: number) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await task(attempt);
+      } catch (e) {
+        if (!isTransient(e) || attempt >= policy.attempts) throw bqError(e, doing);
+        await sleep(policy.baseDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  /**
+   * Inserts a job under an id we choose and waits for it. A transient failure before the job ran
+   * (a lost response, a 5xx) retries with the same id, so a job that was in fact created answers
+   * 409 and is attached to, never run twice; a job that ran and failed is retried as a new job.
+   */
+  async function runJob(doing: string, base: string, start: (id: string) => Promise<Job>): Promise<Job> {
+    let n = 1;
+    return retrying(doing, async () => {
+      const id = n === 1 ? base : `${base}_r${n}`;
+      let job: Job;
+      try {
+        job = await start(id);
+      } catch (e) {
+        // A job that ran and failed at once comes back as the insert's error: the next try is a new job.
+        if ((e as { response?: { status?: { state?: string } } }).response?.status?.state === 'DONE') n++;
+        if (!isAlreadyExists(e)) throw e;
+        job = bq.job(id, { location: config.location });
+      }
+      try {
+        await job.promise();
+      } catch (e) {
+        n++;
+        throw e;
+      }
+      return job;
+    });
+  }
+
+  const stats = (job: Job) => {
+    const s = job.metadata?.statistics as { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string; numDmlAffectedRows?: string } } | undefined;
+    return { bytes: Number(s?.query?.totalBytesProcessed ?? s?.totalBytesProcessed ?? 0), affected: Number(s?.query?.numDmlAffectedRows ?? 0) };
+  };
+
+  return {
+    config,
+    jobs,
+    retrying,
+    ref: (table) => `\`${config.project}.${config.dataset}.${table}\``,
+
+    getTable: (table) =>
+      retrying(`reading the metadata of ${table}`, async () => {
+        try {
+          const [m] = await dataset.table(table).getMetadata();
+          return {
+            fields: ((m.schema?.fields ?? []) as Field[]).map((f) => ({ name: f.name, type: f.type, mode: f.mode })),
+            partitionField: m.timePartitioning?.field ?? null,
+            clustering: m.clustering?.fields ?? [],
+            numRows: Number(m.numRows ?? 0),
+          };
+        } catch (e) {
+          if (isNotFound(e)) return null;
+          throw e;
+        }
+      }),
+
+    createTable: (table, metadata) =>
+      retrying(`creating ${table}`, async () => {
+        try {
+          await dataset.createTable(table, metadata);
+          return true;
+        } catch (e) {
+          if (isAlreadyExists(e)) return false;
+          throw e;
+        }
+      }),
+
+    setFields: (table, fields) => retrying(`adding columns to ${table}`, async () => void (await dataset.table(table).setMetadata({ schema: { fields: [...fields] } }))),
+
+    deleteTable: (table) =>
+      retrying(`dropping ${table}`, async () => {
+        try {
+          await dataset.table(table).delete();
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+        }
+      }),
+
+    async query(sql, doing, jobId) {
+      const job = await runJob(doing, jobId ?? newId('q'), async (id) => (await bq.createQueryJob({ query: sql, useLegacySql: false, location: config.location, jobId: id }))[0]);
+      const { bytes, affected } = stats(job);
+      jobs.push({ kind: 'query', jobId: job.id!, bytesProcessed: bytes });
+      const [rows] = (await retrying(doing, () => job.getQueryResults({ autoPaginate: true, wrapIntegers: true }))) as unknown as [Record<string, unknown>[]];
+      return { rows: rows ?? [], bytesProcessed: bytes, affectedRows: affected, jobId: job.id! };
+    },
+
+    async load(table, file, jobId, doing, fields) {
+      const job = await runJob(doing, jobId, async (id) =>
+        (await dataset.table(table).createLoadJob(file, { sourceFormat: 'NEWLINE_DELIMITED_JSON', writeDisposition: 'WRITE_TRUNCATE', createDisposition: 'CREATE_NEVER', schema: { fields: [...fields] }, jobId: id }))[0],
+      );
+      jobs.push({ kind: 'load', jobId: job.id!, bytesProcessed: 0 });
+    },
+
+    async copy(from, to, writeDisposition, doing) {
+      const job = await runJob(doing, newId('copy'), async (id) =>
+        (await dataset.table(from).createCopyJob(dataset.table(to), { writeDisposition, createDisposition: 'CREATE_IF_NEEDED', jobId: id }))[0],
+      );
+      jobs.push({ kind: 'copy', jobId: job.id!, bytesProcessed: 0 });
+    },
+  };
+}
+
+const newId = (kind: string) => `bmrs_${kind}_${randomUUID().replace(/-/g, '')}`;
