@@ -60,6 +60,13 @@ export interface DatasetSpec {
    * after its settlement day a row may still be published, so a day's query window covers it.
    */
   readonly publishLagMinutes?: number;
+  /**
+   * Rows are published close to their settlement date (a day before it to two days after it), so a
+   * publishTime outside that contradicts the row (consistency.ts, and its SQL twin in transform/sql.ts).
+   * Only where the override's source says so (FUELINST, FUELHH, the demand outturns): revisions and
+   * forecasts of other datasets are published days away from the date they describe.
+   */
+  readonly publishNearSettlement?: true;
   readonly naturalKey: readonly string[];
   /**
    * What a complete settlement day holds, checked once its publication is over (the day's end plus

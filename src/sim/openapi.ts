@@ -4,7 +4,7 @@
 // derivation (src/core/registry), so a wrong fact there shows up as a wrong request here.
 import { readFileSync } from 'node:fs';
 
-interface Param { name: string; in: string; required?: boolean }
+interface Param { name: string; in: string; required?: boolean; description?: string }
 interface Schema { $ref?: string; type?: string; format?: string; properties?: Record<string, Schema>; items?: Schema }
 interface Op { description?: string; parameters?: Param[]; responses: Record<string, { content?: Record<string, { schema?: Schema }> }> }
 interface Doc { paths: Record<string, { get?: Op }>; components: { schemas: Record<string, Schema> } }
@@ -30,6 +30,8 @@ export interface Endpoint {
   required: string[];
   /** Every query parameter name. */
   params: string[];
+  /** Whether the window is a publish-time window: publishDateTimeFrom/To, or from/to described as "publish time". */
+  publishWindow: boolean;
   /** The non-stream range limit stated in the description, in minutes. */
   maxMinutes: number | null;
   /** Whether the document lists text/csv among the 200 answer's content types. */
@@ -70,6 +72,7 @@ function readEndpoints(doc: Doc): Map<string, Endpoint> {
       mode,
       required: query.filter((p) => p.required).map((p) => p.name),
       params: query.map((p) => p.name),
+      publishWindow: query.some((p) => p.name === 'publishDateTimeFrom' || (p.name === 'from' && /publish time/i.test(p.description ?? ''))),
       maxMinutes: statedLimit(op.description ?? ''),
       csv: 'text/csv' in content,
       fields: Object.entries(row.properties ?? {}).map(([n, s]) => shape(n, s)),

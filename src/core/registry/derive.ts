@@ -152,6 +152,7 @@ function deriveOne(doc: OpenApiDoc, code: string, path: string, o: Override): Da
     windowUnit: 'day',
     eventTime: eventField === 'settlementPeriod' ? { settlementPeriod: true } : { field: eventField },
     ...(o.publishLag !== undefined ? { publishLagMinutes: o.publishLag } : {}),
+    ...(o.publishNear ? { publishNearSettlement: true as const } : {}),
     naturalKey: o.key,
     ...(o.lag !== undefined ? { cadence: cadenceOf(o, rows) } : {}),
     columns,

@@ -9,7 +9,10 @@
 // readings) with set [column, members] or rows (rows per publication); lag (a complete settlement day
 // is judged this many minutes after its end: the completeness cadence); publishLag (publish-time
 // endpoint that carries a settlement date: a day's window reaches this far past the day);
-// eventTime (the time the endpoint filters on, where the document does not say); types (locked
+// eventTime (the time the endpoint filters on, where the document does not say); publishNear (rows
+// are published within a day before to two days after their settlement date, so a publishTime
+// outside that is a contradiction: only where the source says publication follows the period at
+// once; forecasts, contracts and revised documents are published days away); types (locked
 // warehouse column types); route/table/nested/title (routes outside /datasets).
 import type { ColumnType, DatasetGroup } from '../datasets.js';
 
@@ -22,6 +25,7 @@ export interface Override {
   readonly lag?: number;
   readonly publishLag?: number;
   readonly eventTime?: string;
+  readonly publishNear?: true;
   readonly types?: Readonly<Record<string, ColumnType>>;
   readonly route?: string;
   readonly table?: string;
@@ -35,17 +39,21 @@ const unitKey = (...k: string[]): string[] => ['bmUnit', 'settlementDate', 'sett
 
 export const OVERRIDES: Readonly<Record<string, Override>> = {
   // [api] "FUELINST in detail": 5-minute readings, 20 fuel types, key (startTime, fuelType); [compat] §1 locked DATETIME/DATE; lag: ours
-  FUELINST: { group: 'realtime', key: ['startTime', 'fuelType'], every: 5, set: ['fuelType', 20], lag: 30, types: LOCKED },
+  // publishNear: [api] each reading is published minutes after it is taken
+  FUELINST: { group: 'realtime', key: ['startTime', 'fuelType'], every: 5, set: ['fuelType', 20], lag: 30, publishNear: true, types: LOCKED },
   // [sample] FUELHH CSV: one row per fuel type per period; [compat] §1 shares FUELINST's locked schema
-  FUELHH: { group: 'realtime', key: ['startTime', 'fuelType'], every: 30, set: ['fuelType', 20], lag: 60, types: LOCKED },
+  // publishNear: [sample] the CSV's publishTime is the end of its period
+  FUELHH: { group: 'realtime', key: ['startTime', 'fuelType'], every: 30, set: ['fuelType', 20], lag: 60, publishNear: true, types: LOCKED },
   // [api] FREQ: a reading every 15 seconds
   FREQ: { group: 'realtime', key: ['measurementTime'], every: 0.25 },
   // [sample] MID excerpt: APXMIDP and N2EXMIDP per period; [api] from/to filters on startTime
   MID: { group: 'balancing', key: ['startTime', 'dataProvider'], every: 30, set: ['dataProvider', 2], lag: 120, eventTime: 'startTime' },
   // [sample] INDO excerpt: one row per period published as it ends; [doc] /demand/outturn "within 15 minutes" (lag 2 h: ours)
-  INDO: { group: 'realtime', key: ['startTime', 'publishTime'], every: 30, lag: 120, publishLag: 120 },
+  // publishNear: [sample] the excerpt's publishTime follows its period by minutes
+  INDO: { group: 'realtime', key: ['startTime', 'publishTime'], every: 30, lag: 120, publishLag: 120, publishNear: true },
   // [assumed] as INDO (same endpoint family and row shape)
-  ITSDO: { group: 'realtime', key: ['startTime', 'publishTime'], every: 30, lag: 120, publishLag: 120 },
+  // publishNear: [doc] /demand/outturn "within 15 minutes of the end of the period" (ITSDO is one of its sources)
+  ITSDO: { group: 'realtime', key: ['startTime', 'publishTime'], every: 30, lag: 120, publishLag: 120, publishNear: true },
   // [doc] TEMP "published from 5pm each day": one daily row
   TEMP: { group: 'realtime', key: ['measurementDate'], every: 1440 },
   // [api] WINDFOR: hourly forecasts, published several times a day (no fixed count per day)
@@ -65,7 +73,8 @@ export const OVERRIDES: Readonly<Record<string, Override>> = {
   // [doc] "filters by startTime, and groups results by settlement period"; nested data [{businessType, psrType, quantity}]
   GEN_PER_TYPE: { group: 'transparency', route: '/generation/actual/per-type', nested: 'data', title: 'Actual generation per PSR type, per settlement period (AGPT/B1620 summary)', key: ['startTime', 'psrType'], every: 30, set: ['psrType', 4] },
   // [doc] /demand/outturn "updated every 30 minutes and within 15 minutes of the end of the period"
-  DEMAND_OUTTURN: { group: 'realtime', route: '/demand/outturn', title: 'Initial national and transmission demand outturn (INDO, ITSDO)', key: ['settlementDate', 'settlementPeriod'], every: 30, lag: 120, eventTime: 'startTime' },
+  // publishNear: [doc] the same "within 15 minutes of the end of the period"
+  DEMAND_OUTTURN: { group: 'realtime', route: '/demand/outturn', title: 'Initial national and transmission demand outturn (INDO, ITSDO)', key: ['settlementDate', 'settlementPeriod'], every: 30, lag: 120, eventTime: 'startTime', publishNear: true },
   // [doc] NONBM: from/to is "the data publish time window"; one value per period [assumed]
   NONBM: { group: 'balancing', key: ['settlementDate', 'settlementPeriod'], every: 30, eventTime: 'publishTime' },
   // [doc] PN/QPN per BM unit per period; [api] "PN/QPN/B1610 streams" take from/to; timeFrom [assumed]
