@@ -51,6 +51,8 @@ export interface DatasetSpec {
     | { readonly pathParam: string };
   /** Widest window the non-stream endpoint accepts, in minutes; null when undocumented. */
   readonly maxWindowMinutes: number | null;
+  /** The limit holds on the stream endpoint too (a limit seen in a captured 400 that does not say which endpoint answered: REMIT). */
+  readonly limitOnStream?: true;
   /** Calendar unit our windows are aligned to and never wider than. */
   readonly windowUnit: 'day' | 'hour';
   /** The time the endpoint filters on, used to verify windows. */

@@ -49,7 +49,7 @@ async function rowCounts(db: string | undefined): Promise<Map<string, number | n
 
 function windowText(d: DatasetSpec): string {
   const sq = d.settlementQuery;
-  const limit = d.maxWindowMinutes === null ? '' : ` (max ${duration(d.maxWindowMinutes)}${d.stream ? ' without stream' : ''})`;
+  const limit = d.maxWindowMinutes === null ? '' : ` (max ${duration(d.maxWindowMinutes)}${d.stream && !d.limitOnStream ? ' without stream' : ''})`;
   if (sq && 'pathParam' in sq) return `${d.path}${limit}`;
   if (sq && 'rangeParams' in sq) return `${sq.rangeParams.dateFrom}/${sq.rangeParams.periodFrom}..${sq.rangeParams.dateTo}/${sq.rangeParams.periodTo}${limit}`;
   const days = sq && 'dateParams' in sq && d.family !== 'settlement' ? `, days: ${sq.dateParams.from}/To` : sq && 'periodParams' in sq ? ' + settlementPeriodFrom/To' : '';

@@ -71,7 +71,9 @@ export function columnsOf(doc: OpenApiDoc, row: Schema, nested?: string): Column
 /** "maximum data output range of 1 day", "maximum range of 2 years (731 days)", "maximum limit of 24 hours". */
 export function documentedMaxMinutes(text: string): number | null {
   const m = /maximum (?:data output range|range|limit|date range) of (?:\d+ years? \()?(\d+) (day|hour)s?/i.exec(text);
-  if (!m) return null;
+  // RZDF, RZDR: "supports up to 12 months range per request", taken as 365 days (never more than a year).
+  const months = /up to (\d+) months range/i.exec(text);
+  if (!m) return months ? Math.floor((Number(months[1]) * 365) / 12) * 1440 : null;
   return Number(m[1]) * (m[2].toLowerCase() === 'day' ? 1440 : 60);
 }
 
@@ -148,7 +150,8 @@ function deriveOne(doc: OpenApiDoc, code: string, path: string, o: Override): Da
     family: win.family,
     params: win.params,
     ...(win.settlementQuery ? { settlementQuery: win.settlementQuery } : {}),
-    maxWindowMinutes: documentedMaxMinutes(op.description ?? ''),
+    maxWindowMinutes: o.maxWindow ?? documentedMaxMinutes(op.description ?? ''),
+    ...(o.maxWindow !== undefined ? { limitOnStream: true as const } : {}),
     windowUnit: 'day',
     eventTime: eventField === 'settlementPeriod' ? { settlementPeriod: true } : { field: eventField },
     ...(o.publishLag !== undefined ? { publishLagMinutes: o.publishLag } : {}),

@@ -19,7 +19,7 @@ export function renderDatasetsTable(specs: readonly DatasetSpec[]): string {
 
 function params(d: DatasetSpec): string {
   const sq = d.settlementQuery;
-  const limit = d.maxWindowMinutes === null ? '' : `; max ${minutes(d.maxWindowMinutes)}${d.stream ? ' (non-stream)' : ''}`;
+  const limit = d.maxWindowMinutes === null ? '' : `; max ${minutes(d.maxWindowMinutes)}${d.stream && !d.limitOnStream ? ' (non-stream)' : ''}`;
   if (sq && 'pathParam' in sq) return `{${sq.pathParam}} in the path${limit}`;
   if (sq && 'rangeParams' in sq) return `${Object.values(sq.rangeParams).join(', ')}${limit}`;
   const extra = sq && 'dateParams' in sq && d.params.from !== sq.dateParams.from ? `; days: ${sq.dateParams.from}/To` : sq && 'periodParams' in sq ? ' + settlementPeriodFrom/To' : '';

@@ -12,7 +12,9 @@
 // eventTime (the time the endpoint filters on, where the document does not say); publishNear (rows
 // are published within a day before to two days after their settlement date, so a publishTime
 // outside that is a contradiction: only where the source says publication follows the period at
-// once; forecasts, contracts and revised documents are published days away); types (locked
+// once; forecasts, contracts and revised documents are published days away); maxWindow (a range
+// limit in minutes the document does not state but a capture shows: it holds on the stream endpoint
+// too, since the capture does not say which endpoint answered); types (locked
 // warehouse column types); route/table/nested/title (routes outside /datasets).
 import type { ColumnType, DatasetGroup } from '../datasets.js';
 
@@ -26,6 +28,7 @@ export interface Override {
   readonly publishLag?: number;
   readonly eventTime?: string;
   readonly publishNear?: true;
+  readonly maxWindow?: number;
   readonly types?: Readonly<Record<string, ColumnType>>;
   readonly route?: string;
   readonly table?: string;
@@ -174,7 +177,8 @@ export const OVERRIDES: Readonly<Record<string, Override>> = {
   // [doc] Restoration Region Demand Restored (RZDR); key and rate as RZDF above
   RZDR: { group: 'realtime', key: ['submissionDateTime', 'region', 'gspGroupId'], every: 1440, set: ['region', 2] },
   // [doc] REMIT messages: keyed by mrid and revision; outageProfile is an array (kept as JSON text)
-  REMIT: { group: 'remit', key: ['mrid', 'revisionNumber'], every: 1440 },
+  // maxWindow: [sample] ERROR400_gridflow_REMIT-range_2026-05-08.json, the publish range "must not exceed 1 day"
+  REMIT: { group: 'remit', key: ['mrid', 'revisionNumber'], every: 1440, maxWindow: 1440 },
   // [doc] transparency (EU 543/2013) documents keyed by their time, type and document revision [assumed]
   AGWS: { group: 'transparency', key: ['startTime', 'psrType', 'documentRevisionNumber'], every: 30, set: ['psrType', 3] },
   // [doc] Day-Ahead Generation For Wind And Solar (DGWS / B1440); key and rate as AGWS above
