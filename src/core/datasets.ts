@@ -88,9 +88,18 @@ export interface DatasetSpec {
   readonly nested?: { readonly field: string };
   /**
    * How often the API publishes a batch of rows and how many (per member of `setColumn` when given):
-   * the counts a day of the dataset implies. Absent: event-driven, no fixed count.
+   * the counts a day of the dataset implies (the simulator generates it). Absent: event-driven, no
+   * fixed count.
    */
   readonly rate?: { readonly everyMinutes: number; readonly rows: number; readonly setColumn?: string };
+  /**
+   * What `rate` is: absent, the cadence the override's source states; 'event-driven', the dataset
+   * is published when something happens and `rate` is only what the simulator generates;
+   * 'assumed', a regular cadence nobody has verified. `bmrs datasets` and docs/datasets.md say which.
+   */
+  readonly published?: 'event-driven' | 'assumed';
+  /** Minutes the newest row may age before `bmrs check` calls the dataset stale (freshness.ts). */
+  readonly staleAfterMinutes?: number;
 }
 
 export function tableName(code: string): string {

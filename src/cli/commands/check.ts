@@ -29,7 +29,7 @@ export function checkCommand(): Command {
     .option('-d, --dataset <codes>', 'dataset code(s), comma-separated or repeated; default: every dataset with a table', collect)
     .option('--from <date>', 'first settlement day checked (default: 6 days before --to)')
     .option('--to <date>', 'last settlement day checked, inclusive (default: today, Europe/London)')
-    .addOption(new Option('--max-age-minutes <n>', 'age beyond which the latest row is stale (default per dataset: FUELINST 30, others their publication lag, else 1 day)').argParser(minutes))
+    .addOption(new Option('--max-age-minutes <n>', 'age beyond which the latest row is stale (default per dataset: its stale threshold or completeness lag; datasets with no known cadence are not judged)').argParser(minutes))
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
     .option('--api', 'also ask the API for a recent window of FUELINST, WIND_SOLAR_GEN and MID (exit 75 when it cannot be reached)')
     .option('--api-base <url>', 'API base URL for --api (env BMRS_API_BASE)')

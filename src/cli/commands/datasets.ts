@@ -56,11 +56,13 @@ function windowText(d: DatasetSpec): string {
   return `${d.params.from}/${d.params.to}${days}${limit}`;
 }
 
-function cadenceText(d: DatasetSpec): string {
+/** The published cadence: the rate where a source states it; else event-driven, or the rate marked assumed. */
+export function cadenceText(d: DatasetSpec): string {
   const r = d.rate;
-  if (!r) return 'event-driven';
+  if (!r || d.published === 'event-driven') return 'event-driven';
   const every = r.everyMinutes >= 1440 ? 'daily' : r.everyMinutes < 1 ? `${r.everyMinutes * 60} s` : `${r.everyMinutes} min`;
-  return r.rows > 1 ? `${every} x ${r.rows}${r.setColumn ? ` ${r.setColumn}` : ''}` : every;
+  const text = r.rows > 1 ? `${every} x ${r.rows}${r.setColumn ? ` ${r.setColumn}` : ''}` : every;
+  return d.published === 'assumed' ? `${text} (assumed)` : text;
 }
 
 function duration(minutes: number): string {

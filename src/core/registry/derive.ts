@@ -165,6 +165,8 @@ function deriveOne(doc: OpenApiDoc, code: string, path: string, o: Override): Da
     ...(arrayFields(doc, row, o.nested).length ? { jsonColumns: arrayFields(doc, row, o.nested) } : {}),
     ...(o.nested ? { nested: { field: o.nested } } : {}),
     ...(o.every !== undefined ? { rate: { everyMinutes: o.every, rows, ...(o.set ? { setColumn: o.set[0] } : {}) } } : {}),
+    ...(o.pub ? { published: o.pub === 'event' ? ('event-driven' as const) : ('assumed' as const) } : {}),
+    ...(o.stale !== undefined ? { staleAfterMinutes: o.stale } : {}),
   };
   return spec;
 }
