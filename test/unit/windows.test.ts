@@ -155,10 +155,11 @@ describe('planWindows: days', () => {
     expect(w.keep).toEqual({ by: 'eventTime', before: z('2025-07-16T23:00:00Z') });
   });
 
-  it('the per-type summary has no settlement date: its day is checked on startTime', () => {
+  it('the per-type summary (filters by startTime) asks for a day by its local-day instants, without period bounds', () => {
     const [w] = planWindows(ds('GEN_PER_TYPE'), { kind: 'days', from: '2025-10-26', to: '2025-10-27' });
+    expect(w.query).toEqual([['from', '2025-10-25T23:00:00Z'], ['to', '2025-10-27T00:00:00Z']]);
     expect(w.accept).toEqual({ by: 'eventTime', from: z('2025-10-25T23:00:00Z'), to: z('2025-10-27T00:00:00Z') });
-    expect(w.query).toContainEqual(['settlementPeriodTo', '50']);
+    expect(w.keep).toEqual({ by: 'eventTime', before: z('2025-10-27T00:00:00Z') });
   });
 
   it('datasets without a settlement date use local-midnight bounds on their event time', () => {

@@ -130,7 +130,9 @@ function deriveOne(doc: OpenApiDoc, code: string, path: string, o: Override): Da
   if (!op) throw new Error(`${code}: ${path} is not in the document`);
   const streamOp = doc.paths[`${path}/stream`]?.get;
   const queryOp = streamOp ?? op;
-  const win = windowFacts(path, (queryOp.parameters ?? []).map((p) => p.name));
+  const names0 = (queryOp.parameters ?? []).map((p) => p.name);
+  // byInstant: the settlement-period parameters are left out, so from/to stay instants.
+  const win = windowFacts(path, o.byInstant ? names0.filter((n) => !/^settlementPeriod(From|To)$/.test(n)) : names0);
   const { row, envelopeKeys } = rowSchema(doc, path);
   const columns = columnsOf(doc, row, o.nested).map((c) => ({ name: c.name, type: o.types?.[c.name] ?? c.type }));
   const names = new Set(columns.map((c) => c.name));

@@ -19,7 +19,8 @@
 // and `every` is only the simulator's rate; 'assumed', a regular cadence we have not verified);
 // stale (minutes the newest row may age before `bmrs check` calls the dataset stale; absent, the
 // completeness lag when there is one, else the dataset is not judged: its age is reported only);
-// types (locked
+// byInstant (ask a fromTo endpoint for a day by its local-day instants, without the
+// settlementPeriodFrom/To date mode); types (locked
 // warehouse column types); route/table/nested/title (routes outside /datasets).
 import type { ColumnType, DatasetGroup } from '../datasets.js';
 
@@ -36,6 +37,7 @@ export interface Override {
   readonly maxWindow?: number;
   readonly pub?: 'event' | 'assumed';
   readonly stale?: number;
+  readonly byInstant?: true;
   readonly types?: Readonly<Record<string, ColumnType>>;
   readonly route?: string;
   readonly table?: string;
@@ -89,7 +91,10 @@ export const OVERRIDES: Readonly<Record<string, Override>> = {
   // [sample] SYSTEMPRICES CSV: one row per period, created about a day later; old table COSTS
   COSTS: { group: 'settlement', route: '/balancing/settlement/system-prices/{settlementDate}', table: 'bmrs_costs', title: 'System buy and sell prices per settlement period (DISEBSP)', key: ['settlementDate', 'settlementPeriod'], every: 30, lag: 1500, eventTime: 'startTime' },
   // [doc] "filters by startTime, and groups results by settlement period"; nested data [{businessType, psrType, quantity}]
-  GEN_PER_TYPE: { group: 'transparency', route: '/generation/actual/per-type', nested: 'data', title: 'Actual generation per PSR type, per settlement period (AGPT/B1620 summary)', key: ['startTime', 'psrType'], every: 30, set: ['psrType', 4] },
+  // byInstant: [assumed] the document says only that it filters by startTime, so a day is asked as its
+  // local-day instants; that settlementPeriodFrom/To turn from/to into dates here is not documented.
+  // pub: [assumed] a row per period; stale: a day. No completeness lag: rows carry no settlement date.
+  GEN_PER_TYPE: { group: 'transparency', route: '/generation/actual/per-type', nested: 'data', title: 'Actual generation per PSR type, per settlement period (AGPT/B1620 summary)', key: ['startTime', 'psrType'], every: 30, set: ['psrType', 4], pub: 'assumed', stale: DAY, byInstant: true },
   // [doc] /demand/outturn "updated every 30 minutes and within 15 minutes of the end of the period"
   // publishNear: [doc] the same "within 15 minutes of the end of the period"
   DEMAND_OUTTURN: { group: 'realtime', route: '/demand/outturn', title: 'Initial national and transmission demand outturn (INDO, ITSDO)', key: ['settlementDate', 'settlementPeriod'], every: 30, lag: 120, eventTime: 'startTime', publishNear: true },
