@@ -32,7 +32,10 @@ export function datasetsCommand(): Command {
     });
 }
 
-/** Row count per table of the store; undefined when there is no store file. */
+/**
+ * Row count per table of the store; undefined when there is no store file. The tables are listed in
+ * one read where the store can (listTables), so only the tables that exist are counted.
+ */
 async function rowCounts(db: string | undefined): Promise<Map<string, number | null> | undefined> {
   const config = loadConfig({ db });
   if (!existsSync(config.duckdbPath)) return undefined;
@@ -40,7 +43,8 @@ async function rowCounts(db: string | undefined): Promise<Map<string, number | n
   const store = await openDefaultStore(config, () => undefined);
   try {
     const out = new Map<string, number | null>();
-    for (const d of DATASETS) out.set(d.table, await store.countRows(d.table));
+    const present = store.listTables ? new Set(await store.listTables()) : undefined;
+    for (const d of DATASETS) out.set(d.table, present && !present.has(d.table) ? null : await store.countRows(d.table));
     return out;
   } finally {
     await store.close();
