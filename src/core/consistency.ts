@@ -5,7 +5,7 @@ import { DAY_MS, periodsInDay, settlementDayStart, settlementPeriodOf } from './
 import type { DatasetSpec } from './datasets.js';
 import type { Row } from './rows.js';
 
-/** How far a publishTime may lie from its settlement day (a day before it starts, two after it ends). */
+/** How far a publishTime may lie from its settlement day (a day before it starts, two after it ends), where the dataset's publishNearSettlement says the check applies. */
 const PUBLISH_BEFORE_MS = DAY_MS;
 const PUBLISH_AFTER_MS = 2 * DAY_MS;
 
@@ -50,7 +50,7 @@ export function rowChecker(d: DatasetSpec): RowCheck {
       });
     }
   }
-  if (names.has('settlementDate') && names.has('publishTime')) {
+  if (d.publishNearSettlement && names.has('settlementDate') && names.has('publishTime')) {
     checks.push((row) => {
       const date = dateOf(row.settlementDate);
       const published = msOf(row.publishTime);

@@ -51,6 +51,8 @@ export interface DatasetSpec {
     | { readonly pathParam: string };
   /** Widest window the non-stream endpoint accepts, in minutes; null when undocumented. */
   readonly maxWindowMinutes: number | null;
+  /** The limit holds on the stream endpoint too (a limit seen in a captured 400 that does not say which endpoint answered: REMIT). */
+  readonly limitOnStream?: true;
   /** Calendar unit our windows are aligned to and never wider than. */
   readonly windowUnit: 'day' | 'hour';
   /** The time the endpoint filters on, used to verify windows. */
@@ -60,6 +62,13 @@ export interface DatasetSpec {
    * after its settlement day a row may still be published, so a day's query window covers it.
    */
   readonly publishLagMinutes?: number;
+  /**
+   * Rows are published close to their settlement date (a day before it to two days after it), so a
+   * publishTime outside that contradicts the row (consistency.ts, and its SQL twin in transform/sql.ts).
+   * Only where the override's source says so (FUELINST, FUELHH, the demand outturns): revisions and
+   * forecasts of other datasets are published days away from the date they describe.
+   */
+  readonly publishNearSettlement?: true;
   readonly naturalKey: readonly string[];
   /**
    * What a complete settlement day holds, checked once its publication is over (the day's end plus
@@ -79,9 +88,18 @@ export interface DatasetSpec {
   readonly nested?: { readonly field: string };
   /**
    * How often the API publishes a batch of rows and how many (per member of `setColumn` when given):
-   * the counts a day of the dataset implies. Absent: event-driven, no fixed count.
+   * the counts a day of the dataset implies (the simulator generates it). Absent: event-driven, no
+   * fixed count.
    */
   readonly rate?: { readonly everyMinutes: number; readonly rows: number; readonly setColumn?: string };
+  /**
+   * What `rate` is: absent, the cadence the override's source states; 'event-driven', the dataset
+   * is published when something happens and `rate` is only what the simulator generates;
+   * 'assumed', a regular cadence nobody has verified. `bmrs datasets` and docs/datasets.md say which.
+   */
+  readonly published?: 'event-driven' | 'assumed';
+  /** Minutes the newest row may age before `bmrs check` calls the dataset stale (freshness.ts). */
+  readonly staleAfterMinutes?: number;
 }
 
 export function tableName(code: string): string {

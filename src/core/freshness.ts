@@ -8,7 +8,7 @@ import type { DatasetSpec } from './datasets.js';
 import type { Cell, Row } from './rows.js';
 import type { Store } from './store.js';
 
-/** Age beyond which a dataset without a cadence (BOD, DISBSAD, ...) counts as stale: one day. */
+/** How far behind the clock `bmrs update` looks for a dataset without a completeness lag: one day. */
 export const DEFAULT_STALE_MINUTES = 24 * 60;
 
 export interface Freshness {
@@ -22,19 +22,22 @@ export interface Freshness {
   readonly settlementPeriod: number | null;
   /** Minutes from the latest event time to `now`; null without rows. */
   readonly ageMinutes: number | null;
-  readonly thresholdMinutes: number;
+  /** Null: the dataset is not judged (no known cadence): its age is reported, never a finding. */
+  readonly thresholdMinutes: number | null;
   readonly stale: boolean;
   /** Minutes from the latest row's event time to its `_ingested_utc`; null when unknown. */
   readonly ingestLagMinutes: number | null;
 }
 
 /**
- * The age a dataset may reach before it counts as stale: its cadence's publication lag (FUELINST
- * 30 minutes, FUELHH 60, MID 120, ...), else one day. `override` (minutes) wins when given.
+ * The age a dataset may reach before it counts as stale: its override's stale threshold (FREQ 30
+ * minutes, weekly forecasts eight days, yearly ones 400), else its completeness lag (FUELINST 30
+ * minutes, FUELHH 60, MID 120, ...), else null: not judged (event-driven data such as CDN or
+ * SYSWARN can go quiet for weeks). `override` (minutes, --stale-minutes) wins when given.
  */
-export function staleThresholdMinutes(d: DatasetSpec, override?: number): number {
+export function staleThresholdMinutes(d: DatasetSpec, override?: number): number | null {
   if (override !== undefined) return override;
-  return d.cadence?.lagMinutes ?? DEFAULT_STALE_MINUTES;
+  return d.staleAfterMinutes ?? d.cadence?.lagMinutes ?? null;
 }
 
 /** Freshness of one dataset at `now` (UTC ms). Store errors (busy, unreachable) propagate. */
@@ -45,7 +48,7 @@ export async function checkFreshness(store: Store, d: DatasetSpec, now: number, 
 }
 
 /** The pure part of `checkFreshness`: what a latest row (or none) says at `now`. */
-export function freshnessOf(d: DatasetSpec, row: Row | null, now: number, thresholdMinutes: number): Freshness {
+export function freshnessOf(d: DatasetSpec, row: Row | null, now: number, thresholdMinutes: number | null): Freshness {
   const event = row ? eventTimeOf(d, row) : null;
   const settlement = row ? settlementOf(row, event) : null;
   const ingested = row ? utcMs(row._ingested_utc) : null;
@@ -59,7 +62,7 @@ export function freshnessOf(d: DatasetSpec, row: Row | null, now: number, thresh
     settlementPeriod: settlement?.period ?? null,
     ageMinutes,
     thresholdMinutes,
-    stale: ageMinutes === null || ageMinutes > thresholdMinutes,
+    stale: thresholdMinutes !== null && (ageMinutes === null || ageMinutes > thresholdMinutes),
     ingestLagMinutes: event !== null && ingested !== null ? Math.floor((ingested - event) / MINUTE_MS) : null,
   };
 }

@@ -4,7 +4,7 @@
 import { MINUTE_MS } from './calendar.js';
 import type { DatasetSpec } from './datasets.js';
 import { EXIT } from './errors.js';
-import { staleThresholdMinutes } from './freshness.js';
+import { DEFAULT_STALE_MINUTES, staleThresholdMinutes } from './freshness.js';
 
 export const DEFAULT_UPDATE_DATASETS = ['FUELINST', 'WIND_SOLAR_GEN', 'MID'] as const;
 export const DEFAULT_MINUTES_BACK = 15;
@@ -40,7 +40,7 @@ export interface UpdateWindow {
  */
 export function eventLagMinutes(d: DatasetSpec): number {
   if ('field' in d.eventTime && d.eventTime.field === 'publishTime') return 0;
-  return staleThresholdMinutes(d);
+  return staleThresholdMinutes(d) ?? DEFAULT_STALE_MINUTES;
 }
 
 /**

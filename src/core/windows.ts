@@ -40,8 +40,33 @@ export function planWindows(dataset: DatasetSpec, range: Range): Window[] {
   const windows = range.kind === 'days' ? planDays(dataset, range.from, range.to) : askedByDateOnly(dataset)
     ? planDays(dataset, settlementDateOf(range.from), addDays(settlementDateOf(range.to - 1), 1))
     : planInstants(dataset, range.from, range.to);
-  for (const w of windows) assertWithinLimit(w);
-  return windows;
+  return windows.flatMap(withinLimit);
+}
+
+/** The endpoint's range limit in minutes where it binds on the endpoint a window calls; else null. */
+export function bindingLimitMinutes(d: DatasetSpec): number | null {
+  return d.maxWindowMinutes !== null && (!d.stream || d.limitOnStream === true) ? d.maxWindowMinutes : null;
+}
+
+/**
+ * A window wider than the endpoint's limit (a 25-hour clock-change day against REMIT's 1 day), cut
+ * into consecutive pieces of at most the limit. Only windows that keep rows by event time can be
+ * cut; the others are planned within their limit by construction.
+ */
+function withinLimit(w: Window): Window[] {
+  const max = bindingLimitMinutes(w.dataset);
+  if (max === null || w.accept.by !== 'eventTime' || w.accept.to - w.accept.from <= max * MINUTE_MS) return [w];
+  if (w.keep.by !== 'eventTime' || w.accept.from !== w.from || w.accept.to !== w.to) {
+    throw new InternalError(`${w.dataset.code}: a planned window is wider than the endpoint's ${max}-minute limit`);
+  }
+  const out: Window[] = [];
+  // A piece of a day keeps the day's label only where no completeness check reads it as the whole day.
+  const days = w.days && !w.dataset.cadence ? { days: w.days } : {};
+  for (let a = w.from; a < w.to; a += max * MINUTE_MS) {
+    const b = Math.min(w.to, a + max * MINUTE_MS);
+    out.push({ dataset: w.dataset, from: a, to: b, ...days, path: w.path, query: timeQuery(w.dataset, a, b), accept: { by: 'eventTime', from: a, to: b }, keep: { by: 'eventTime', before: b } });
+  }
+  return out;
 }
 
 /**
@@ -130,14 +155,6 @@ function timeQuery(d: DatasetSpec, from: number, to: number): [string, string][]
 /** The stream endpoint when there is one: a bare array with no range limit. */
 function endpointPath(d: DatasetSpec): string {
   return d.stream ? `${d.path}/stream` : d.path;
-}
-
-function assertWithinLimit(w: Window): void {
-  const max = w.dataset.maxWindowMinutes;
-  if (w.dataset.stream || max === null || w.accept.by !== 'eventTime') return;
-  if (w.accept.to - w.accept.from > max * MINUTE_MS) {
-    throw new InternalError(`${w.dataset.code}: a planned window is wider than the endpoint's ${max}-minute limit`);
-  }
 }
 
 /** The URL of a window below the API base, query parameters encoded. */

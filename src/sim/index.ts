@@ -30,7 +30,7 @@ function buildSources(options: SimulatorOptions): Map<string, RowSource> {
   for (const { spec } of SIM_DATASETS) {
     if (options.dataDir) sources.set(spec.code, new ReplaySource(loadReplayRows(spec, join(options.dataDir, spec.code))));
     else {
-      const model = models?.[spec.code] ?? genericModel(spec, endpoints().get(spec.path)?.fields ?? [], options.seed ?? 1);
+      const model = models?.[spec.code] ?? genericModel(spec, endpoints().get(spec.path), options.seed ?? 1);
       if (!model) throw new Error(`no generator for ${spec.code}: give it a hand-written model or a rate in its override`);
       sources.set(spec.code, new GeneratedSource(model));
     }

@@ -3,12 +3,19 @@
 // and the row fields as the simulator reads them from the OpenAPI document (types, date or
 // date-time). Values are plausible, not realistic: times follow the event instant, settlement
 // fields its settlement period, numbers a seeded hash, strings a small pool per field.
+// Rows are published PUBLISH_DELAY_MS after the time they describe: where the endpoint filters on
+// publish time (read from the document's parameters, not the registry), the publish time is the
+// instant and the other times lie before it; elsewhere publishTime lies after the instant. So a
+// registry that names the wrong event time sees rows outside its window near the window's ends.
 import { DAY_MS, HOUR_MS, MINUTE_MS, PERIOD_MS, toIsoZ } from '../core/calendar.js';
 import type { DatasetSpec } from '../core/datasets.js';
 import * as fmt from './format.js';
 import type { Model, SettlementInfo } from './generate.js';
 import { hash01 } from './noise.js';
-import type { FieldShape } from './openapi.js';
+import type { Endpoint, FieldShape } from './openapi.js';
+
+/** How long after the time it describes a generic row is published. */
+export const PUBLISH_DELAY_MS = HOUR_MS;
 
 const POOLS: Readonly<Record<string, readonly string[]>> = {
   bmUnit: ['T_ABRBO-1', 'T_CRUA-1', 'T_DRAXX-1', 'T_PEMB-11'],
@@ -29,9 +36,17 @@ const POOLS: Readonly<Record<string, readonly string[]>> = {
 const END_NAMES = /(^timeTo$|endTime$|EndTime$|^effectiveTo$)/;
 const ID_NAMES = /(id$|^mrid$|identification$|^documentId$|^bidId$)/i;
 
-export function genericModel(spec: DatasetSpec, fields: readonly FieldShape[], seed: number): Model | undefined {
+export function genericModel(spec: DatasetSpec, endpoint: Endpoint | undefined, seed: number): Model | undefined {
   const rate = spec.rate;
   if (!rate) return undefined;
+  const fields = endpoint?.fields ?? [];
+  // The instant is the publish time when the endpoint filters on it; then what the row describes came earlier.
+  const byPublish = endpoint?.publishWindow === true;
+  const timeOf = (name: string, t: number): number => {
+    if (name === 'publishTime') return byPublish ? t : t + PUBLISH_DELAY_MS;
+    const described = byPublish ? t - PUBLISH_DELAY_MS : t;
+    return END_NAMES.test(name) ? described + PERIOD_MS : described;
+  };
   const stepMs = rate.everyMinutes * MINUTE_MS;
   const nested = spec.nested?.field;
   const setColumn = rate.setColumn;
@@ -44,7 +59,7 @@ export function genericModel(spec: DatasetSpec, fields: readonly FieldShape[], s
     if (f.type === 'number') return fmt.float(1000 * hash01(seed, channel, t + k * 1000) - 100, 3);
     if (f.type === 'boolean') return String(hash01(seed, channel, t + k * 1000) < 0.5);
     if (f.format === 'date') return fmt.str(ref.date);
-    if (f.format === 'date-time') return fmt.str(toIsoZ(END_NAMES.test(f.name) ? t + PERIOD_MS : t));
+    if (f.format === 'date-time') return fmt.str(toIsoZ(timeOf(f.name, t)));
     const pool = POOLS[f.name];
     if (pool) return fmt.str(pool[k % pool.length]);
     if (ID_NAMES.test(f.name)) return fmt.str(`${f.name.toUpperCase()}-${ref.date}-${ref.period}-${k + 1}`);
@@ -55,7 +70,7 @@ export function genericModel(spec: DatasetSpec, fields: readonly FieldShape[], s
   return {
     grid: { stepMs, offsetMs },
     lagMs: 0,
-    refOffsetMs: 0,
+    refOffsetMs: byPublish ? PUBLISH_DELAY_MS : 0,
     render(t, ref, out) {
       if (!ref) return;
       if (nested) {

@@ -4,7 +4,7 @@
 // derivation (src/core/registry), so a wrong fact there shows up as a wrong request here.
 import { readFileSync } from 'node:fs';
 
-interface Param { name: string; in: string; required?: boolean }
+interface Param { name: string; in: string; required?: boolean; description?: string }
 interface Schema { $ref?: string; type?: string; format?: string; properties?: Record<string, Schema>; items?: Schema }
 interface Op { description?: string; parameters?: Param[]; responses: Record<string, { content?: Record<string, { schema?: Schema }> }> }
 interface Doc { paths: Record<string, { get?: Op }>; components: { schemas: Record<string, Schema> } }
@@ -30,12 +30,24 @@ export interface Endpoint {
   required: string[];
   /** Every query parameter name. */
   params: string[];
-  /** The non-stream range limit stated in the description, in minutes. */
+  /** Whether the window is a publish-time window: publishDateTimeFrom/To, or from/to described as "publish time". */
+  publishWindow: boolean;
+  /** The range limit: stated in the description (non-stream only), else seen in a captured 400 (CAPTURED_LIMITS). */
   maxMinutes: number | null;
+  /** Whether the limit holds on the stream endpoint too (a captured limit: the capture does not say which endpoint answered). */
+  limitOnStream: boolean;
   /** Whether the document lists text/csv among the 200 answer's content types. */
   csv: boolean;
   fields: FieldShape[];
 }
+
+/**
+ * Range limits the document does not state but a captured 400 shows, by non-stream path, in the
+ * capture's words: test/fixtures/elexon/ERROR400_gridflow_REMIT-range_2026-05-08.json.
+ */
+export const CAPTURED_LIMITS: Readonly<Record<string, string>> = {
+  '/datasets/REMIT': 'The date range between PublishDateTimeFrom and PublishDateTimeTo inclusive must not exceed 1 day',
+};
 
 export const SPEC_URL = new URL('../../spec/openapi-insights-2026-08.json', import.meta.url);
 
@@ -70,7 +82,9 @@ function readEndpoints(doc: Doc): Map<string, Endpoint> {
       mode,
       required: query.filter((p) => p.required).map((p) => p.name),
       params: query.map((p) => p.name),
-      maxMinutes: statedLimit(op.description ?? ''),
+      publishWindow: query.some((p) => p.name === 'publishDateTimeFrom' || (p.name === 'from' && /publish time/i.test(p.description ?? ''))),
+      maxMinutes: statedLimit(op.description ?? '') ?? capturedLimit(path),
+      limitOnStream: capturedLimit(path) !== null,
       csv: 'text/csv' in content,
       fields: Object.entries(row.properties ?? {}).map(([n, s]) => shape(n, s)),
     });
@@ -97,9 +111,18 @@ function modeOf(path: string, names: string[]): EndpointMode | undefined {
   return undefined;
 }
 
+/** The limit a captured 400 shows for a path or its /stream twin, in minutes. */
+function capturedLimit(path: string): number | null {
+  const text = CAPTURED_LIMITS[path.replace(/\/stream$/, '')];
+  const m = text ? /must not exceed (\d+) (days?|hours?)$/.exec(text) : null;
+  return m ? Number(m[1]) * (/^day/.test(m[2]) ? 24 * 60 : 60) : null;
+}
+
 /** "maximum data output range of 7 days", "maximum range of 2 years (731 days)", "maximum limit of 24 hours". */
 export function statedLimit(text: string): number | null {
   const m = /maximum\s+(?:data output range|range|limit|date range)\s+of\s+(?:\d+\s+years?\s+\()?(\d+)\s+(days?|hours?)/i.exec(text);
-  if (!m) return null;
+  // "supports up to 12 months range per request" (RZDF, RZDR): counted as 365 days, never more than a year.
+  const months = /up to (\d+) months range/i.exec(text);
+  if (!m) return months ? Math.floor((Number(months[1]) * 365) / 12) * 24 * 60 : null;
   return Number(m[1]) * (/^day/i.test(m[2]) ? 24 * 60 : 60);
 }

@@ -135,7 +135,7 @@ function fromToWindow(route: Route, sp: { from: string; to: string } | undefined
 /** The documented limit of a non-stream endpoint, as the real API words it (samples/ERROR400_*). */
 function checkRange(route: Route, names: { from: string; to: string }, spanMs: number): { problem: Problem } | undefined {
   const max = route.endpoint.maxMinutes;
-  if (route.stream || max === null || spanMs <= max * MINUTE_MS) return undefined;
+  if ((route.stream && !route.endpoint.limitOnStream) || max === null || spanMs <= max * MINUTE_MS) return undefined;
   return { problem: rangeProblem(names.from, names.to, max) };
 }
 

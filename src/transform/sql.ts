@@ -117,7 +117,7 @@ timed AS (
 SELECT wid, w_from, w_to, ingested, ${cols.map((c) => v(c.name)).join(', ')}, ok,
   coalesce(CASE acc_by WHEN 'date' THEN ${date} BETWEEN acc_d1 AND acc_d2 ELSE event_ms BETWEEN acc_m1 AND acc_m2 END, false) AS accepted,
   coalesce(CASE keep_by WHEN 'all' THEN true WHEN 'date' THEN ${date} BETWEEN keep_d1 AND keep_d2 ELSE event_ms < keep_before END, false) AS kept,
-  ${contradictionExpr(d.code, d.naturalKey, names)} AS contra,
+  ${contradictionExpr(d, names)} AS contra,
   md5(${hashText}) AS _hash_key,
   ${hashCols} AS _hash_source_cols,
   ${sourceColumns} AS _source_columns
@@ -262,9 +262,9 @@ function eventMsExpr(et: TableHandle['spec']['eventTime']): string {
  * True when the row contradicts itself (consistency.ts), or when the SQL cannot tell (a settlement
  * date outside the calendar rows given): either way the JS path decides.
  */
-function contradictionExpr(code: string, naturalKey: readonly string[], names: ReadonlySet<string>): string {
-  const problems: string[] = naturalKey.map((k) => `${v(k)} IS NULL`);
-  if (names.has('dataset')) problems.push(`coalesce(${v('dataset')} <> ${lit(code)}, false)`);
+function contradictionExpr(d: TableHandle['spec'], names: ReadonlySet<string>): string {
+  const problems: string[] = d.naturalKey.map((k) => `${v(k)} IS NULL`);
+  if (names.has('dataset')) problems.push(`coalesce(${v('dataset')} <> ${lit(d.code)}, false)`);
   const date = v('settlementDate'), period = v('settlementPeriod');
   if (names.has('settlementDate') && names.has('settlementPeriod')) {
     const both = `${date} IS NOT NULL AND ${period} IS NOT NULL`;
@@ -274,7 +274,7 @@ function contradictionExpr(code: string, naturalKey: readonly string[], names: R
       problems.push(`(${both} AND ${v('startTime')} IS NOT NULL AND NOT (${start} >= day_start + (${period} - 1) * ${PERIOD_MS} AND ${start} < day_start + ${period} * ${PERIOD_MS}))`);
     }
   }
-  if (names.has('settlementDate') && names.has('publishTime')) {
+  if (d.publishNearSettlement && names.has('settlementDate') && names.has('publishTime')) {
     const pub = `epoch_ms(CAST(${v('publishTime')} AS TIMESTAMP))`;
     problems.push(`(${date} IS NOT NULL AND ${v('publishTime')} IS NOT NULL AND (day_start IS NULL OR ${pub} < day_start - ${DAY_MS} OR ${pub} > day_start + periods * ${PERIOD_MS} + ${2 * DAY_MS}))`);
   }

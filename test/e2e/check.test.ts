@@ -57,6 +57,25 @@ describe('bmrs check', () => {
     expect(warned).toMatchObject({ code: 0, json: { ok: false, exitCode: 0 } });
   });
 
+  it('weekly, monthly, yearly and event-driven datasets a week after an ingest: not stale (exit 0); a daily one is', async () => {
+    const slow = ['YAFM', 'CCM', 'FEIB', 'IGCA', 'MATL', 'YATL', 'WATL', 'CDN', 'SYSWARN', 'DCI'];
+    await load(ctx, [...slow, 'AGPT'], '2025-10-26', '2025-10-29', NOW);
+    const later = { BMRS_NOW: '2025-11-04T12:00:00Z' };
+    const r = await check(ctx, ['--json', '--dataset', slow.join(',')], later);
+    expect(r.json.findings).toEqual([]);
+    expect(r.code).toBe(0);
+    const byCode = Object.fromEntries(r.json.datasets.map((d: { dataset: string; freshness: unknown }) => [d.dataset, d.freshness]));
+    expect(byCode.CDN).toMatchObject({ hasRows: true, thresholdMinutes: null, stale: false });
+    expect(byCode.YAFM).toMatchObject({ thresholdMinutes: 400 * 1440, stale: false });
+    expect(byCode.WATL).toMatchObject({ thresholdMinutes: 8 * 1440, stale: false });
+    const text = await check(ctx, ['--dataset', 'CDN'], later);
+    expect(text.stdout).toContain('not judged');
+    // The daily AGPT of the same ingest is a week old: judged, and stale.
+    const daily = await check(ctx, ['--json', '--dataset', [...slow, 'AGPT'].join(',')], later);
+    expect(daily.code).toBe(1);
+    expect(daily.json.findings.map((f: { kind: string; dataset: string }) => `${f.kind} ${f.dataset}`)).toEqual(['stale AGPT']);
+  });
+
   it('a missing hour: periods listed, strip marked, exit 1', async () => {
     await fuelinst();
     await sql(ctx.tmp.db, `DELETE FROM bmrs_fuelinst WHERE settlementDate = DATE '2025-10-27' AND settlementPeriod IN (21, 22)`);

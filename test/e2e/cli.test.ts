@@ -431,6 +431,19 @@ describe('bmrs query and datasets', () => {
     expect(bad.stderr).toMatch(/unknown group: weather/);
   });
 
+  it('backfill and check take --group as ingest does; an unknown group is exit 2 with one line', async () => {
+    const plan = await bmrs(['backfill', '--group', 'remit', '--from', '2025-10-27', '--to', '2025-10-28', '--plan', '--json']);
+    expect(plan.code).toBe(0);
+    const planned = JSON.stringify(JSON.parse(plan.stdout));
+    expect(planned).toContain('REMIT');
+    expect(planned).not.toContain('FUELINST');
+    for (const args of [['backfill', '--from', '2025-10-27', '--to', '2025-10-28'], ['check']]) {
+      const bad = await bmrs([...args, '--group', 'weather']);
+      expect(bad.code, args[0]).toBe(2);
+      expect(bad.stderr, args[0]).toMatch(/unknown group: weather/);
+    }
+  });
+
   it('--help teaches', async () => {
     const r = await bmrs(['ingest', '--help']);
     expect(r.code).toBe(0);

@@ -103,6 +103,16 @@ describe.concurrent.each(DATASETS.map((d) => [d.code, d] as const))('%s', (_code
 });
 
 describe('the simulator reads the document, not the registry', () => {
+  it('a registry entry naming the wrong event time fails its window (generic rows are published an hour after what they describe)', async () => {
+    const agpt = DATASETS.find((d) => d.code === 'AGPT')!;
+    const right = await load({ ...agpt, table: 'bmrs_agpt_right' }, '2025-10-15');
+    expect(right.failures).toEqual([]);
+    const wrong: DatasetSpec = { ...agpt, table: 'bmrs_agpt_wrong', eventTime: { field: 'startTime' } };
+    const r = await load(wrong, '2025-10-15');
+    expect(r.inserted).toBe(0);
+    expect(r.failures[0].error.message).toMatch(/outside the requested window/);
+  });
+
   it('a registry entry with a wrong parameter name fails its window instead of loading the wrong rows', async () => {
     const ndf = DATASETS.find((d) => d.code === 'NDF')!;
     const wrong: DatasetSpec = { ...ndf, code: 'NDF', table: 'bmrs_ndf_wrong', params: { from: 'publishFrom', to: 'publishTo' } };

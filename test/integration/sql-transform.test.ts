@@ -230,6 +230,16 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     else expect(r.sql.paths.every((p) => p.startsWith('js: '))).toBe(true);
   });
 
+  it('a publishTime days away loads by both paths where the registry does not ask for the check', async () => {
+    const { publishNearSettlement: _near, ...rest } = FUELINST;
+    const loose: DatasetSpec = { ...rest, table: 'bmrs_fuelinst_loose' };
+    const ws = planWindows(loose, { kind: 'days', from: '2025-06-01', to: '2025-06-02' });
+    const api = fakeApi(ws, () => JSON.stringify([row({ publishTime: '2025-06-09T00:00:00Z' })]));
+    const r = await expectSame(dir, api, ws, loose.table);
+    expect(r.sql.paths).toEqual(['sql']);
+    expect(r.rows).toBe(1);
+  });
+
   it('the 19 rows of the real 2024-02-12 body get the production hashes by SQL', async () => {
     const text = readFileSync(join(import.meta.dirname, '../fixtures/elexon/FUELINST_reutils_2024-02-12_stream.json'), 'utf8');
     const ws = planWindows(FUELINST, { kind: 'days', from: '2024-02-12', to: '2024-02-13' });

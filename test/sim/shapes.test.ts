@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASETS, type DatasetSpec } from '../../src/core/datasets.js';
-import { endpoints } from '../../src/sim/openapi.js';
+import { CAPTURED_LIMITS, endpoints } from '../../src/sim/openapi.js';
 import type { Simulator } from '../../src/sim/index.js';
 import { get, rows, rowsOf, withSim } from './helpers.js';
 
@@ -138,6 +139,18 @@ describe('the real API mistakes', () => {
     const ws = '/generation/actual/per-type/wind-and-solar';
     const wide = JSON.parse((await get(sim, `${ws}?from=2025-10-01T00:00:00Z&to=2025-10-08T00:30:00Z`)).text) as { errors: unknown };
     expect(wide.errors).toEqual({ '': ['The date range between From and To inclusive must not exceed 7 days'] });
+  });
+
+  it('enforces REMIT\'s 1 day from the captured 400, in its words, on the stream too', async () => {
+    const capture = JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/elexon/ERROR400_gridflow_REMIT-range_2026-05-08.json'), 'utf8')) as { errors: Record<string, string[]> };
+    expect(CAPTURED_LIMITS['/datasets/REMIT']).toBe(capture.errors[''][0]);
+    for (const path of ['/datasets/REMIT', '/datasets/REMIT/stream']) {
+      const day = await get(sim, `${path}?publishDateTimeFrom=2025-10-25T23:00:00Z&publishDateTimeTo=2025-10-26T23:00:00Z`);
+      expect(day.status, path).toBe(200);
+      const long = await get(sim, `${path}?publishDateTimeFrom=2025-10-25T23:00:00Z&publishDateTimeTo=2025-10-27T00:00:00Z`);
+      expect(long.status, path).toBe(400);
+      expect((JSON.parse(long.text) as { errors: unknown }).errors).toEqual(capture.errors);
+    }
   });
 
   it('enforces no limit the document does not state (BOD, BOALF, MID non-stream)', async () => {

@@ -1,10 +1,11 @@
 // Rows that contradict themselves fail their window (exit 65) and are named; revisions are stored.
 import { describe, expect, it } from 'vitest';
-import { findDataset } from '../../src/core/datasets.js';
+import { DATASETS, findDataset } from '../../src/core/datasets.js';
 import { DataError } from '../../src/core/errors.js';
 import { prepareWindow } from '../../src/core/prepare.js';
 import type { RawRow } from '../../src/core/rows.js';
 import { resolveTable, tableColumns } from '../../src/core/table.js';
+import { planWindows } from '../../src/core/windows.js';
 import { dayWindow, fuelinstRaws } from '../contract/store-contract.js';
 
 const FUELINST = findDataset('FUELINST')!;
@@ -48,5 +49,31 @@ describe('revisions', () => {
     const p = prepare([...raws, { ...raws[0], generation: 1234 }, { ...raws[1] }]);
     expect(p.rows).toHaveLength(5);
     expect(p).toMatchObject({ revisions: 1, repeated: 1 });
+  });
+});
+
+describe('publishTime near the settlement date: only where the registry says so', () => {
+  const AGPT = findDataset('AGPT')!;
+  const agpt = resolveTable(AGPT, AGPT.table, tableColumns(AGPT).map((c) => ({ ...c, storeType: c.type })), false);
+  const [window] = planWindows(AGPT, { kind: 'days', from: '2025-10-27', to: '2025-10-28' });
+  const revision = (publishTime: string): RawRow => ({
+    dataset: 'AGPT', documentId: 'NGET-EMFIP-AGPT-1', documentRevisionNumber: 2, publishTime, businessType: 'Production',
+    psrType: 'Biomass', quantity: 512.5, startTime: '2025-10-19T23:00:00Z', settlementDate: '2025-10-20', settlementPeriod: 1,
+  });
+
+  it('the registry marks FUELINST, FUELHH and the demand outturns, and not the transparency documents or forecasts', () => {
+    const marked = DATASETS.filter((d) => d.publishNearSettlement).map((d) => d.code).sort();
+    expect(marked).toEqual(['DEMAND_OUTTURN', 'FUELHH', 'FUELINST', 'INDO', 'ITSDO']);
+  });
+
+  it('an AGPT revision published a week after its settlement date loads', () => {
+    const p = prepareWindow(window, agpt, [revision('2025-10-27T09:30:00Z')], 0n);
+    expect(p.rows).toHaveLength(1);
+    expect(p.rows[0]).toEqual(expect.arrayContaining(['2025-10-20 00:00:00', '2025-10-27 09:30:00']));
+  });
+
+  it('the same row under a dataset that carries the check fails its window', () => {
+    const strict = resolveTable({ ...AGPT, publishNearSettlement: true }, AGPT.table, tableColumns(AGPT).map((c) => ({ ...c, storeType: c.type })), false);
+    expect(() => prepareWindow(window, strict, [revision('2025-10-27T09:30:00Z')], 0n)).toThrow(/publishTime 2025-10-27 09:30:00 is days away from its settlement date 2025-10-20/);
   });
 });

@@ -2,9 +2,11 @@
 // from spec/openapi-insights-2026-08.json and the overrides: regenerate with `npm run registry`.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { statedLimit } from '../../src/sim/openapi.js';
 import { columnsOf, deriveRegistry, documentedMaxMinutes, renderRegistryModule, windowFacts, type OpenApiDoc } from '../../src/core/registry/derive.js';
 import { withDatasetsTable } from '../../src/core/registry/docs-table.js';
 import { GENERATED } from '../../src/core/registry/generated.js';
+import { findDataset } from '../../src/core/datasets.js';
 import { OVERRIDES } from '../../src/core/registry/overrides.js';
 
 const doc = JSON.parse(readFileSync(new URL('../../spec/openapi-insights-2026-08.json', import.meta.url), 'utf8')) as OpenApiDoc;
@@ -55,6 +57,10 @@ describe('generated registry', () => {
     expect(documentedMaxMinutes('This API endpoint has a maximum range of 2 years (731 days).')).toBe(731 * 1440);
     expect(documentedMaxMinutes('A maximum limit of 24 hours is applied')).toBe(1440);
     expect(documentedMaxMinutes('The maximum power export level of a BM Unit')).toBeNull();
+    // RZDF, RZDR: "up to 12 months", never more than 365 days; the simulator reads the same.
+    expect(documentedMaxMinutes('This API endpoint supports up to 12 months range per request.')).toBe(365 * 1440);
+    expect(statedLimit('This API endpoint supports up to 12 months range per request.')).toBe(365 * 1440);
+    expect([findDataset('RZDF')!.maxWindowMinutes, findDataset('RZDR')!.maxWindowMinutes]).toEqual([365 * 1440, 365 * 1440]);
   });
 
   it('flattens a nested array into its element fields', () => {

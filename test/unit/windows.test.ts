@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, DAY_MS, HOUR_MS, MINUTE_MS, periodStart, settlementDayStart } from '../../src/core/calendar.js';
 import { DATASETS, findDataset, type DatasetSpec } from '../../src/core/datasets.js';
-import { askedByDateOnly, planWindows, windowUrl, type Range, type Window } from '../../src/core/windows.js';
+import { askedByDateOnly, bindingLimitMinutes, planWindows, windowUrl, type Range, type Window } from '../../src/core/windows.js';
 import { settlementDateOf } from '../../src/core/calendar.js';
-import { InternalError } from '../../src/core/errors.js';
 
 const ds = (code: string) => findDataset(code)!;
 const z = (s: string) => Date.parse(s);
@@ -72,7 +71,11 @@ function checkPlan(d: DatasetSpec, range: Range): void {
     expect(w.from, label).toBeLessThan(w.to);
     if (i > 0) expect(w.from, label).toBe(ws[i - 1].to);
   });
-  if (range.kind === 'days') {
+  const limit = bindingLimitMinutes(d);
+  if (range.kind === 'days' && limit !== null && limit < 25 * 60) {
+    // A day longer than the limit is cut into pieces: each piece lies in one settlement day.
+    for (const w of ws) expect(settlementDateOf(w.from), label).toBe(settlementDateOf(w.to - 1));
+  } else if (range.kind === 'days') {
     const dates = ws.map((w) => w.days?.from);
     expect(ws.every((w) => w.days?.from === w.days?.to), `${label}: one settlement day per window`).toBe(true);
     expect(dates, label).toEqual(ws.map((_, i) => addDays(range.from, i)));
@@ -91,9 +94,9 @@ function checkPlan(d: DatasetSpec, range: Range): void {
     // Verification accepts exactly what was asked for.
     if (w.accept.by === 'eventTime') expect({ from: w.accept.from, to: w.accept.to }, label).toEqual(span);
     else expect({ from: settlementDayStart(w.accept.from), to: settlementDayStart(addDays(w.accept.to, 1)) }, label).toEqual(span);
-    // The documented limit of a non-stream endpoint (the stream has none).
-    const max = d.maxWindowMinutes;
-    if (!d.stream && max !== null) {
+    // The limit where it binds: a non-stream endpoint's documented one, or one seen on the stream too.
+    const max = limit;
+    if (max !== null) {
       expect(span.to - span.from, `${label}: request of ${(span.to - span.from) / MINUTE_MS} minutes is wider than the endpoint's ${max}-minute limit`).toBeLessThanOrEqual(max * MINUTE_MS);
     }
   }
@@ -152,10 +155,11 @@ describe('planWindows: days', () => {
     expect(w.keep).toEqual({ by: 'eventTime', before: z('2025-07-16T23:00:00Z') });
   });
 
-  it('the per-type summary has no settlement date: its day is checked on startTime', () => {
+  it('the per-type summary (filters by startTime) asks for a day by its local-day instants, without period bounds', () => {
     const [w] = planWindows(ds('GEN_PER_TYPE'), { kind: 'days', from: '2025-10-26', to: '2025-10-27' });
+    expect(w.query).toEqual([['from', '2025-10-25T23:00:00Z'], ['to', '2025-10-27T00:00:00Z']]);
     expect(w.accept).toEqual({ by: 'eventTime', from: z('2025-10-25T23:00:00Z'), to: z('2025-10-27T00:00:00Z') });
-    expect(w.query).toContainEqual(['settlementPeriodTo', '50']);
+    expect(w.keep).toEqual({ by: 'eventTime', before: z('2025-10-27T00:00:00Z') });
   });
 
   it('datasets without a settlement date use local-midnight bounds on their event time', () => {
@@ -176,13 +180,28 @@ describe('planWindows: days', () => {
     const clockChange = { kind: 'days', from: '2025-10-26', to: '2025-10-27' } as const;
     expect(() => checkPlan(shrunk, clockChange)).toThrow(/1440-minute limit/);
     expect(() => checkPlan(shrunk, { kind: 'days', from: '2025-10-27', to: '2025-10-28' })).not.toThrow();
-    expect(() => checkPlan({ ...w, maxWindowMinutes: 60 }, RANGES[RANGES.length - 1])).toThrow(/60-minute limit/);
   });
 
-  it('refuses a plan wider than a non-stream endpoint allows (FREQ without its stream: 24 h, and 2025-10-26 has 25)', () => {
+  it('REMIT (1 day, seen in a captured 400, on the stream too) cuts the 25-hour 2025-10-26 into 24 h + 1 h', () => {
+    const remit = ds('REMIT');
+    expect([remit.stream, remit.maxWindowMinutes, bindingLimitMinutes(remit)]).toEqual([true, 1440, 1440]);
+    const ws = planWindows(remit, { kind: 'days', from: '2025-10-25', to: '2025-10-28' });
+    expect(ws.map((w) => [iso(w.from).replace('.000', ''), iso(w.to).replace('.000', ''), w.days?.from])).toEqual([
+      ['2025-10-24T23:00:00Z', '2025-10-25T23:00:00Z', '2025-10-25'],
+      ['2025-10-25T23:00:00Z', '2025-10-26T23:00:00Z', '2025-10-26'],
+      ['2025-10-26T23:00:00Z', '2025-10-27T00:00:00Z', '2025-10-26'],
+      ['2025-10-27T00:00:00Z', '2025-10-28T00:00:00Z', '2025-10-27'],
+    ]);
+    expect(ws[2].query).toEqual([['publishDateTimeFrom', '2025-10-26T23:00:00Z'], ['publishDateTimeTo', '2025-10-27T00:00:00Z']]);
+    for (const range of RANGES) checkPlan(remit, range);
+  });
+
+  it('FREQ without its stream (24 h) cuts 2025-10-26 too; an instant range under a 60-minute limit comes in hours', () => {
     const freqWithoutStream = { ...ds('FREQ'), stream: false };
-    expect(() => planWindows(freqWithoutStream, { kind: 'days', from: '2025-10-27', to: '2025-10-28' })).not.toThrow();
-    expect(() => planWindows(freqWithoutStream, { kind: 'days', from: '2025-10-26', to: '2025-10-27' })).toThrow(InternalError);
+    expect(planWindows(freqWithoutStream, { kind: 'days', from: '2025-10-27', to: '2025-10-28' })).toHaveLength(1);
+    expect(planWindows(freqWithoutStream, { kind: 'days', from: '2025-10-26', to: '2025-10-27' })).toHaveLength(2);
+    const hourly = planWindows({ ...freqWithoutStream, maxWindowMinutes: 60 }, { kind: 'instants', from: z('2025-10-27T00:00:00Z'), to: z('2025-10-27T03:00:00Z') });
+    expect(hourly.map((w) => (w.to - w.from) / HOUR_MS)).toEqual([1, 1, 1]);
   });
 });
 

@@ -21,6 +21,8 @@ import { setResumeCommand } from '../signals.js';
 
 export interface BackfillOptions {
   dataset?: string[];
+  /** Dataset groups (`--group transparency`), added to --dataset. */
+  group?: string[];
   from?: string;
   to?: string;
   db?: string;
@@ -39,7 +41,7 @@ export interface BackfillOptions {
 export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = openDefaultStore): Promise<number> {
   const config = loadConfig({ db: opts.db, apiBase: opts.apiBase, sink: opts.sink, acceptHashMismatch: opts.acceptHashMismatch });
   const clock = clockOf(config);
-  const datasets = parseDatasets(opts.dataset);
+  const datasets = parseDatasets(opts.dataset, opts.group);
   if (opts.from === undefined) throw new UsageError('backfill needs --from', { hint: 'for example --from 2016-01-01 (--to defaults to today)' });
   const range = parseRange(opts.from, opts.to, clock.now());
   const concurrency = parseConcurrency(opts.concurrency);

@@ -40,11 +40,11 @@ function datasetLines(h: DatasetHealth): string[] {
   const head = `${style.bold(h.dataset)}  ${h.table}  ${h.rows === null ? style.warn('no table') : plural(h.rows, 'row')}`;
   const out = [head];
   if (f.hasRows) {
-    const fresh = !f.stale ? style.ok('fresh') : h.freshnessJudged ? style.error('stale') : style.dim('old (range ends before today)');
+    const fresh = f.thresholdMinutes === null ? style.dim('not judged (no known cadence)') : !f.stale ? style.ok('fresh') : h.freshnessJudged ? style.error('stale') : style.dim('old (range ends before today)');
     const lag = f.ingestLagMinutes === null ? '' : `  ingest lag ${f.ingestLagMinutes} min`;
-    out.push(`  latest ${toIsoZ(f.latestEventTime!)}  settlement ${f.settlementDate} P${f.settlementPeriod}  age ${num(f.ageMinutes!)} min (max ${f.thresholdMinutes})${lag}  ${fresh}`);
+    out.push(`  latest ${toIsoZ(f.latestEventTime!)}  settlement ${f.settlementDate} P${f.settlementPeriod}  age ${num(f.ageMinutes!)} min ${f.thresholdMinutes === null ? '' : ` (max ${f.thresholdMinutes})`}${lag}  ${fresh}`);
   } else {
-    out.push(`  latest ${h.freshnessJudged ? style.error('none') : style.dim('none')}`);
+    out.push(`  latest ${h.freshnessJudged && f.stale ? style.error('none') : style.dim('none')}`);
   }
   if (h.coverage) {
     for (const day of h.coverage) out.push(`  ${dayLine(day)}`);

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { GROUPS } from '../../core/datasets.js';
 import type { BackfillOptions } from '../backfill/run.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -6,7 +7,8 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 export function backfillCommand(): Command {
   return new Command('backfill')
     .description('load history window by window, resumable: windows the ledger shows loaded are skipped')
-    .option('-d, --dataset <codes>', 'dataset code(s), comma-separated or repeated; several run side by side', collect)
+    .option('-d, --dataset <codes>', 'dataset code(s), comma-separated or repeated, or all; several run side by side', collect)
+    .option('-g, --group <names>', `dataset group(s), comma-separated or repeated, added to --dataset: ${GROUPS.join('|')}`, collect)
     .option('--from <date>', 'first settlement date (2016-01-01), or an ISO instant with a zone')
     .option('--to <date>', 'exclusive end: the settlement date after the last one, or an instant; default: today')
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')

@@ -5,6 +5,7 @@ import { isIsoDate } from '../../core/calendar.js';
 import { UsageError } from '../../core/errors.js';
 import { defaultRange, type CheckRange } from '../../core/health.js';
 import { parseDatasets } from '../../core/range.js';
+import { GROUPS } from '../../core/datasets.js';
 import { fixedClock, systemClock } from '../../adapters/clock.js';
 import { style, writeJson } from '../render.js';
 
@@ -12,6 +13,7 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 interface CheckOptions {
   dataset?: string[];
+  group?: string[];
   from?: string;
   to?: string;
   maxAgeMinutes?: number;
@@ -27,10 +29,11 @@ interface CheckOptions {
 export function checkCommand(): Command {
   return new Command('check')
     .description('health check for people and monitors: freshness, coverage per settlement day, duplicates, the ledger, the update job; exit 1 on findings')
-    .option('-d, --dataset <codes>', 'dataset code(s), comma-separated or repeated; default: every dataset with a table', collect)
+    .option('-d, --dataset <codes>', 'dataset code(s), comma-separated or repeated, or all; default: every dataset with a table', collect)
+    .option('-g, --group <names>', `dataset group(s), comma-separated or repeated, added to --dataset: ${GROUPS.join('|')}`, collect)
     .option('--from <date>', 'first settlement day checked (default: 6 days before --to)')
     .option('--to <date>', 'last settlement day checked, inclusive (default: today, Europe/London)')
-    .addOption(new Option('--max-age-minutes <n>', 'age beyond which the latest row is stale (default per dataset: FUELINST 30, others their publication lag, else 1 day)').argParser(minutes))
+    .addOption(new Option('--max-age-minutes <n>', 'age beyond which the latest row is stale (default per dataset: its stale threshold or completeness lag; datasets with no known cadence are not judged)').argParser(minutes))
     .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
     .option('--sink <name>', 'where rows are stored: duckdb (default) or bigquery (env BMRS_SINK; BigQuery settings BMRS_BQ_*, docs/bigquery.md)')
     .option('--api', 'also ask the API for a recent window of FUELINST, WIND_SOLAR_GEN and MID (exit 75 when it cannot be reached)')
@@ -58,7 +61,7 @@ Examples:
       // As compose.ts's clockOf; compose itself (and got with it) is loaded only for --api.
       const clock = config.now === undefined ? systemClock() : fixedClock(config.now);
       const range = parseCheckRange(opts.from, opts.to, clock.now());
-      const datasets = opts.dataset === undefined ? undefined : parseDatasets(opts.dataset);
+      const datasets = opts.dataset === undefined && opts.group === undefined ? undefined : parseDatasets(opts.dataset, opts.group);
       if (opts.html !== undefined && opts.html.trim() === '') throw new UsageError('--html is empty', { hint: 'name the page to write, e.g. --html check.html' });
       if (config.sink === 'duckdb' && !existsSync(config.duckdbPath)) {
         throw new UsageError(`there is no store at ${config.duckdbPath}`, { hint: 'point --db or BMRS_DUCKDB_PATH at the store, or load one first (bmrs ingest)' });

@@ -32,7 +32,10 @@ export function datasetsCommand(): Command {
     });
 }
 
-/** Row count per table of the store; undefined when there is no store file. */
+/**
+ * Row count per table of the store; undefined when there is no store file. The tables are listed in
+ * one read where the store can (listTables), so only the tables that exist are counted.
+ */
 async function rowCounts(db: string | undefined): Promise<Map<string, number | null> | undefined> {
   const config = loadConfig({ db });
   if (!existsSync(config.duckdbPath)) return undefined;
@@ -40,7 +43,8 @@ async function rowCounts(db: string | undefined): Promise<Map<string, number | n
   const store = await openDefaultStore(config, () => undefined);
   try {
     const out = new Map<string, number | null>();
-    for (const d of DATASETS) out.set(d.table, await store.countRows(d.table));
+    const present = store.listTables ? new Set(await store.listTables()) : undefined;
+    for (const d of DATASETS) out.set(d.table, present && !present.has(d.table) ? null : await store.countRows(d.table));
     return out;
   } finally {
     await store.close();
@@ -49,18 +53,20 @@ async function rowCounts(db: string | undefined): Promise<Map<string, number | n
 
 function windowText(d: DatasetSpec): string {
   const sq = d.settlementQuery;
-  const limit = d.maxWindowMinutes === null ? '' : ` (max ${duration(d.maxWindowMinutes)}${d.stream ? ' without stream' : ''})`;
+  const limit = d.maxWindowMinutes === null ? '' : ` (max ${duration(d.maxWindowMinutes)}${d.stream && !d.limitOnStream ? ' without stream' : ''})`;
   if (sq && 'pathParam' in sq) return `${d.path}${limit}`;
   if (sq && 'rangeParams' in sq) return `${sq.rangeParams.dateFrom}/${sq.rangeParams.periodFrom}..${sq.rangeParams.dateTo}/${sq.rangeParams.periodTo}${limit}`;
   const days = sq && 'dateParams' in sq && d.family !== 'settlement' ? `, days: ${sq.dateParams.from}/To` : sq && 'periodParams' in sq ? ' + settlementPeriodFrom/To' : '';
   return `${d.params.from}/${d.params.to}${days}${limit}`;
 }
 
-function cadenceText(d: DatasetSpec): string {
+/** The published cadence: the rate where a source states it; else event-driven, or the rate marked assumed. */
+export function cadenceText(d: DatasetSpec): string {
   const r = d.rate;
-  if (!r) return 'event-driven';
+  if (!r || d.published === 'event-driven') return 'event-driven';
   const every = r.everyMinutes >= 1440 ? 'daily' : r.everyMinutes < 1 ? `${r.everyMinutes * 60} s` : `${r.everyMinutes} min`;
-  return r.rows > 1 ? `${every} x ${r.rows}${r.setColumn ? ` ${r.setColumn}` : ''}` : every;
+  const text = r.rows > 1 ? `${every} x ${r.rows}${r.setColumn ? ` ${r.setColumn}` : ''}` : every;
+  return d.published === 'assumed' ? `${text} (assumed)` : text;
 }
 
 function duration(minutes: number): string {

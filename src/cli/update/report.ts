@@ -10,10 +10,10 @@ const hhmm = (ms: number) => `${toIsoZ(ms).slice(0, 16).replace('T', ' ')} UTC`;
 
 /** One line per dataset, as the old --check-only printed: settlement date and period, age, fresh or stale. */
 export function freshnessLine(f: Freshness): string {
-  if (!f.hasRows) return `${f.dataset}: no rows in ${f.table}: stale`;
+  if (!f.hasRows) return `${f.dataset}: no rows in ${f.table}${f.stale ? ': stale' : ' (not judged)'}`;
   const where = f.settlementDate !== null ? `, settlement date ${f.settlementDate} period ${f.settlementPeriod}` : '';
   const lag = f.ingestLagMinutes !== null ? `, ingested ${num(f.ingestLagMinutes)} min after it` : '';
-  return `${f.dataset}: latest ${hhmm(f.latestEventTime!)}${where}, ${num(f.ageMinutes!)} min old (threshold ${num(f.thresholdMinutes)})${lag}: ${f.stale ? 'stale' : 'fresh'}`;
+  return `${f.dataset}: latest ${hhmm(f.latestEventTime!)}${where}, ${num(f.ageMinutes!)} min old${f.thresholdMinutes === null ? '' : ` (threshold ${num(f.thresholdMinutes)})`}${lag}: ${f.thresholdMinutes === null ? 'not judged' : f.stale ? 'stale' : 'fresh'}`;
 }
 
 /** A shell word: left bare when it is safe, else single-quoted. */

@@ -71,7 +71,9 @@ export function columnsOf(doc: OpenApiDoc, row: Schema, nested?: string): Column
 /** "maximum data output range of 1 day", "maximum range of 2 years (731 days)", "maximum limit of 24 hours". */
 export function documentedMaxMinutes(text: string): number | null {
   const m = /maximum (?:data output range|range|limit|date range) of (?:\d+ years? \()?(\d+) (day|hour)s?/i.exec(text);
-  if (!m) return null;
+  // RZDF, RZDR: "supports up to 12 months range per request", taken as 365 days (never more than a year).
+  const months = /up to (\d+) months range/i.exec(text);
+  if (!m) return months ? Math.floor((Number(months[1]) * 365) / 12) * 1440 : null;
   return Number(m[1]) * (m[2].toLowerCase() === 'day' ? 1440 : 60);
 }
 
@@ -128,7 +130,9 @@ function deriveOne(doc: OpenApiDoc, code: string, path: string, o: Override): Da
   if (!op) throw new Error(`${code}: ${path} is not in the document`);
   const streamOp = doc.paths[`${path}/stream`]?.get;
   const queryOp = streamOp ?? op;
-  const win = windowFacts(path, (queryOp.parameters ?? []).map((p) => p.name));
+  const names0 = (queryOp.parameters ?? []).map((p) => p.name);
+  // byInstant: the settlement-period parameters are left out, so from/to stay instants.
+  const win = windowFacts(path, o.byInstant ? names0.filter((n) => !/^settlementPeriod(From|To)$/.test(n)) : names0);
   const { row, envelopeKeys } = rowSchema(doc, path);
   const columns = columnsOf(doc, row, o.nested).map((c) => ({ name: c.name, type: o.types?.[c.name] ?? c.type }));
   const names = new Set(columns.map((c) => c.name));
@@ -148,10 +152,12 @@ function deriveOne(doc: OpenApiDoc, code: string, path: string, o: Override): Da
     family: win.family,
     params: win.params,
     ...(win.settlementQuery ? { settlementQuery: win.settlementQuery } : {}),
-    maxWindowMinutes: documentedMaxMinutes(op.description ?? ''),
+    maxWindowMinutes: o.maxWindow ?? documentedMaxMinutes(op.description ?? ''),
+    ...(o.maxWindow !== undefined ? { limitOnStream: true as const } : {}),
     windowUnit: 'day',
     eventTime: eventField === 'settlementPeriod' ? { settlementPeriod: true } : { field: eventField },
     ...(o.publishLag !== undefined ? { publishLagMinutes: o.publishLag } : {}),
+    ...(o.publishNear ? { publishNearSettlement: true as const } : {}),
     naturalKey: o.key,
     ...(o.lag !== undefined ? { cadence: cadenceOf(o, rows) } : {}),
     columns,
@@ -161,6 +167,8 @@ function deriveOne(doc: OpenApiDoc, code: string, path: string, o: Override): Da
     ...(arrayFields(doc, row, o.nested).length ? { jsonColumns: arrayFields(doc, row, o.nested) } : {}),
     ...(o.nested ? { nested: { field: o.nested } } : {}),
     ...(o.every !== undefined ? { rate: { everyMinutes: o.every, rows, ...(o.set ? { setColumn: o.set[0] } : {}) } } : {}),
+    ...(o.pub ? { published: o.pub === 'event' ? ('event-driven' as const) : ('assumed' as const) } : {}),
+    ...(o.stale !== undefined ? { staleAfterMinutes: o.stale } : {}),
   };
   return spec;
 }

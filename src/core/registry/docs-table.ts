@@ -7,7 +7,7 @@ export const TABLE_END = '<!-- end of registry table -->';
 
 export function renderDatasetsTable(specs: readonly DatasetSpec[]): string {
   const lines = [
-    '| code | group | endpoint called | family | parameters | cadence | natural key | table |',
+    '| code | group | endpoint called | family | parameters | published | natural key | table |',
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const d of specs) {
@@ -19,19 +19,23 @@ export function renderDatasetsTable(specs: readonly DatasetSpec[]): string {
 
 function params(d: DatasetSpec): string {
   const sq = d.settlementQuery;
-  const limit = d.maxWindowMinutes === null ? '' : `; max ${minutes(d.maxWindowMinutes)}${d.stream ? ' (non-stream)' : ''}`;
+  const limit = d.maxWindowMinutes === null ? '' : `; max ${minutes(d.maxWindowMinutes)}${d.stream && !d.limitOnStream ? ' (non-stream)' : ''}`;
   if (sq && 'pathParam' in sq) return `{${sq.pathParam}} in the path${limit}`;
   if (sq && 'rangeParams' in sq) return `${Object.values(sq.rangeParams).join(', ')}${limit}`;
   const extra = sq && 'dateParams' in sq && d.params.from !== sq.dateParams.from ? `; days: ${sq.dateParams.from}/To` : sq && 'periodParams' in sq ? ' + settlementPeriodFrom/To' : '';
   return `${d.params.from}/${d.params.to}${extra}${limit}`;
 }
 
+/** The published cadence (never the simulator's rate for an event-driven dataset), and how it is judged. */
 function cadence(d: DatasetSpec): string {
   const r = d.rate;
-  const every = !r ? 'event-driven' : r.everyMinutes >= 1440 ? 'daily' : r.everyMinutes < 1 ? `every ${r.everyMinutes * 60} s` : `every ${r.everyMinutes} min`;
-  const rows = r && r.rows > 1 ? ` x ${r.rows}${r.setColumn ? ` ${r.setColumn}` : ''}` : '';
+  const event = !r || d.published === 'event-driven';
+  const every = event ? 'event-driven' : r.everyMinutes >= 1440 ? 'daily' : r.everyMinutes < 1 ? `every ${r.everyMinutes * 60} s` : `every ${r.everyMinutes} min`;
+  const rows = !event && r.rows > 1 ? ` x ${r.rows}${r.setColumn ? ` ${r.setColumn}` : ''}` : '';
+  const assumed = d.published === 'assumed' ? ' (assumed)' : '';
   const judged = d.cadence ? `; complete ${d.cadence.lagMinutes} min after the day` : '';
-  return `${every}${rows}${judged}`;
+  const stale = d.staleAfterMinutes ?? d.cadence?.lagMinutes;
+  return `${every}${rows}${assumed}${judged}; ${stale === undefined ? 'staleness not judged' : `stale after ${minutes(stale)}`}`;
 }
 
 function minutes(m: number): string {
