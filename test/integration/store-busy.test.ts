@@ -11,16 +11,22 @@ import { days, FAST_RETRY, useSimulatorAndStore } from '../support/pipeline.js';
 
 const ctx = useSimulatorAndStore({ now: '2025-11-01T00:00:00Z' });
 
-it('after the first busy write, the remaining windows fail without a request or a wait', async () => {
-  let writesAfterBusy = 0;
+/** A memory store whose second write finds the store busy; counts the writes that reach it after that. */
+function busyOnSecondWrite() {
+  let after = 0;
   const store = createMemoryStore({
     faults: {
       failIf: (_group, call) => {
-        if (call > 2) writesAfterBusy++;
+        if (call > 2) after++;
         return call === 2 ? new StoreBusyError('the store is in use by a reader (injected)') : undefined;
       },
     },
   });
+  return { store, writesAfterBusy: () => after };
+}
+
+it('after the first busy write, the remaining windows fail without a request or a wait', async () => {
+  const { store, writesAfterBusy } = busyOnSecondWrite();
   const [r] = await ingest(
     // writeBehind 0: one window at a time, fetch to commit, so exactly two requests precede the busy write.
     { api: createHttpClient({ base: ctx.sim.url, timeoutMs: 5_000, retry: FAST_RETRY, userAgent: 'bmrs-test' }), store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run', writeBehind: 0 },
@@ -34,26 +40,18 @@ it('after the first busy write, the remaining windows fail without a request or 
     ['2025-10-24', 'StoreBusyError'],
   ]);
   expect(ctx.sim.requests.filter((q) => q.status === 200)).toHaveLength(2);
-  expect(writesAfterBusy).toBe(0);
+  expect(writesAfterBusy()).toBe(0);
   expect((await store.ledger()).map((e) => e.status)).toEqual(['loaded']);
 });
 
 it('with windows fetched ahead (the default write-behind), none of them goes to the store again after the busy write', async () => {
-  let writesAfterBusy = 0;
-  const store = createMemoryStore({
-    faults: {
-      failIf: (_group, call) => {
-        if (call > 2) writesAfterBusy++;
-        return call === 2 ? new StoreBusyError('the store is in use by a reader (injected)') : undefined;
-      },
-    },
-  });
+  const { store, writesAfterBusy } = busyOnSecondWrite();
   const [r] = await ingest(
     { api: createHttpClient({ base: ctx.sim.url, timeoutMs: 5_000, retry: FAST_RETRY, userAgent: 'bmrs-test' }), store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run' },
     { datasets: [findDataset('FUELINST')!], range: days('2025-10-20', '2025-10-25'), concurrency: 2 },
   );
   // Whatever was fetched ahead, every window but those of the first write fails with the one error.
-  expect(writesAfterBusy).toBe(0);
+  expect(writesAfterBusy()).toBe(0);
   expect(r.inserted + r.failures.length * 5760).toBe(5 * 5760);
   for (const f of r.failures) expect(f.error).toBeInstanceOf(StoreBusyError);
   expect(new Set(r.failures.map((f) => f.error))).toHaveProperty('size', 1);
