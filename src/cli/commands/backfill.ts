@@ -18,7 +18,7 @@ export function backfillCommand(): Command {
     .option('--concurrency <n>', 'windows fetched at once, across datasets', '4')
     .option('--plan', 'print what would be fetched (windows, requests, what the ledger already has) and fetch nothing; with --repair or --force, what they would fetch')
     .addOption(new Option('--repair', 'fetch only windows that are missing, failed, incomplete, or empty where rows were expected').conflicts('force'))
-    .option('--force', 'fetch every window again, loaded or not (rows already stored are still skipped by _hash_key)')
+    .option('--force', 'fetch every window again, loaded or not (rows already stored are still skipped by _hash_key; a window whose body is unchanged and whose rows are all stored is verified, not written)')
     .option('--allow-incomplete', 'exit 0 when a settled day comes back incomplete (it is still reported and recorded in the ledger)')
     .option('--json', 'print the plan or the report as JSON')
     .option('-q, --quiet', 'no progress output')
