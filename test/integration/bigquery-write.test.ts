@@ -81,6 +81,21 @@ describe('BigQuery writes', { timeout: 30_000 }, () => {
     expect(await h.store.countRows(t.name)).toBe(8);
   });
 
+  it('a 503 while checking a running job keeps polling that job: one load job, one MERGE, the counts right', async () => {
+    const t = await h.store.openTable(FUELINST);
+    h.fake.fault({ kind: 'job-running-then-503' });
+    h.fake.fault({ kind: 'job-running-then-503', sql: 'MERGE INTO `bmrs-test-project.uk_energy_prod.bmrs_fuelinst`' });
+    expect(await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 2))])).toEqual([{ inserted: 8, skipped: 0 }]);
+    const loads = jobBodies().filter((b) => b.configuration.load);
+    const merges = h.fake.statements.filter((s) => s.sql.startsWith('MERGE INTO `bmrs-test-project.uk_energy_prod.bmrs_fuelinst`'));
+    expect(loads).toHaveLength(1);
+    expect(merges).toHaveLength(1);
+    // Each was asked for twice: the 503, then DONE.
+    for (const id of [loads[0].jobReference.jobId, merges[0].jobId]) expect(brief().filter((r) => r === `GET /jobs/${id}`)).toHaveLength(2);
+    expect(await h.store.countRows(t.name)).toBe(8);
+    expect((await h.store.ledger()).map((e) => [e.inserted, e.skipped])).toEqual([[8, 0]]);
+  });
+
   it('a concurrent-update conflict on the MERGE is retried as a new job, and the rows land once', async () => {
     const t = await h.store.openTable(FUELINST);
     h.fake.fault({ kind: 'merge-concurrent-update' });

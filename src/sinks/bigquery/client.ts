@@ -64,6 +64,22 @@ export interface Gateway {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1_000 };
+const POLL_MS = 250;
+
+interface JobStatus {
+  state?: string;
+  errorResult?: { reason?: string; message?: string };
+  errors?: { reason?: string; message?: string }[];
+}
+
+/** A job that finished with an error: its errors in the API's shape, for errors.ts. */
+class JobFailure extends Error {
+  constructor(readonly errors: { reason?: string; message?: string }[]) {
+    super(errors[0]?.message ?? 'the job failed');
+  }
+}
+const jobFailure = (s: JobStatus) => new JobFailure(s.errors?.length ? s.errors : [s.errorResult!]);
+type Outcome = { job: Job } | { failure: unknown };
 
 export async function makeClient(config: BigQueryConfig): Promise<BigQuery> {
   const { BigQuery } = await import('@google-cloud/bigquery');
@@ -98,29 +114,38 @@ export async function openGateway(config: BigQueryConfig, options: BqClientOptio
   /**
    * Inserts a job under an id we choose and waits for it. A transient failure before the job ran
    * (a lost response, a 5xx) retries with the same id, so a job that was in fact created answers
-   * 409 and is attached to, never run twice; a job that ran and failed is retried as a new job.
+   * 409 and is attached to, never run twice. A failed status check (jobs.get) keeps polling the same
+   * job: it may still be running. Only a job that is DONE with a retryable error runs again, as a new job.
    */
   async function runJob(doing: string, base: string, start: (id: string) => Promise<Job>): Promise<Job> {
-    let n = 1;
-    return retrying(doing, async () => {
+    for (let n = 1; ; n++) {
       const id = n === 1 ? base : `${base}_r${n}`;
-      let job: Job;
-      try {
-        job = await start(id);
-      } catch (e) {
-        // A job that ran and failed at once comes back as the insert's error: the next try is a new job.
-        if ((e as { response?: { status?: { state?: string } } }).response?.status?.state === 'DONE') n++;
-        if (!isAlreadyExists(e)) throw e;
-        job = bq.job(id, { location: config.location });
-      }
-      try {
-        await job.promise();
-      } catch (e) {
-        n++;
-        throw e;
-      }
-      return job;
-    });
+      const outcome = await retrying(doing, async (): Promise<Outcome> => {
+        let job: Job;
+        try {
+          job = await start(id);
+        } catch (e) {
+          // A job that ran and failed at once comes back as the insert's error.
+          if ((e as { response?: { status?: { state?: string } } }).response?.status?.state === 'DONE') return { failure: e };
+          if (!isAlreadyExists(e)) throw e;
+          job = bq.job(id, { location: config.location });
+        }
+        return awaitJob(job, doing);
+      });
+      if ('job' in outcome) return outcome.job;
+      if (!isTransient(outcome.failure) || n >= policy.attempts) throw bqError(outcome.failure, doing);
+      await sleep(policy.baseDelayMs * 2 ** (n - 1));
+    }
+  }
+
+  /** The job once DONE, or its error if it failed; status-check errors are retried on the same job. */
+  async function awaitJob(job: Job, doing: string): Promise<Outcome> {
+    for (let poll = 0; ; poll++) {
+      const status = (job.metadata as { status?: JobStatus } | undefined)?.status;
+      if (status?.state === 'DONE') return status.errorResult ? { failure: jobFailure(status) } : { job };
+      if (poll > 0) await sleep(Math.min(POLL_MS * 2 ** (poll - 1), 5_000));
+      await retrying(`checking the status of job ${job.id} (${doing})`, () => job.getMetadata());
+    }
   }
 
   const stats = (job: Job) => {

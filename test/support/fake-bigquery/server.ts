@@ -32,7 +32,9 @@ export type Fault =
   | { kind: 'load-error'; message: string }
   | { kind: 'job-insert-409' }
   | { kind: 'merge-concurrent-update' }
-  | { kind: 'quota-403' };
+  | { kind: 'quota-403' }
+  /** The next job whose query starts with `sql` (any job without it) answers RUNNING to its insert, then 503 to the first jobs.get; it has run. */
+  | { kind: 'job-running-then-503'; sql?: string };
 
 interface Job {
   resource: Record<string, unknown>;
@@ -63,10 +65,11 @@ export async function startFakeBigQuery(options: { project?: string; dataset?: s
   const statements: RecordedStatement[] = [];
   const faults: Fault[] = [];
   const jobs = new Map<string, Job>();
+  const flaky = new Set<string>();
   let seq = 0;
 
-  const takeFault = (kind: Fault['kind']): Fault | undefined => {
-    const i = faults.findIndex((f) => f.kind === kind);
+  const takeFault = (kind: Fault['kind'], applies: (f: Fault) => boolean = () => true): Fault | undefined => {
+    const i = faults.findIndex((f) => f.kind === kind && applies(f));
     return i < 0 ? undefined : faults.splice(i, 1)[0];
   };
   const tableMeta = (name: string) => engine.tables.get(engine.key(dataset, name));
@@ -205,10 +208,16 @@ export async function startFakeBigQuery(options: { project?: string; dataset?: s
       const job = await insertJob(id, meta.configuration, parsed?.data);
       jobs.set(id, job);
       if (takeFault('job-insert-409')) return err(res, 409, 'duplicate', `Already Exists: Job ${project}:${location}.${id}`);
+      const query = String((meta.configuration.query as { query?: string } | undefined)?.query ?? '');
+      if (takeFault('job-running-then-503', (f) => f.kind === 'job-running-then-503' && query.startsWith(f.sql ?? ''))) {
+        flaky.add(id);
+        return send(res, 200, { ...job.resource, status: { state: 'RUNNING' } });
+      }
       return send(res, 200, job.resource);
     }
     if ((m = /^\/jobs\/([^/]+)$/.exec(rest)) && req.method === 'GET') {
       const job = jobs.get(m[1]);
+      if (flaky.delete(m[1])) return err(res, 503, 'backendError', 'Service Unavailable');
       return job ? send(res, 200, job.resource) : err(res, 404, 'notFound', `Not found: Job ${project}:${location}.${m[1]}`);
     }
     if ((m = /^\/queries\/([^/]+)$/.exec(rest)) && req.method === 'GET') {
