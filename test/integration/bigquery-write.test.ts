@@ -159,17 +159,47 @@ describe('an existing table before its first write', { timeout: 30_000 }, () => 
 });
 
 describe('an existing table that lacks a registry column', { timeout: 30_000 }, () => {
-  it('gets it as a NULLABLE column, with a warning; nothing is dropped or retyped', async () => {
-    await h.createTable(FUELINST.table, [...tableColumns(FUELINST).filter((c) => c.name !== 'generation'), { name: 'note', type: 'STRING' }]);
+  const lacking = () => tableColumns(FUELINST).filter((c) => c.name !== 'generation');
+  const fields = () => h.fake.engine.tables.get('uk_energy_prod.bmrs_fuelinst')!.fields;
+
+  it('gets it as a NULLABLE column, with a warning; existing fields keep their descriptions and policy tags; the patch carries the etag', async () => {
+    await h.createTable(FUELINST.table, [...lacking(), { name: 'note', type: 'STRING' }]);
+    Object.assign(fields().find((f) => f.name === 'fuelType')!, { description: 'fuel type code', policyTags: { names: ['projects/p/locations/eu/taxonomies/1/policyTags/2'] } });
     await h.store.openTable(FUELINST);
     expect(h.warnings).toEqual([
       'uk_energy_prod.bmrs_fuelinst had no column generation (INTEGER): added as NULLABLE; existing rows hold NULL there',
       'uk_energy_prod.bmrs_fuelinst is not partitioned by a column: each MERGE reads _hash_key and its date column over the whole table (docs/bigquery.md, Cost)',
     ]);
-    const patch = h.fake.requests.find((r) => r.method === 'PATCH')!.body as { schema: { fields: { name: string; type: string; mode: string }[] } };
-    expect(patch.schema.fields.map((f) => f.name)).toEqual([...tableColumns(FUELINST).filter((c) => c.name !== 'generation').map((c) => c.name), 'note', 'generation']);
+    const patches = h.fake.requests.filter((r) => r.method === 'PATCH');
+    expect(patches).toHaveLength(1);
+    expect(patches[0].ifMatch).toBe('etag-1');
+    const patch = patches[0].body as { schema: { fields: { name: string; type: string; mode: string }[] } };
+    expect(patch.schema.fields.map((f) => f.name)).toEqual([...lacking().map((c) => c.name), 'note', 'generation']);
     expect(patch.schema.fields.at(-1)).toEqual({ name: 'generation', type: 'INTEGER', mode: 'NULLABLE' });
-    expect(h.fake.engine.tables.get('uk_energy_prod.bmrs_fuelinst')!.fields.find((f) => f.name === 'note')).toMatchObject({ type: 'STRING' });
+    expect(fields().find((f) => f.name === 'note')).toMatchObject({ type: 'STRING' });
+    expect(fields().find((f) => f.name === 'fuelType')).toEqual({ name: 'fuelType', type: 'STRING', mode: 'NULLABLE', description: 'fuel type code', policyTags: { names: ['projects/p/locations/eu/taxonomies/1/policyTags/2'] } });
+  });
+
+  it('is left unaltered when bmrs refuses the table: a column of the wrong type', async () => {
+    await h.createTable(FUELINST.table, lacking().map((c) => (c.name === 'fuelType' ? { ...c, type: 'INTEGER' as const } : c)));
+    const before = structuredClone(fields());
+    await expect(h.store.openTable(FUELINST)).rejects.toBeInstanceOf(SchemaConflictError);
+    expect(h.fake.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+    expect(fields()).toEqual(before);
+  });
+
+  it('is left unaltered when bmrs refuses the table: sampled keys made another way', async () => {
+    await h.createTable(FUELINST.table, lacking());
+    const row = { ...fuelinstRaws('2025-10-27', 1)[0] };
+    delete (row as Record<string, unknown>).generation;
+    const stored = { ...row, publishTime: String(row.publishTime).replace('T', ' ').replace('Z', ''), startTime: String(row.startTime).replace('T', ' ').replace('Z', '') };
+    await h.insertRaw(FUELINST.table, [{ ...stored, _hash_key: '0'.repeat(32) } as never]);
+    const before = structuredClone(fields());
+    const e = await h.store.openTable(FUELINST).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SchemaConflictError);
+    expect((e as Error).message).toMatch(/^refusing to write uk_energy_prod\.bmrs_fuelinst: 1 of 1 sampled rows/);
+    expect(h.fake.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+    expect(fields()).toEqual(before);
   });
 });
 

@@ -5,7 +5,8 @@
 import type { BigQuery, Job, TableMetadata } from '@google-cloud/bigquery';
 import { randomUUID } from 'node:crypto';
 import type { BigQueryConfig } from '../../core/bigquery-config.js';
-import { bqError, isAlreadyExists, isNotFound, isTransient } from './errors.js';
+import { TransientError } from '../../core/errors.js';
+import { bqError, isAlreadyExists, isNotFound, isTransient, statusOf } from './errors.js';
 
 export interface Field {
   readonly name: string;
@@ -52,7 +53,8 @@ export interface Gateway {
   getTable(table: string): Promise<TableInfo | null>;
   /** False when it already existed. */
   createTable(table: string, metadata: TableMetadata): Promise<boolean>;
-  setFields(table: string, fields: readonly Field[]): Promise<void>;
+  /** Appends the fields the table lacks, keeping every existing field as it is (description, policy tags, RECORD); the patch carries the etag read. */
+  addFields(table: string, fields: readonly Field[]): Promise<void>;
   deleteTable(table: string): Promise<void>;
   query(sql: string, doing: string, jobId?: string): Promise<QueryOutcome>;
   /** A load of NDJSON into `table`, replacing its rows, with the table's own schema given explicitly. */
@@ -186,7 +188,21 @@ export async function openGateway(config: BigQueryConfig, options: BqClientOptio
         }
       }),
 
-    setFields: (table, fields) => retrying(`adding columns to ${table}`, async () => void (await dataset.table(table).setMetadata({ schema: { fields: [...fields] } }))),
+    addFields: (table, fields) =>
+      retrying(`adding columns to ${table}`, async () => {
+        const [m] = await dataset.table(table).getMetadata();
+        const have = (m.schema?.fields ?? []) as Field[];
+        const names = new Set(have.map((f) => f.name));
+        const add = fields.filter((f) => !names.has(f.name));
+        if (add.length === 0) return;
+        try {
+          await dataset.table(table).setMetadata({ schema: { fields: [...have, ...add] }, etag: m.etag });
+        } catch (e) {
+          // Changed since we read it: read it again.
+          if (statusOf(e) === 412) throw new TransientError(`${table} changed while bmrs added columns to it`);
+          throw e;
+        }
+      }),
 
     deleteTable: (table) =>
       retrying(`dropping ${table}`, async () => {

@@ -10,7 +10,7 @@ import { SchemaConflictError } from '../../core/errors.js';
 import type { Store, TableHandle, WindowWrite, WriteResult } from '../../core/store.js';
 import { resolveTable } from '../../core/table.js';
 import { duplicateCount, duplicates, keyAudit } from './audit.js';
-import { openGateway, type BqClientOptions, type Gateway, type TableInfo } from './client.js';
+import { openGateway, type BqClientOptions, type Field, type Gateway, type TableInfo } from './client.js';
 import { ensureLedger, readLedger, recordLedger } from './ledger.js';
 import { countRows, coverageCounts, latestRow, meanSeries, periodCounts, sampleRows } from './reads.js';
 import { repairTable, restoreTable } from './repair.js';
@@ -54,22 +54,26 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
 
   const info = async (d: DatasetSpec): Promise<TableInfo | null> => g.getTable(d.table);
 
-  /** Adds registry content columns the table lacks, as NULLABLE (never drops or retypes one). */
-  async function addMissing(d: DatasetSpec, t: TableInfo): Promise<TableInfo> {
+  /** Registry content columns the table lacks, as the NULLABLE fields bmrs would add (it never drops or retypes one). */
+  const missingFields = (d: DatasetSpec, t: TableInfo) => {
     const have = new Set(t.fields.map((f) => f.name));
-    const missing = d.columns.filter((c) => !have.has(c.name));
-    if (missing.length === 0) return t;
-    const fields = [...t.fields, ...missing.map((c) => ({ name: c.name, type: c.type, mode: 'NULLABLE' }))];
-    await g.setFields(d.table, fields);
+    return d.columns.filter((c) => !have.has(c.name)).map((c) => ({ name: c.name, type: c.type, mode: 'NULLABLE' }));
+  };
+
+  /** Adds them, once the table passed the type and hash checks: a table bmrs refuses is left as it was. */
+  async function addMissing(d: DatasetSpec, missing: readonly Field[]): Promise<void> {
+    if (missing.length === 0) return;
+    await g.addFields(d.table, missing);
     warn(`${g.config.dataset}.${d.table} had no column ${missing.map((c) => `${c.name} (${c.type})`).join(', ')}: added as NULLABLE; existing rows hold NULL there`);
-    return { ...t, fields };
   }
 
   /** Hashes a sample of an existing table's rows again: a mismatch means our keys would not match its keys. */
   async function checkHashes(table: TableHandle): Promise<void> {
     if (checked.has(table.name)) return;
     // Recent partitions first: the check runs in every process that writes (every 5 minutes), so it must not scan the table.
-    const rows = await sampleRows(g, table.name, options.hashSample ?? 200, undefined, now());
+    const blank = Object.fromEntries(table.spec.columns.map((c) => [c.name, null]));
+    // A column about to be added reads NULL, as it will once added.
+    const rows = (await sampleRows(g, table.name, options.hashSample ?? 200, undefined, now())).map((r) => ({ ...blank, ...r }));
     const result = checkKeys(table.spec.columns, rows);
     if (result.mismatched > 0 && !options.acceptHashMismatch) {
       const ex = result.examples[0];
@@ -98,15 +102,16 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
       const created = t === null && (await g.createTable(d.table, newTableMetadata(d)));
       t ??= await info(d);
       if (!t) throw new SchemaConflictError(`table ${d.table} could not be created in ${config.project}.${config.dataset}`);
-      if (!created) t = await addMissing(d, t);
+      const missing = created ? [] : missingFields(d, t);
+      const handle = resolveTable(d, d.table, actualColumns([...t.fields, ...missing]), created);
+      await ensureLedger(g);
+      if (created) checked.add(d.table);
+      else await checkHashes(handle);
+      await addMissing(d, missing);
       if (!created && !t.partitionField && !warnedUnpartitioned.has(d.table)) {
         warnedUnpartitioned.add(d.table);
         warn(`${g.config.dataset}.${d.table} is not partitioned by a column: each MERGE reads _hash_key and its date column over the whole table (docs/bigquery.md, Cost)`);
       }
-      const handle = resolveTable(d, d.table, actualColumns(t.fields), created);
-      await ensureLedger(g);
-      if (created) checked.add(d.table);
-      else await checkHashes(handle);
       return handle;
     },
 

@@ -18,6 +18,8 @@ export interface RecordedRequest {
   body: unknown;
   /** Whether an Authorization header came with it (its value is not kept). */
   authorized: boolean;
+  /** The If-Match header (an etag), when sent. */
+  ifMatch?: string;
 }
 
 export interface RecordedStatement {
@@ -76,7 +78,7 @@ export async function startFakeBigQuery(options: { project?: string; dataset?: s
   const resource = (name: string, meta: FakeTable, numRows: number) => ({
     kind: 'bigquery#table', id: `${project}:${dataset}.${name}`, tableReference: { projectId: project, datasetId: dataset, tableId: name },
     schema: { fields: meta.fields }, timePartitioning: meta.timePartitioning, clustering: meta.clustering, expirationTime: meta.expirationTime,
-    description: meta.description, numRows: String(numRows), location,
+    description: meta.description, numRows: String(numRows), location, etag: `etag-${meta.etag ?? 1}`,
   });
   const snapshot = () => Object.fromEntries([...engine.tables].filter(([k]) => k.startsWith(`${dataset}.`)).map(([k, m]) => [k.slice(dataset.length + 1), m.fields.map((f) => ({ ...f }))]));
 
@@ -157,7 +159,7 @@ export async function startFakeBigQuery(options: { project?: string; dataset?: s
     const upload = url.pathname.startsWith('/upload/');
     const parsed = upload ? multipart(raw, String(req.headers['content-type'])) : null;
     const body = parsed ? { meta: parsed.meta, bytes: parsed.data.length } : raw.length ? (JSON.parse(raw.toString('utf8')) as unknown) : null;
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, authorized: /^Bearer \S+/.test(String(req.headers.authorization ?? '')) });
+    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, authorized: /^Bearer \S+/.test(String(req.headers.authorization ?? '')), ...(req.headers['if-match'] ? { ifMatch: String(req.headers['if-match']) } : {}) });
     const base = `/bigquery/v2/projects/${project}`;
     const path = url.pathname.replace(/^\/upload/, '');
     if (!path.startsWith(base)) return err(res, 404, 'notFound', `Not found: Project ${path}`);
@@ -191,6 +193,8 @@ export async function startFakeBigQuery(options: { project?: string; dataset?: s
       }
       if (req.method === 'PATCH' || req.method === 'PUT') {
         const fields = (body as { schema: { fields: FakeField[] } }).schema.fields;
+        const ifMatch = req.headers['if-match'];
+        if (ifMatch !== undefined && ifMatch !== `etag-${meta.etag ?? 1}`) return err(res, 412, 'conditionNotMet', `Precondition check failed: table ${name} has changed`);
         const problem = meta.fields.find((f, i) => fields[i]?.name !== f.name || fields[i]?.type !== f.type);
         if (problem) return err(res, 400, 'invalid', `Provided Schema does not match Table ${project}:${dataset}.${name}. Field ${problem.name} has changed type or was removed`);
         for (const f of fields.slice(meta.fields.length)) {
@@ -198,6 +202,7 @@ export async function startFakeBigQuery(options: { project?: string; dataset?: s
           await engine.run(`ALTER TABLE "${dataset}"."${name}" ADD COLUMN "${f.name}" ${(await import('./engine.js')).duckTypeOf(f)}`);
         }
         meta.fields = fields;
+        meta.etag = (meta.etag ?? 1) + 1;
         return send(res, 200, resource(name, meta, await engine.numRows(dataset, name)));
       }
     }
