@@ -9,6 +9,7 @@ import type { DatasetSpec } from '../../core/datasets.js';
 import { SchemaConflictError } from '../../core/errors.js';
 import type { Store, TableHandle, WindowWrite, WriteResult } from '../../core/store.js';
 import { resolveTable } from '../../core/table.js';
+import type { GroupingCapabilities } from '../../core/write-queue.js';
 import { duplicateCount, duplicates, keyAudit } from './audit.js';
 import { openGateway, type BqClientOptions, type Field, type Gateway, type TableInfo } from './client.js';
 import { ensureLedger, readLedger, recordLedger } from './ledger.js';
@@ -26,6 +27,8 @@ export interface BigQueryStoreOptions extends BqClientOptions {
   readonly acceptHashMismatch?: boolean;
   /** Rows per write: one load job and one MERGE (default 250,000). */
   readonly rowsPerWrite?: number;
+  /** Windows per write, whatever their rows (default 500): a sparse dataset's years are several writes. */
+  readonly windowsPerWrite?: number;
   /** Per-table statistics of each write, for reports. */
   readonly onWrite?: (stats: TableWriteStats) => void;
   /** The run's "now" (BMRS_NOW or the clock), from which reads of recent partitions count back. */
@@ -42,6 +45,7 @@ export interface JobSummary {
 }
 
 export const DEFAULT_ROWS_PER_WRITE = 250_000;
+export const DEFAULT_WINDOWS_PER_WRITE = 500;
 
 export async function openBigQueryStore(config: BigQueryConfig, options: BigQueryStoreOptions = {}): Promise<Store> {
   const g = await openGateway(config, options);
@@ -86,16 +90,19 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
     checked.add(table.name);
   }
 
+  const capabilities: GroupingCapabilities = {
+    parallelWrites: false,
+    preferredRowsPerWrite: options.rowsPerWrite ?? DEFAULT_ROWS_PER_WRITE,
+    maxWindowsPerWrite: options.windowsPerWrite ?? DEFAULT_WINDOWS_PER_WRITE,
+    transactions: false,
+    readsStaged: false,
+    fillGroups: true,
+  };
+
   return {
     name: 'bigquery',
     location: `${config.project}.${config.dataset}`,
-    capabilities: {
-      parallelWrites: false,
-      preferredRowsPerWrite: options.rowsPerWrite ?? DEFAULT_ROWS_PER_WRITE,
-      transactions: false,
-      readsStaged: false,
-      fillGroups: true,
-    },
+    capabilities,
 
     async openTable(d) {
       let t = await info(d);
