@@ -5,7 +5,7 @@
 import type { BigQuery, Job, TableMetadata } from '@google-cloud/bigquery';
 import { randomUUID } from 'node:crypto';
 import type { BigQueryConfig } from '../../core/bigquery-config.js';
-import { TransientError } from '../../core/errors.js';
+import { TransientError, UsageError } from '../../core/errors.js';
 import { bqError, isAlreadyExists, isNotFound, isTransient, statusOf } from './errors.js';
 
 export interface Field {
@@ -56,6 +56,8 @@ export interface Gateway {
   /** Appends the fields the table lacks, keeping every existing field as it is (description, policy tags, RECORD); the patch carries the etag read. */
   addFields(table: string, fields: readonly Field[]): Promise<void>;
   deleteTable(table: string): Promise<void>;
+  /** UsageError (exit 2) naming the dataset and project when the dataset does not exist. */
+  checkDataset(): Promise<void>;
   query(sql: string, doing: string, jobId?: string): Promise<QueryOutcome>;
   /** A load of NDJSON into `table`, replacing its rows, with the table's own schema given explicitly. */
   load(table: string, file: string, jobId: string, doing: string, fields: readonly Field[]): Promise<void>;
@@ -201,6 +203,18 @@ export async function openGateway(config: BigQueryConfig, options: BqClientOptio
           // Changed since we read it: read it again.
           if (statusOf(e) === 412) throw new TransientError(`${table} changed while bmrs added columns to it`);
           throw e;
+        }
+      }),
+
+    checkDataset: () =>
+      retrying(`looking up dataset ${config.dataset}`, async () => {
+        try {
+          await dataset.getMetadata();
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+          throw new UsageError(`BigQuery dataset ${config.dataset} does not exist in project ${config.project} (or this account cannot see it)`, {
+            hint: `check BMRS_BQ_DATASET and BMRS_BQ_PROJECT for a misspelling; to create it: bq mk --location=${config.location} --dataset ${config.project}:${config.dataset} (docs/bigquery.md, Setup)`,
+          });
         }
       }),
 

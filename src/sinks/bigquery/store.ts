@@ -12,6 +12,7 @@ import { resolveTable } from '../../core/table.js';
 import type { GroupingCapabilities } from '../../core/write-queue.js';
 import { duplicateCount, duplicates, keyAudit } from './audit.js';
 import { openGateway, type BqClientOptions, type Field, type Gateway, type TableInfo } from './client.js';
+import { checkKeyFile } from './credentials.js';
 import { ensureLedger, readLedger, recordLedger } from './ledger.js';
 import { countRows, coverageCounts, latestRow, meanSeries, periodCounts, sampleRows } from './reads.js';
 import { repairTable, restoreTable } from './repair.js';
@@ -48,7 +49,9 @@ export const DEFAULT_ROWS_PER_WRITE = 250_000;
 export const DEFAULT_WINDOWS_PER_WRITE = 500;
 
 export async function openBigQueryStore(config: BigQueryConfig, options: BigQueryStoreOptions = {}): Promise<Store> {
+  if (config.hasCredentialsFile) await checkKeyFile(process.env.GOOGLE_APPLICATION_CREDENTIALS);
   const g = await openGateway(config, options);
+  await g.checkDataset();
   const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const checked = new Set<string>();
   const now = options.now ?? Date.now;
