@@ -19,6 +19,8 @@ export interface TableInfo {
   readonly partitionField: string | null;
   readonly clustering: readonly string[];
   readonly numRows: number;
+  /** The schema, partitioning and clustering as the API gave them (descriptions, modes, policy tags), for a table made in its image. */
+  readonly layout: Pick<TableMetadata, 'schema' | 'timePartitioning' | 'clustering'>;
 }
 
 export interface QueryOutcome {
@@ -172,6 +174,7 @@ export async function openGateway(config: BigQueryConfig, options: BqClientOptio
             partitionField: m.timePartitioning?.field ?? null,
             clustering: m.clustering?.fields ?? [],
             numRows: Number(m.numRows ?? 0),
+            layout: { schema: m.schema, timePartitioning: m.timePartitioning, clustering: m.clustering },
           };
         } catch (e) {
           if (isNotFound(e)) return null;
