@@ -145,6 +145,20 @@ describe('an existing table before its first write', { timeout: 30_000 }, () => 
     expect(await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 2))])).toEqual([{ inserted: 4, skipped: 4 }]);
   });
 
+  it('is not sampled again by a later process once bmrs has stored rows in it (each 5-minute cycle would read it)', async () => {
+    await make((r) => hashRow(FUELINST.columns, r as never));
+    const samples = () => h.fake.statements.filter((s) => s.sql.includes('FARM_FINGERPRINT') && s.sql.includes('bmrs_fuelinst`')).length;
+    const t = await h.store.openTable(FUELINST);
+    expect(samples()).toBe(1);
+    await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 2))]);
+    const { openBigQueryStore } = await import('../../src/sinks/bigquery/store.js');
+    const { fakeConfig, NO_WAIT } = await import('../support/bigquery.js');
+    const next = await openBigQueryStore(fakeConfig(h.fake), NO_WAIT);
+    expect((await next.openTable(FUELINST)).created).toBe(false);
+    expect(samples()).toBe(1);
+    await next.close();
+  });
+
   it('is refused, naming the table and the mismatch, when its keys were made another way; an explicit setting overrides', async () => {
     await make((r) => hashRow(FUELINST.columns.map((c) => (c.type === 'DATETIME' ? { ...c, type: 'TIMESTAMP' as const } : c)), r as never));
     const e = await h.store.openTable(FUELINST).catch((x: unknown) => x);

@@ -167,6 +167,16 @@ export async function recordLedger(g: Gateway, items: readonly { key: WindowKey;
   for (const part of chunked(touched, (e) => entrySelect(e).length, budget)) await g.query(ledgerMerge(g, part), 'recording the ledger');
 }
 
+/**
+ * Whether bmrs has already stored rows of this dataset here: it did so only into a table it made or
+ * one whose sampled keys passed (or were accepted), so the sample need not be read again.
+ */
+export async function hasLoaded(g: Gateway, dataset: string): Promise<boolean> {
+  if ((await g.getTable(LEDGER)) === null) return false;
+  const r = await g.query(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${g.ref(LEDGER)} WHERE dataset = ${str(dataset)} AND rows_inserted > 0 LIMIT 1)`, 'reading the ledger');
+  return Number(plain(r.rows[0]?.n) ?? 0) > 0;
+}
+
 export async function readLedger(g: Gateway, query: LedgerQuery): Promise<LedgerEntry[]> {
   if ((await g.getTable(LEDGER)) === null) return [];
   const where: string[] = [];
