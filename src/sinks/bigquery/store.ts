@@ -1,7 +1,8 @@
 // The BigQuery store: the port's second implementation (docs/bigquery.md). Existing tables are
-// written as they are (their schema drives values and `_hash_key`); a registry column a table lacks
-// is added as NULLABLE with a warning; before the first write into a table bmrs did not create, a
-// sample of its rows is hashed again and a mismatch refuses the write (writing would duplicate).
+// written as they are (their schema drives values and `_hash_key`); before the first write into a
+// table bmrs did not create (and has not yet stored rows in, per the ledger), a sample of its rows
+// is hashed again and a mismatch refuses the write (writing would duplicate); only a table that
+// passed the type and hash checks gets a registry column it lacks, as NULLABLE, with a warning.
 import { randomUUID } from 'node:crypto';
 import type { BigQueryConfig } from '../../core/bigquery-config.js';
 import { checkKeys, KIND_WORDS } from '../../core/dedupe.js';
