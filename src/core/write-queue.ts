@@ -2,7 +2,13 @@
 // the store takes parallel writes, each group as many queued windows as fit its preferred size.
 // A store that is slow to write therefore gets bigger groups, not a longer queue of small ones.
 import { BmrsError, StoreBusyError, StoreFailure } from './errors.js';
-import { rowCount, type Store, type WindowWrite, type WriteResult } from './store.js';
+import { rowCount, type Store, type StoreCapabilities, type WindowWrite, type WriteResult } from './store.js';
+
+/**
+ * A store may also cap the windows of one write (BigQuery: a sparse dataset's years of one-row days
+ * would otherwise be one group of thousands of windows, and one ledger statement per group).
+ */
+export type GroupingCapabilities = StoreCapabilities & { readonly maxWindowsPerWrite?: number };
 
 interface Queued {
   readonly item: WindowWrite;
@@ -18,16 +24,16 @@ export interface ClosableWriteQueue extends WriteQueue {
 }
 
 export function writeQueue(store: Store, maxInFlight = 4): ClosableWriteQueue {
-  const { preferredRowsPerWrite, parallelWrites, fillGroups } = store.capabilities;
+  const { preferredRowsPerWrite, parallelWrites, fillGroups, maxWindowsPerWrite = Infinity } = store.capabilities as GroupingCapabilities;
   const limit = parallelWrites ? maxInFlight : 1;
   const queue: Queued[] = [];
   let inFlight = 0;
   let closed = !fillGroups;
-  const full = () => closed || queue.reduce((n, q) => n + rowCount(q.item), 0) >= preferredRowsPerWrite;
+  const full = () => closed || queue.length >= maxWindowsPerWrite || queue.reduce((n, q) => n + rowCount(q.item), 0) >= preferredRowsPerWrite;
 
   const pump = (): void => {
     while (inFlight < limit && queue.length > 0 && full()) {
-      const group = takeGroup(queue, preferredRowsPerWrite);
+      const group = takeGroup(queue, preferredRowsPerWrite, maxWindowsPerWrite);
       inFlight++;
       writeGroup(store, group, queue).finally(() => {
         inFlight--;
@@ -52,7 +58,9 @@ export function writeQueue(store: Store, maxInFlight = 4): ClosableWriteQueue {
 /**
  * Writes a group; when a group of several fails, each of its windows is tried alone, so one bad
  * window fails only itself. A store held by another process fails them all at once: trying again
- * window by window would only wait again.
+ * window by window would only wait again. So does a transient failure (a quota, a service still
+ * unavailable after the store's own retries): one window's write would meet it again, and each
+ * would cost the store a job of its own (BigQuery: a load job per window, against a daily quota).
  */
 async function writeGroup(store: Store, group: readonly Queued[], waiting: Queued[]): Promise<StoreBusyError | undefined> {
   try {
@@ -66,7 +74,7 @@ async function writeGroup(store: Store, group: readonly Queued[], waiting: Queue
       [...group, ...waiting.splice(0)].forEach((q) => q.reject(error));
       return error;
     }
-    if (group.length === 1) {
+    if (group.length === 1 || error.retryable) {
       group.forEach((q) => q.reject(error));
       return undefined;
     }
@@ -81,11 +89,11 @@ async function writeGroup(store: Store, group: readonly Queued[], waiting: Queue
   }
 }
 
-/** The first queued window always goes; more join while the group stays within `rows`. */
-function takeGroup(queue: Queued[], rows: number): Queued[] {
+/** The first queued window always goes; more join while the group stays within `rows` and `windows`. */
+function takeGroup(queue: Queued[], rows: number, windows: number): Queued[] {
   let n = 1;
   let total = rowCount(queue[0].item);
-  while (n < queue.length && total + rowCount(queue[n].item) <= rows) total += rowCount(queue[n++].item);
+  while (n < queue.length && n < windows && total + rowCount(queue[n].item) <= rows) total += rowCount(queue[n++].item);
   return queue.splice(0, n);
 }
 

@@ -87,12 +87,16 @@ describe('bmrs --sink bigquery', { timeout: 120_000 }, () => {
       [{ BMRS_BQ_DATASET: 'uk-energy' }, ['dedupe-audit'], /^error: BMRS_BQ_DATASET is not a BigQuery dataset id: uk-energy$/m],
       [{ BMRS_BQ_API_ENDPOINT: '127.0.0.1:9050' }, ['query', 'SELECT 1'], /^error: BMRS_BQ_API_ENDPOINT is not an http\(s\) URL: 127\.0\.0\.1:9050$/m],
       [{ BMRS_SINK: 'sqlite' }, ['ingest', '-d', 'FUELINST'], /^error: BMRS_SINK must be duckdb or bigquery, got: sqlite$/m],
+      [{ BMRS_BQ_DATASET: 'uk_energy_prd' }, ['dedupe-audit'], /^error: BigQuery dataset uk_energy_prd does not exist in project bmrs-test-project/m],
+      [{ BMRS_BQ_DATASET: 'uk_energy_prd' }, ['check'], /^error: BigQuery dataset uk_energy_prd does not exist in project bmrs-test-project/m],
+      [{ GOOGLE_APPLICATION_CREDENTIALS: join(tmp.dir, 'no-such-key.json') }, ['check'], /^error: BigQuery credentials: the key file GOOGLE_APPLICATION_CREDENTIALS names does not exist$/m],
     ];
     for (const [env, args, message] of cases) {
       const r = await runBmrs(args, { ...bqEnv(), ...env });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stderr).not.toContain(tmp.dir);
     }
   });
 

@@ -81,6 +81,21 @@ describe('BigQuery writes', { timeout: 30_000 }, () => {
     expect(await h.store.countRows(t.name)).toBe(8);
   });
 
+  it('a 503 while checking a running job keeps polling that job: one load job, one MERGE, the counts right', async () => {
+    const t = await h.store.openTable(FUELINST);
+    h.fake.fault({ kind: 'job-running-then-503' });
+    h.fake.fault({ kind: 'job-running-then-503', sql: 'MERGE INTO `bmrs-test-project.uk_energy_prod.bmrs_fuelinst`' });
+    expect(await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 2))])).toEqual([{ inserted: 8, skipped: 0 }]);
+    const loads = jobBodies().filter((b) => b.configuration.load);
+    const merges = h.fake.statements.filter((s) => s.sql.startsWith('MERGE INTO `bmrs-test-project.uk_energy_prod.bmrs_fuelinst`'));
+    expect(loads).toHaveLength(1);
+    expect(merges).toHaveLength(1);
+    // Each was asked for twice: the 503, then DONE.
+    for (const id of [loads[0].jobReference.jobId, merges[0].jobId]) expect(brief().filter((r) => r === `GET /jobs/${id}`)).toHaveLength(2);
+    expect(await h.store.countRows(t.name)).toBe(8);
+    expect((await h.store.ledger()).map((e) => [e.inserted, e.skipped])).toEqual([[8, 0]]);
+  });
+
   it('a concurrent-update conflict on the MERGE is retried as a new job, and the rows land once', async () => {
     const t = await h.store.openTable(FUELINST);
     h.fake.fault({ kind: 'merge-concurrent-update' });
@@ -130,6 +145,20 @@ describe('an existing table before its first write', { timeout: 30_000 }, () => 
     expect(await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 2))])).toEqual([{ inserted: 4, skipped: 4 }]);
   });
 
+  it('is not sampled again by a later process once bmrs has stored rows in it (each 5-minute cycle would read it)', async () => {
+    await make((r) => hashRow(FUELINST.columns, r as never));
+    const samples = () => h.fake.statements.filter((s) => s.sql.includes('FARM_FINGERPRINT') && s.sql.includes('bmrs_fuelinst`')).length;
+    const t = await h.store.openTable(FUELINST);
+    expect(samples()).toBe(1);
+    await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 2))]);
+    const { openBigQueryStore } = await import('../../src/sinks/bigquery/store.js');
+    const { fakeConfig, NO_WAIT } = await import('../support/bigquery.js');
+    const next = await openBigQueryStore(fakeConfig(h.fake), NO_WAIT);
+    expect((await next.openTable(FUELINST)).created).toBe(false);
+    expect(samples()).toBe(1);
+    await next.close();
+  });
+
   it('is refused, naming the table and the mismatch, when its keys were made another way; an explicit setting overrides', async () => {
     await make((r) => hashRow(FUELINST.columns.map((c) => (c.type === 'DATETIME' ? { ...c, type: 'TIMESTAMP' as const } : c)), r as never));
     const e = await h.store.openTable(FUELINST).catch((x: unknown) => x);
@@ -144,17 +173,47 @@ describe('an existing table before its first write', { timeout: 30_000 }, () => 
 });
 
 describe('an existing table that lacks a registry column', { timeout: 30_000 }, () => {
-  it('gets it as a NULLABLE column, with a warning; nothing is dropped or retyped', async () => {
-    await h.createTable(FUELINST.table, [...tableColumns(FUELINST).filter((c) => c.name !== 'generation'), { name: 'note', type: 'STRING' }]);
+  const lacking = () => tableColumns(FUELINST).filter((c) => c.name !== 'generation');
+  const fields = () => h.fake.engine.tables.get('uk_energy_prod.bmrs_fuelinst')!.fields;
+
+  it('gets it as a NULLABLE column, with a warning; existing fields keep their descriptions and policy tags; the patch carries the etag', async () => {
+    await h.createTable(FUELINST.table, [...lacking(), { name: 'note', type: 'STRING' }]);
+    Object.assign(fields().find((f) => f.name === 'fuelType')!, { description: 'fuel type code', policyTags: { names: ['projects/p/locations/eu/taxonomies/1/policyTags/2'] } });
     await h.store.openTable(FUELINST);
     expect(h.warnings).toEqual([
       'uk_energy_prod.bmrs_fuelinst had no column generation (INTEGER): added as NULLABLE; existing rows hold NULL there',
       'uk_energy_prod.bmrs_fuelinst is not partitioned by a column: each MERGE reads _hash_key and its date column over the whole table (docs/bigquery.md, Cost)',
     ]);
-    const patch = h.fake.requests.find((r) => r.method === 'PATCH')!.body as { schema: { fields: { name: string; type: string; mode: string }[] } };
-    expect(patch.schema.fields.map((f) => f.name)).toEqual([...tableColumns(FUELINST).filter((c) => c.name !== 'generation').map((c) => c.name), 'note', 'generation']);
+    const patches = h.fake.requests.filter((r) => r.method === 'PATCH');
+    expect(patches).toHaveLength(1);
+    expect(patches[0].ifMatch).toBe('etag-1');
+    const patch = patches[0].body as { schema: { fields: { name: string; type: string; mode: string }[] } };
+    expect(patch.schema.fields.map((f) => f.name)).toEqual([...lacking().map((c) => c.name), 'note', 'generation']);
     expect(patch.schema.fields.at(-1)).toEqual({ name: 'generation', type: 'INTEGER', mode: 'NULLABLE' });
-    expect(h.fake.engine.tables.get('uk_energy_prod.bmrs_fuelinst')!.fields.find((f) => f.name === 'note')).toMatchObject({ type: 'STRING' });
+    expect(fields().find((f) => f.name === 'note')).toMatchObject({ type: 'STRING' });
+    expect(fields().find((f) => f.name === 'fuelType')).toEqual({ name: 'fuelType', type: 'STRING', mode: 'NULLABLE', description: 'fuel type code', policyTags: { names: ['projects/p/locations/eu/taxonomies/1/policyTags/2'] } });
+  });
+
+  it('is left unaltered when bmrs refuses the table: a column of the wrong type', async () => {
+    await h.createTable(FUELINST.table, lacking().map((c) => (c.name === 'fuelType' ? { ...c, type: 'INTEGER' as const } : c)));
+    const before = structuredClone(fields());
+    await expect(h.store.openTable(FUELINST)).rejects.toBeInstanceOf(SchemaConflictError);
+    expect(h.fake.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+    expect(fields()).toEqual(before);
+  });
+
+  it('is left unaltered when bmrs refuses the table: sampled keys made another way', async () => {
+    await h.createTable(FUELINST.table, lacking());
+    const row = { ...fuelinstRaws('2025-10-27', 1)[0] };
+    delete (row as Record<string, unknown>).generation;
+    const stored = { ...row, publishTime: String(row.publishTime).replace('T', ' ').replace('Z', ''), startTime: String(row.startTime).replace('T', ' ').replace('Z', '') };
+    await h.insertRaw(FUELINST.table, [{ ...stored, _hash_key: '0'.repeat(32) } as never]);
+    const before = structuredClone(fields());
+    const e = await h.store.openTable(FUELINST).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SchemaConflictError);
+    expect((e as Error).message).toMatch(/^refusing to write uk_energy_prod\.bmrs_fuelinst: 1 of 1 sampled rows/);
+    expect(h.fake.requests.filter((r) => r.method === 'PATCH')).toEqual([]);
+    expect(fields()).toEqual(before);
   });
 });
 

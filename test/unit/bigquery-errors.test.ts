@@ -15,6 +15,9 @@ describe('BigQuery errors', () => {
     ['access denied', api(403, 'accessDenied', 'Access Denied: Table p:d.t: Permission bigquery.tables.updateData denied'), 2, /^BigQuery refused access while loading t: Access Denied/],
     ['a missing dataset', api(404, 'notFound', 'Not found: Dataset p:uk_energy_prod'), 2, /not found while loading t/],
     ['an invalid statement (ours)', api(400, 'invalidQuery', 'Syntax error: Unexpected keyword GROUPS'), 70, /^BigQuery rejected a statement while loading t: Syntax error/],
+    ['a DNS failure (ENOTFOUND)', Object.assign(new Error('request to https://bigquery.googleapis.com failed, reason: getaddrinfo ENOTFOUND bigquery.googleapis.com'), { code: 'ENOTFOUND' }), 75, /^BigQuery unreachable while loading t/],
+    ['a DNS failure (EAI_AGAIN, on the cause)', Object.assign(new Error('fetch failed'), { cause: { code: 'EAI_AGAIN' } }), 75, /^BigQuery unreachable while loading t/],
+    ['an invalid private key', new Error('error:1E08010C:DECODER routines::unsupported'), 2, /^BigQuery credentials are invalid while loading t: the service account key cannot be used$/],
     ['missing credentials', new Error('Could not load the default credentials. Browse to https://cloud.google.com/docs/authentication/getting-started for more information.'), 2, /^BigQuery credentials are missing or invalid while loading t$/],
   ])('%s', (_name, error, exitCode, message) => {
     const e = bqError(error, 'loading t');

@@ -5,7 +5,8 @@
 import type { BigQuery, Job, TableMetadata } from '@google-cloud/bigquery';
 import { randomUUID } from 'node:crypto';
 import type { BigQueryConfig } from '../../core/bigquery-config.js';
-import { bqError, isAlreadyExists, isNotFound, isTransient } from './errors.js';
+import { TransientError, UsageError } from '../../core/errors.js';
+import { bqError, isAlreadyExists, isNotFound, isTransient, statusOf } from './errors.js';
 
 export interface Field {
   readonly name: string;
@@ -18,6 +19,8 @@ export interface TableInfo {
   readonly partitionField: string | null;
   readonly clustering: readonly string[];
   readonly numRows: number;
+  /** The schema, partitioning and clustering as the API gave them (descriptions, modes, policy tags), for a table made in its image. */
+  readonly layout: Pick<TableMetadata, 'schema' | 'timePartitioning' | 'clustering'>;
 }
 
 export interface QueryOutcome {
@@ -52,8 +55,11 @@ export interface Gateway {
   getTable(table: string): Promise<TableInfo | null>;
   /** False when it already existed. */
   createTable(table: string, metadata: TableMetadata): Promise<boolean>;
-  setFields(table: string, fields: readonly Field[]): Promise<void>;
+  /** Appends the fields the table lacks, keeping every existing field as it is (description, policy tags, RECORD); the patch carries the etag read. */
+  addFields(table: string, fields: readonly Field[]): Promise<void>;
   deleteTable(table: string): Promise<void>;
+  /** UsageError (exit 2) naming the dataset and project when the dataset does not exist. */
+  checkDataset(): Promise<void>;
   query(sql: string, doing: string, jobId?: string): Promise<QueryOutcome>;
   /** A load of NDJSON into `table`, replacing its rows, with the table's own schema given explicitly. */
   load(table: string, file: string, jobId: string, doing: string, fields: readonly Field[]): Promise<void>;
@@ -64,6 +70,22 @@ export interface Gateway {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 1_000 };
+const POLL_MS = 250;
+
+interface JobStatus {
+  state?: string;
+  errorResult?: { reason?: string; message?: string };
+  errors?: { reason?: string; message?: string }[];
+}
+
+/** A job that finished with an error: its errors in the API's shape, for errors.ts. */
+class JobFailure extends Error {
+  constructor(readonly errors: { reason?: string; message?: string }[]) {
+    super(errors[0]?.message ?? 'the job failed');
+  }
+}
+const jobFailure = (s: JobStatus) => new JobFailure(s.errors?.length ? s.errors : [s.errorResult!]);
+type Outcome = { job: Job } | { failure: unknown };
 
 export async function makeClient(config: BigQueryConfig): Promise<BigQuery> {
   const { BigQuery } = await import('@google-cloud/bigquery');
@@ -98,29 +120,38 @@ export async function openGateway(config: BigQueryConfig, options: BqClientOptio
   /**
    * Inserts a job under an id we choose and waits for it. A transient failure before the job ran
    * (a lost response, a 5xx) retries with the same id, so a job that was in fact created answers
-   * 409 and is attached to, never run twice; a job that ran and failed is retried as a new job.
+   * 409 and is attached to, never run twice. A failed status check (jobs.get) keeps polling the same
+   * job: it may still be running. Only a job that is DONE with a retryable error runs again, as a new job.
    */
   async function runJob(doing: string, base: string, start: (id: string) => Promise<Job>): Promise<Job> {
-    let n = 1;
-    return retrying(doing, async () => {
+    for (let n = 1; ; n++) {
       const id = n === 1 ? base : `${base}_r${n}`;
-      let job: Job;
-      try {
-        job = await start(id);
-      } catch (e) {
-        // A job that ran and failed at once comes back as the insert's error: the next try is a new job.
-        if ((e as { response?: { status?: { state?: string } } }).response?.status?.state === 'DONE') n++;
-        if (!isAlreadyExists(e)) throw e;
-        job = bq.job(id, { location: config.location });
-      }
-      try {
-        await job.promise();
-      } catch (e) {
-        n++;
-        throw e;
-      }
-      return job;
-    });
+      const outcome = await retrying(doing, async (): Promise<Outcome> => {
+        let job: Job;
+        try {
+          job = await start(id);
+        } catch (e) {
+          // A job that ran and failed at once comes back as the insert's error.
+          if ((e as { response?: { status?: { state?: string } } }).response?.status?.state === 'DONE') return { failure: e };
+          if (!isAlreadyExists(e)) throw e;
+          job = bq.job(id, { location: config.location });
+        }
+        return awaitJob(job, doing);
+      });
+      if ('job' in outcome) return outcome.job;
+      if (!isTransient(outcome.failure) || n >= policy.attempts) throw bqError(outcome.failure, doing);
+      await sleep(policy.baseDelayMs * 2 ** (n - 1));
+    }
+  }
+
+  /** The job once DONE, or its error if it failed; status-check errors are retried on the same job. */
+  async function awaitJob(job: Job, doing: string): Promise<Outcome> {
+    for (let poll = 0; ; poll++) {
+      const status = (job.metadata as { status?: JobStatus } | undefined)?.status;
+      if (status?.state === 'DONE') return status.errorResult ? { failure: jobFailure(status) } : { job };
+      if (poll > 0) await sleep(Math.min(POLL_MS * 2 ** (poll - 1), 5_000));
+      await retrying(`checking the status of job ${job.id} (${doing})`, () => job.getMetadata());
+    }
   }
 
   const stats = (job: Job) => {
@@ -143,6 +174,7 @@ export async function openGateway(config: BigQueryConfig, options: BqClientOptio
             partitionField: m.timePartitioning?.field ?? null,
             clustering: m.clustering?.fields ?? [],
             numRows: Number(m.numRows ?? 0),
+            layout: { schema: m.schema, timePartitioning: m.timePartitioning, clustering: m.clustering },
           };
         } catch (e) {
           if (isNotFound(e)) return null;
@@ -161,7 +193,33 @@ export async function openGateway(config: BigQueryConfig, options: BqClientOptio
         }
       }),
 
-    setFields: (table, fields) => retrying(`adding columns to ${table}`, async () => void (await dataset.table(table).setMetadata({ schema: { fields: [...fields] } }))),
+    addFields: (table, fields) =>
+      retrying(`adding columns to ${table}`, async () => {
+        const [m] = await dataset.table(table).getMetadata();
+        const have = (m.schema?.fields ?? []) as Field[];
+        const names = new Set(have.map((f) => f.name));
+        const add = fields.filter((f) => !names.has(f.name));
+        if (add.length === 0) return;
+        try {
+          await dataset.table(table).setMetadata({ schema: { fields: [...have, ...add] }, etag: m.etag });
+        } catch (e) {
+          // Changed since we read it: read it again.
+          if (statusOf(e) === 412) throw new TransientError(`${table} changed while bmrs added columns to it`);
+          throw e;
+        }
+      }),
+
+    checkDataset: () =>
+      retrying(`looking up dataset ${config.dataset}`, async () => {
+        try {
+          await dataset.getMetadata();
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+          throw new UsageError(`BigQuery dataset ${config.dataset} does not exist in project ${config.project} (or this account cannot see it)`, {
+            hint: `check BMRS_BQ_DATASET and BMRS_BQ_PROJECT for a misspelling; to create it: bq mk --location=${config.location} --dataset ${config.project}:${config.dataset} (docs/bigquery.md, Setup)`,
+          });
+        }
+      }),
 
     deleteTable: (table) =>
       retrying(`dropping ${table}`, async () => {

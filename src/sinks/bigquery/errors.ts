@@ -45,8 +45,15 @@ export function isTransient(e: unknown): boolean {
   if (status === 429 || (status !== null && status >= 500)) return true;
   if (isConcurrentUpdate(e)) return true;
   if (reasons(e).some((r) => TRANSIENT_REASONS.has(r))) return true;
-  const code = (e as NodeJS.ErrnoException)?.code;
-  return code === 'ECONNRESET' || code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === 'EPIPE';
+  return NETWORK_CODES.has(errnoOf(e) ?? '');
+}
+
+/** Network failures, DNS ones included (a resolver down or no network): transient. */
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED']);
+
+function errnoOf(e: unknown): string | undefined {
+  const x = e as { code?: unknown; cause?: { code?: unknown } };
+  return typeof x?.code === 'string' ? x.code : typeof x?.cause?.code === 'string' ? x.cause.code : undefined;
 }
 
 function messageOf(e: unknown): string {
@@ -60,13 +67,18 @@ export function bqError(e: unknown, doing: string): BmrsError {
   if (isBmrsError(e)) return e;
   const msg = messageOf(e);
   const why = reasons(e);
+  if (/DECODER routines|PEM routines|private key|invalid_rsa_key|key file/i.test(msg)) {
+    return new UsageError(`BigQuery credentials are invalid while ${doing}: the service account key cannot be used`, {
+      hint: 'set GOOGLE_APPLICATION_CREDENTIALS to an intact service account key file, or unset it and run `gcloud auth application-default login` (docs/bigquery.md, Setup)',
+    });
+  }
   if (/could not load the default credentials|unable to detect a project id|invalid_grant|invalid_client/i.test(msg)) {
     return new UsageError(`BigQuery credentials are missing or invalid while ${doing}`, {
       hint: 'run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service account key file (docs/bigquery.md, Setup)',
     });
   }
   if (isTransient(e)) {
-    const what = why.includes('quotaExceeded') || why.includes('rateLimitExceeded') ? 'quota or rate limit' : isConcurrentUpdate(e) ? 'concurrent update' : 'service unavailable';
+    const what = why.includes('quotaExceeded') || why.includes('rateLimitExceeded') ? 'quota or rate limit' : isConcurrentUpdate(e) ? 'concurrent update' : NETWORK_CODES.has(errnoOf(e) ?? '') ? 'unreachable' : 'service unavailable';
     return new TransientError(`BigQuery ${what} while ${doing}: ${msg}`, { hint: 'nothing was half-written; run again later (rows already stored are skipped)' });
   }
   const status = statusOf(e);

@@ -122,12 +122,35 @@ WHEN MATCHED THEN UPDATE SET attempts = L.attempts + 1, ${all}
 WHEN NOT MATCHED THEN INSERT (${cols.map(q).join(', ')}) VALUES (${cols.map((c) => `S.${q(c)}`).join(', ')})`;
 }
 
-/** Records a group's windows, in order, after their rows are durable. */
-export async function recordLedger(g: Gateway, items: readonly { key: WindowKey; record: LedgerRecord; result: WriteResult }[]): Promise<void> {
+/** BigQuery takes statements of up to 1,024K characters; the ledger's MERGEs stay well below. */
+export const LEDGER_SQL_CHARS = 500_000;
+
+/** Runs of items whose statements stay within `budget` characters (a window's source row is ~470). */
+export function chunked<T>(items: readonly T[], size: (item: T) => number, budget: number): T[][] {
+  const out: T[][] = [];
+  let used = Infinity;
+  for (const item of items) {
+    const n = size(item) + 12;
+    if (used + n > budget) {
+      out.push([]);
+      used = 1_000; // the MERGE's own text
+    }
+    out.at(-1)!.push(item);
+    used += n;
+  }
+  return out;
+}
+
+/**
+ * Records a group's windows, in order, after their rows are durable: one MERGE, or several when the
+ * group has so many windows that one would exceed BigQuery's statement length.
+ */
+export async function recordLedger(g: Gateway, items: readonly { key: WindowKey; record: LedgerRecord; result: WriteResult }[], budget = LEDGER_SQL_CHARS): Promise<void> {
   if (items.length === 0) return;
   await ensureLedger(g);
   if (new Set(items.map((i) => keyOf(i.key))).size === items.length) {
-    await g.query(ledgerAttemptMerge(g, items), 'recording the ledger');
+    const size = (i: (typeof items)[number]) => entrySelect(fold(undefined, i.key, i.record, i.result)).length;
+    for (const part of chunked(items, size, budget)) await g.query(ledgerAttemptMerge(g, part), 'recording the ledger');
     return;
   }
   // A window twice in one group: fold its attempts in order over the entry as stored.
@@ -141,7 +164,17 @@ export async function recordLedger(g: Gateway, items: readonly { key: WindowKey;
   const byKey = new Map(current.rows.map((r) => toEntry(r)).map((e) => [keyOf(e), e]));
   for (const i of items) byKey.set(keyOf(i.key), fold(byKey.get(keyOf(i.key)), i.key, i.record, i.result));
   const touched = [...new Set(items.map((i) => keyOf(i.key)))].map((k) => byKey.get(k)!);
-  await g.query(ledgerMerge(g, touched), 'recording the ledger');
+  for (const part of chunked(touched, (e) => entrySelect(e).length, budget)) await g.query(ledgerMerge(g, part), 'recording the ledger');
+}
+
+/**
+ * Whether bmrs has already stored rows of this dataset here: it did so only into a table it made or
+ * one whose sampled keys passed (or were accepted), so the sample need not be read again.
+ */
+export async function hasLoaded(g: Gateway, dataset: string): Promise<boolean> {
+  if ((await g.getTable(LEDGER)) === null) return false;
+  const r = await g.query(`SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${g.ref(LEDGER)} WHERE dataset = ${str(dataset)} AND rows_inserted > 0 LIMIT 1)`, 'reading the ledger');
+  return Number(plain(r.rows[0]?.n) ?? 0) > 0;
 }
 
 export async function readLedger(g: Gateway, query: LedgerQuery): Promise<LedgerEntry[]> {

@@ -1,11 +1,13 @@
 // Guarded repair in BigQuery: a copy job backs the table up (free, whole table), verified by count;
-// the rewrite goes into a work table with the table's own partitioning and clustering, where it is
+// the rewrite goes into a work table made with the table's own schema (modes, descriptions),
+// partitioning and clustering, where it is
 // verified (row count, no duplicate left, every distinct key of the backup present); only then does
 // a copy job replace the table's rows with it, atomically (WRITE_TRUNCATE). Any failed step leaves
 // the table as it was. Restore is the same copy from the backup, after checking it drops nothing.
 import { conflictError } from '../../core/dedupe.js';
 import { DataError, UsageError } from '../../core/errors.js';
 import type { RepairRequest, RepairResult, RestoreResult, RowRange } from '../../core/store.js';
+import type { TableMetadata } from '@google-cloud/bigquery';
 import type { Gateway, TableInfo } from './client.js';
 import { contentColumns } from './audit.js';
 import { plain } from './schema.js';
@@ -14,20 +16,19 @@ import { typesOf } from './reads.js';
 
 const count = async (g: Gateway, sql: string, doing: string): Promise<number> => Number(plain((await g.query(sql, doing)).rows[0]?.n) ?? 0);
 
-/** `PARTITION BY ... CLUSTER BY ...` of the table as it is, for a table that must keep its layout. */
-export function layoutDdl(info: TableInfo): string {
-  const types = typesOf(info);
-  let out = '';
-  if (info.partitionField) out += types(info.partitionField) === 'DATE' ? ` PARTITION BY ${q(info.partitionField)}` : ` PARTITION BY DATE(${q(info.partitionField)})`;
-  if (info.clustering.length) out += ` CLUSTER BY ${info.clustering.map(q).join(', ')}`;
-  return out;
+/** The work table: the table's own schema (modes, descriptions), partitioning and clustering, expiring in a day. */
+export function workTableMetadata(info: TableInfo, now: number): TableMetadata {
+  const { schema, timePartitioning, clustering } = info.layout;
+  // No partition expiry on the work table: it would drop old rows before the swap (the count check would stop it).
+  const partitioning = timePartitioning ? { ...timePartitioning, expirationMs: undefined } : undefined;
+  return { schema, ...(partitioning ? { timePartitioning: partitioning } : {}), ...(clustering ? { clustering } : {}), expirationTime: String(now + 86_400_000) };
 }
 
 /** The repaired rows: outside the range as they are; inside, one row per key (the latest ingest), NULL keys kept unless dropped. */
 export function rewriteSql(g: Pick<Gateway, 'ref'>, table: string, work: string, info: TableInfo, req: Pick<RepairRequest, 'dropNullKeys' | 'range'>): string {
   const inRange = inRangeSql(info, req.range);
   const keep = req.dropNullKeys ? '_hash_key IS NOT NULL AND _bmrs_rn = 1' : '(_hash_key IS NULL OR _bmrs_rn = 1)';
-  return `CREATE TABLE ${g.ref(work)}${layoutDdl(info)} OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 1 DAY)) AS
+  return `INSERT INTO ${g.ref(work)}
 SELECT * FROM ${g.ref(table)} WHERE NOT IFNULL(${inRange}, FALSE)
 UNION ALL
 SELECT * EXCEPT (_bmrs_rn) FROM (
@@ -72,6 +73,7 @@ FROM (SELECT COUNT(*) AS n FROM ${t} ${where} GROUP BY _hash_key HAVING COUNT(*)
   const work = `${table}__bmrs_rewrite`;
   await g.deleteTable(work);
   try {
+    await g.createTable(work, workTableMetadata(info, Date.now()));
     await g.query(rewriteSql(g, table, work, info, req), `rewriting ${table}`);
     const w = g.ref(work);
     const after = await count(g, `SELECT COUNT(*) AS n FROM ${w}`, `counting the rewrite of ${table}`);

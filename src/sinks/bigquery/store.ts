@@ -1,7 +1,8 @@
 // The BigQuery store: the port's second implementation (docs/bigquery.md). Existing tables are
-// written as they are (their schema drives values and `_hash_key`); a registry column a table lacks
-// is added as NULLABLE with a warning; before the first write into a table bmrs did not create, a
-// sample of its rows is hashed again and a mismatch refuses the write (writing would duplicate).
+// written as they are (their schema drives values and `_hash_key`); before the first write into a
+// table bmrs did not create (and has not yet stored rows in, per the ledger), a sample of its rows
+// is hashed again and a mismatch refuses the write (writing would duplicate); only a table that
+// passed the type and hash checks gets a registry column it lacks, as NULLABLE, with a warning.
 import { randomUUID } from 'node:crypto';
 import type { BigQueryConfig } from '../../core/bigquery-config.js';
 import { checkKeys, KIND_WORDS } from '../../core/dedupe.js';
@@ -9,9 +10,11 @@ import type { DatasetSpec } from '../../core/datasets.js';
 import { SchemaConflictError } from '../../core/errors.js';
 import type { Store, TableHandle, WindowWrite, WriteResult } from '../../core/store.js';
 import { resolveTable } from '../../core/table.js';
+import type { GroupingCapabilities } from '../../core/write-queue.js';
 import { duplicateCount, duplicates, keyAudit } from './audit.js';
-import { openGateway, type BqClientOptions, type Gateway, type TableInfo } from './client.js';
-import { ensureLedger, readLedger, recordLedger } from './ledger.js';
+import { openGateway, type BqClientOptions, type Field, type Gateway, type TableInfo } from './client.js';
+import { checkKeyFile } from './credentials.js';
+import { ensureLedger, hasLoaded, readLedger, recordLedger } from './ledger.js';
 import { countRows, coverageCounts, latestRow, meanSeries, periodCounts, sampleRows } from './reads.js';
 import { repairTable, restoreTable } from './repair.js';
 import { actualColumns, newTableMetadata } from './schema.js';
@@ -26,6 +29,8 @@ export interface BigQueryStoreOptions extends BqClientOptions {
   readonly acceptHashMismatch?: boolean;
   /** Rows per write: one load job and one MERGE (default 250,000). */
   readonly rowsPerWrite?: number;
+  /** Windows per write, whatever their rows (default 500): a sparse dataset's years are several writes. */
+  readonly windowsPerWrite?: number;
   /** Per-table statistics of each write, for reports. */
   readonly onWrite?: (stats: TableWriteStats) => void;
   /** The run's "now" (BMRS_NOW or the clock), from which reads of recent partitions count back. */
@@ -42,9 +47,12 @@ export interface JobSummary {
 }
 
 export const DEFAULT_ROWS_PER_WRITE = 250_000;
+export const DEFAULT_WINDOWS_PER_WRITE = 500;
 
 export async function openBigQueryStore(config: BigQueryConfig, options: BigQueryStoreOptions = {}): Promise<Store> {
+  if (config.hasCredentialsFile) await checkKeyFile(process.env.GOOGLE_APPLICATION_CREDENTIALS);
   const g = await openGateway(config, options);
+  await g.checkDataset();
   const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const checked = new Set<string>();
   const now = options.now ?? Date.now;
@@ -54,22 +62,31 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
 
   const info = async (d: DatasetSpec): Promise<TableInfo | null> => g.getTable(d.table);
 
-  /** Adds registry content columns the table lacks, as NULLABLE (never drops or retypes one). */
-  async function addMissing(d: DatasetSpec, t: TableInfo): Promise<TableInfo> {
+  /** Registry content columns the table lacks, as the NULLABLE fields bmrs would add (it never drops or retypes one). */
+  const missingFields = (d: DatasetSpec, t: TableInfo) => {
     const have = new Set(t.fields.map((f) => f.name));
-    const missing = d.columns.filter((c) => !have.has(c.name));
-    if (missing.length === 0) return t;
-    const fields = [...t.fields, ...missing.map((c) => ({ name: c.name, type: c.type, mode: 'NULLABLE' }))];
-    await g.setFields(d.table, fields);
+    return d.columns.filter((c) => !have.has(c.name)).map((c) => ({ name: c.name, type: c.type, mode: 'NULLABLE' }));
+  };
+
+  /** Adds them, once the table passed the type and hash checks: a table bmrs refuses is left as it was. */
+  async function addMissing(d: DatasetSpec, missing: readonly Field[]): Promise<void> {
+    if (missing.length === 0) return;
+    await g.addFields(d.table, missing);
     warn(`${g.config.dataset}.${d.table} had no column ${missing.map((c) => `${c.name} (${c.type})`).join(', ')}: added as NULLABLE; existing rows hold NULL there`);
-    return { ...t, fields };
   }
 
   /** Hashes a sample of an existing table's rows again: a mismatch means our keys would not match its keys. */
   async function checkHashes(table: TableHandle): Promise<void> {
     if (checked.has(table.name)) return;
+    // A table bmrs has written before passed this check then: each 5-minute process need not read the sample again.
+    if (await hasLoaded(g, table.spec.code)) {
+      checked.add(table.name);
+      return;
+    }
     // Recent partitions first: the check runs in every process that writes (every 5 minutes), so it must not scan the table.
-    const rows = await sampleRows(g, table.name, options.hashSample ?? 200, undefined, now());
+    const blank = Object.fromEntries(table.spec.columns.map((c) => [c.name, null]));
+    // A column about to be added reads NULL, as it will once added.
+    const rows = (await sampleRows(g, table.name, options.hashSample ?? 200, undefined, now())).map((r) => ({ ...blank, ...r }));
     const result = checkKeys(table.spec.columns, rows);
     if (result.mismatched > 0 && !options.acceptHashMismatch) {
       const ex = result.examples[0];
@@ -82,31 +99,35 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
     checked.add(table.name);
   }
 
+  const capabilities: GroupingCapabilities = {
+    parallelWrites: false,
+    preferredRowsPerWrite: options.rowsPerWrite ?? DEFAULT_ROWS_PER_WRITE,
+    maxWindowsPerWrite: options.windowsPerWrite ?? DEFAULT_WINDOWS_PER_WRITE,
+    transactions: false,
+    readsStaged: false,
+    fillGroups: true,
+  };
+
   return {
     name: 'bigquery',
     location: `${config.project}.${config.dataset}`,
-    capabilities: {
-      parallelWrites: false,
-      preferredRowsPerWrite: options.rowsPerWrite ?? DEFAULT_ROWS_PER_WRITE,
-      transactions: false,
-      readsStaged: false,
-      fillGroups: true,
-    },
+    capabilities,
 
     async openTable(d) {
       let t = await info(d);
       const created = t === null && (await g.createTable(d.table, newTableMetadata(d)));
       t ??= await info(d);
       if (!t) throw new SchemaConflictError(`table ${d.table} could not be created in ${config.project}.${config.dataset}`);
-      if (!created) t = await addMissing(d, t);
+      const missing = created ? [] : missingFields(d, t);
+      const handle = resolveTable(d, d.table, actualColumns([...t.fields, ...missing]), created);
+      await ensureLedger(g);
+      if (created) checked.add(d.table);
+      else await checkHashes(handle);
+      await addMissing(d, missing);
       if (!created && !t.partitionField && !warnedUnpartitioned.has(d.table)) {
         warnedUnpartitioned.add(d.table);
         warn(`${g.config.dataset}.${d.table} is not partitioned by a column: each MERGE reads _hash_key and its date column over the whole table (docs/bigquery.md, Cost)`);
       }
-      const handle = resolveTable(d, d.table, actualColumns(t.fields), created);
-      await ensureLedger(g);
-      if (created) checked.add(d.table);
-      else await checkHashes(handle);
       return handle;
     },
 

@@ -8,6 +8,8 @@ export interface FakeField {
   name: string;
   type: string;
   mode?: string;
+  description?: string;
+  policyTags?: { names: string[] };
 }
 
 export interface FakeTable {
@@ -16,6 +18,8 @@ export interface FakeTable {
   clustering?: { fields: string[] };
   expirationTime?: string;
   description?: string;
+  /** Bumped by each schema patch; a patch whose If-Match differs fails 412. */
+  etag?: number;
 }
 
 const TO_DUCK: Record<string, string> = {

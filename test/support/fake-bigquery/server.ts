@@ -18,6 +18,8 @@ export interface RecordedRequest {
   body: unknown;
   /** Whether an Authorization header came with it (its value is not kept). */
   authorized: boolean;
+  /** The If-Match header (an etag), when sent. */
+  ifMatch?: string;
 }
 
 export interface RecordedStatement {
@@ -32,7 +34,9 @@ export type Fault =
   | { kind: 'load-error'; message: string }
   | { kind: 'job-insert-409' }
   | { kind: 'merge-concurrent-update' }
-  | { kind: 'quota-403' };
+  | { kind: 'quota-403' }
+  /** The next job whose query starts with `sql` (any job without it) answers RUNNING to its insert, then 503 to the first jobs.get; it has run. */
+  | { kind: 'job-running-then-503'; sql?: string };
 
 interface Job {
   resource: Record<string, unknown>;
@@ -63,17 +67,18 @@ export async function startFakeBigQuery(options: { project?: string; dataset?: s
   const statements: RecordedStatement[] = [];
   const faults: Fault[] = [];
   const jobs = new Map<string, Job>();
+  const flaky = new Set<string>();
   let seq = 0;
 
-  const takeFault = (kind: Fault['kind']): Fault | undefined => {
-    const i = faults.findIndex((f) => f.kind === kind);
+  const takeFault = (kind: Fault['kind'], applies: (f: Fault) => boolean = () => true): Fault | undefined => {
+    const i = faults.findIndex((f) => f.kind === kind && applies(f));
     return i < 0 ? undefined : faults.splice(i, 1)[0];
   };
   const tableMeta = (name: string) => engine.tables.get(engine.key(dataset, name));
   const resource = (name: string, meta: FakeTable, numRows: number) => ({
     kind: 'bigquery#table', id: `${project}:${dataset}.${name}`, tableReference: { projectId: project, datasetId: dataset, tableId: name },
     schema: { fields: meta.fields }, timePartitioning: meta.timePartitioning, clustering: meta.clustering, expirationTime: meta.expirationTime,
-    description: meta.description, numRows: String(numRows), location,
+    description: meta.description, numRows: String(numRows), location, etag: `etag-${meta.etag ?? 1}`,
   });
   const snapshot = () => Object.fromEntries([...engine.tables].filter(([k]) => k.startsWith(`${dataset}.`)).map(([k, m]) => [k.slice(dataset.length + 1), m.fields.map((f) => ({ ...f }))]));
 
@@ -154,7 +159,7 @@ export async function startFakeBigQuery(options: { project?: string; dataset?: s
     const upload = url.pathname.startsWith('/upload/');
     const parsed = upload ? multipart(raw, String(req.headers['content-type'])) : null;
     const body = parsed ? { meta: parsed.meta, bytes: parsed.data.length } : raw.length ? (JSON.parse(raw.toString('utf8')) as unknown) : null;
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, authorized: /^Bearer \S+/.test(String(req.headers.authorization ?? '')) });
+    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), body, authorized: /^Bearer \S+/.test(String(req.headers.authorization ?? '')), ...(req.headers['if-match'] ? { ifMatch: String(req.headers['if-match']) } : {}) });
     const base = `/bigquery/v2/projects/${project}`;
     const path = url.pathname.replace(/^\/upload/, '');
     if (!path.startsWith(base)) return err(res, 404, 'notFound', `Not found: Project ${path}`);
@@ -188,6 +193,8 @@ export async function startFakeBigQuery(options: { project?: string; dataset?: s
       }
       if (req.method === 'PATCH' || req.method === 'PUT') {
         const fields = (body as { schema: { fields: FakeField[] } }).schema.fields;
+        const ifMatch = req.headers['if-match'];
+        if (ifMatch !== undefined && ifMatch !== `etag-${meta.etag ?? 1}`) return err(res, 412, 'conditionNotMet', `Precondition check failed: table ${name} has changed`);
         const problem = meta.fields.find((f, i) => fields[i]?.name !== f.name || fields[i]?.type !== f.type);
         if (problem) return err(res, 400, 'invalid', `Provided Schema does not match Table ${project}:${dataset}.${name}. Field ${problem.name} has changed type or was removed`);
         for (const f of fields.slice(meta.fields.length)) {
@@ -195,6 +202,7 @@ export async function startFakeBigQuery(options: { project?: string; dataset?: s
           await engine.run(`ALTER TABLE "${dataset}"."${name}" ADD COLUMN "${f.name}" ${(await import('./engine.js')).duckTypeOf(f)}`);
         }
         meta.fields = fields;
+        meta.etag = (meta.etag ?? 1) + 1;
         return send(res, 200, resource(name, meta, await engine.numRows(dataset, name)));
       }
     }
@@ -205,10 +213,16 @@ export async function startFakeBigQuery(options: { project?: string; dataset?: s
       const job = await insertJob(id, meta.configuration, parsed?.data);
       jobs.set(id, job);
       if (takeFault('job-insert-409')) return err(res, 409, 'duplicate', `Already Exists: Job ${project}:${location}.${id}`);
+      const query = String((meta.configuration.query as { query?: string } | undefined)?.query ?? '');
+      if (takeFault('job-running-then-503', (f) => f.kind === 'job-running-then-503' && query.startsWith(f.sql ?? ''))) {
+        flaky.add(id);
+        return send(res, 200, { ...job.resource, status: { state: 'RUNNING' } });
+      }
       return send(res, 200, job.resource);
     }
     if ((m = /^\/jobs\/([^/]+)$/.exec(rest)) && req.method === 'GET') {
       const job = jobs.get(m[1]);
+      if (flaky.delete(m[1])) return err(res, 503, 'backendError', 'Service Unavailable');
       return job ? send(res, 200, job.resource) : err(res, 404, 'notFound', `Not found: Job ${project}:${location}.${m[1]}`);
     }
     if ((m = /^\/queries\/([^/]+)$/.exec(rest)) && req.method === 'GET') {
