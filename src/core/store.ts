@@ -27,6 +27,8 @@ export interface StoreCapabilities {
    * table per day), so a backfill's group size does not depend on how fast the API answers.
    */
   readonly fillGroups?: boolean;
+  /** The most windows one `write` may carry (BigQuery: its statements' length limit); absent: no limit. */
+  readonly maxWindowsPerWrite?: number;
 }
 
 /** A dataset's table as it really is. Sanitising and hashing follow `spec.columns`, not the registry. */

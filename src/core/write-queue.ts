@@ -2,13 +2,12 @@
 // the store takes parallel writes, each group as many queued windows as fit its preferred size.
 // A store that is slow to write therefore gets bigger groups, not a longer queue of small ones.
 import { BmrsError, StoreBusyError, StoreFailure } from './errors.js';
-import { rowCount, type Store, type StoreCapabilities, type WindowWrite, type WriteResult } from './store.js';
+import { rowCount, type Store, type WindowWrite, type WriteResult } from './store.js';
 
 /**
  * A store may also cap the windows of one write (BigQuery: a sparse dataset's years of one-row days
  * would otherwise be one group of thousands of windows, and one ledger statement per group).
  */
-export type GroupingCapabilities = StoreCapabilities & { readonly maxWindowsPerWrite?: number };
 
 interface Queued {
   readonly item: WindowWrite;
@@ -24,7 +23,7 @@ export interface ClosableWriteQueue extends WriteQueue {
 }
 
 export function writeQueue(store: Store, maxInFlight = 4): ClosableWriteQueue {
-  const { preferredRowsPerWrite, parallelWrites, fillGroups, maxWindowsPerWrite = Infinity } = store.capabilities as GroupingCapabilities;
+  const { preferredRowsPerWrite, parallelWrites, fillGroups, maxWindowsPerWrite = Infinity } = store.capabilities;
   const limit = parallelWrites ? maxInFlight : 1;
   const queue: Queued[] = [];
   let inFlight = 0;

@@ -8,9 +8,9 @@ import type { BigQueryConfig } from '../../core/bigquery-config.js';
 import { checkKeys, KIND_WORDS } from '../../core/dedupe.js';
 import type { DatasetSpec } from '../../core/datasets.js';
 import { SchemaConflictError } from '../../core/errors.js';
-import type { Store, TableHandle, WindowWrite, WriteResult } from '../../core/store.js';
+import type { Store, StoreCapabilities, TableHandle, WindowWrite, WriteResult } from '../../core/store.js';
 import { resolveTable } from '../../core/table.js';
-import type { GroupingCapabilities } from '../../core/write-queue.js';
+
 import { duplicateCount, duplicates, keyAudit } from './audit.js';
 import { openGateway, type BqClientOptions, type Field, type Gateway, type TableInfo } from './client.js';
 import { checkKeyFile } from './credentials.js';
@@ -99,7 +99,7 @@ export async function openBigQueryStore(config: BigQueryConfig, options: BigQuer
     checked.add(table.name);
   }
 
-  const capabilities: GroupingCapabilities = {
+  const capabilities: StoreCapabilities = {
     parallelWrites: false,
     preferredRowsPerWrite: options.rowsPerWrite ?? DEFAULT_ROWS_PER_WRITE,
     maxWindowsPerWrite: options.windowsPerWrite ?? DEFAULT_WINDOWS_PER_WRITE,
