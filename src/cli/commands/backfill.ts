@@ -1,18 +1,17 @@
 import { Command, Option } from 'commander';
-import { GROUPS } from '../../core/datasets.js';
 import type { BackfillOptions } from '../backfill/run.js';
+import { collect, dbOption, groupOption, sinkOption } from './options.js';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function backfillCommand(): Command {
   return new Command('backfill')
     .description('load history window by window, resumable: windows the ledger shows loaded are skipped')
     .option('-d, --dataset <codes>', 'dataset code(s), comma-separated or repeated, or all; several run side by side', collect)
-    .option('-g, --group <names>', `dataset group(s), comma-separated or repeated, added to --dataset: ${GROUPS.join('|')}`, collect)
+    .addOption(groupOption())
     .option('--from <date>', 'first settlement date (2016-01-01), or an ISO instant with a zone')
     .option('--to <date>', 'exclusive end: the settlement date after the last one, or an instant; default: today')
-    .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
-    .option('--sink <name>', 'where rows are stored: duckdb (default) or bigquery (env BMRS_SINK; BigQuery settings BMRS_BQ_*, docs/bigquery.md)')
+    .addOption(dbOption())
+    .addOption(sinkOption())
     .option('--accept-hash-mismatch', 'BigQuery: write into an existing table even though a sample of its rows hashes to other keys (stores them again; docs/bigquery.md, Migrating)')
     .option('--api-base <url>', 'API base URL (env BMRS_API_BASE)')
     .option('--concurrency <n>', 'windows fetched at once, across datasets', '4')

@@ -5,11 +5,10 @@ import { isIsoDate } from '../../core/calendar.js';
 import { UsageError } from '../../core/errors.js';
 import { defaultRange, type CheckRange } from '../../core/health.js';
 import { parseDatasets } from '../../core/range.js';
-import { GROUPS } from '../../core/datasets.js';
 import { fixedClock, systemClock } from '../../adapters/clock.js';
 import { style, writeJson } from '../render.js';
+import { collect, dbOption, groupOption, sinkOption } from './options.js';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 interface CheckOptions {
   dataset?: string[];
@@ -30,12 +29,12 @@ export function checkCommand(): Command {
   return new Command('check')
     .description('health check for people and monitors: freshness, coverage per settlement day, duplicates, the ledger, the update job; exit 1 on findings')
     .option('-d, --dataset <codes>', 'dataset code(s), comma-separated or repeated, or all; default: every dataset with a table', collect)
-    .option('-g, --group <names>', `dataset group(s), comma-separated or repeated, added to --dataset: ${GROUPS.join('|')}`, collect)
+    .addOption(groupOption())
     .option('--from <date>', 'first settlement day checked (default: 6 days before --to)')
     .option('--to <date>', 'last settlement day checked, inclusive (default: today, Europe/London)')
     .addOption(new Option('--max-age-minutes <n>', 'age beyond which the latest row is stale (default per dataset: its stale threshold or completeness lag; datasets with no known cadence are not judged)').argParser(minutes))
-    .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
-    .option('--sink <name>', 'where rows are stored: duckdb (default) or bigquery (env BMRS_SINK; BigQuery settings BMRS_BQ_*, docs/bigquery.md)')
+    .addOption(dbOption())
+    .addOption(sinkOption())
     .option('--api', 'also ask the API for a recent window of FUELINST, WIND_SOLAR_GEN and MID (exit 75 when it cannot be reached)')
     .option('--api-base <url>', 'API base URL for --api (env BMRS_API_BASE)')
     .option('--json', 'print the report as JSON')

@@ -7,8 +7,8 @@ import { parseDatasets } from '../../core/range.js';
 import type { Store } from '../../core/store.js';
 import { fixedClock, systemClock } from '../../adapters/clock.js';
 import { style, writeJson } from '../render.js';
+import { collect, dbOption, sinkOption } from './options.js';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export interface DedupeOptions {
   dataset?: string[];
@@ -35,8 +35,8 @@ export function dedupeAuditCommand(): Command {
     .option('-d, --dataset <codes>', 'dataset code(s), comma-separated or repeated; default: every dataset with a table', collect)
     .option('--from <date>', 'first settlement day audited or fixed (YYYY-MM-DD; default: the first)')
     .option('--to <date>', 'last settlement day audited or fixed, inclusive (default: the last)')
-    .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
-    .option('--sink <name>', 'where rows are stored: duckdb (default) or bigquery (env BMRS_SINK; BigQuery settings BMRS_BQ_*, docs/bigquery.md)')
+    .addOption(dbOption())
+    .addOption(sinkOption())
     .option('--json', 'print the report as JSON')
     .option('--worst <n>', 'worst duplicate groups and revisions shown per table', count(0), 5)
     .option('--sample <n>', 'rows per table read back and hashed again (all of them when the table is smaller)', count(1), 10_000)

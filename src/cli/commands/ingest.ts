@@ -1,20 +1,19 @@
 import { Command, Option } from 'commander';
-import { GROUPS } from '../../core/datasets.js';
 import { UsageError } from '../../core/errors.js';
 import type { IngestOptions } from '../ingest/run.js';
 import { oldFlagNotes, type OldFlags } from '../ingest/old-flags.js';
+import { collect, dbOption, groupOption, sinkOption } from './options.js';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function ingestCommand(): Command {
   return new Command('ingest')
     .description('fetch datasets for a time range, verify and sanitise the rows, and load them with no duplicates')
     .option('-d, --dataset <codes>', 'dataset code(s), comma-separated or repeated (bmrs datasets lists them); all: every dataset', collect)
-    .option('-g, --group <names>', `dataset group(s), comma-separated or repeated: ${GROUPS.join('|')}`, collect)
+    .addOption(groupOption(false))
     .option('--from <date|instant>', 'first settlement date (2025-10-27), or an ISO instant with a zone (2025-10-27T12:00:00Z); default: today minus 2 days')
     .option('--to <date|instant>', 'exclusive end: the settlement date after the last one, or an instant; default: today')
-    .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
-    .option('--sink <name>', 'where rows are stored: duckdb (default) or bigquery (env BMRS_SINK; BigQuery settings BMRS_BQ_*, docs/bigquery.md)')
+    .addOption(dbOption())
+    .addOption(sinkOption())
     .option('--accept-hash-mismatch', 'BigQuery: write into an existing table even though a sample of its rows hashes to other keys (stores them again; docs/bigquery.md, Migrating)')
     .option('--api-base <url>', 'API base URL (env BMRS_API_BASE; default https://data.elexon.co.uk/bmrs/api/v1)')
     .option('--archive <dir>', 'keep every raw response, gzip-compressed, one file per dataset window: <dir>/<CODE>/<from>_<to>.json.gz')

@@ -4,6 +4,7 @@ import type { QueryStream } from '../../sinks/duckdb-query.js';
 import { UsageError } from '../../core/errors.js';
 import { num, plural, style } from '../render.js';
 import { writer } from '../stdout.js';
+import { dbOption, sinkOption } from './options.js';
 
 const DEFAULT_TABLE_ROWS = 100;
 
@@ -11,8 +12,8 @@ export function queryCommand(): Command {
   return new Command('query')
     .description('run read-only SQL against the store (the file is opened read-only: a query cannot change data)')
     .argument('<sql>', 'one SQL statement, e.g. "SELECT count(*) FROM bmrs_fuelinst"')
-    .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
-    .option('--sink <name>', 'where rows are stored: duckdb (default) or bigquery (env BMRS_SINK; BigQuery settings BMRS_BQ_*, docs/bigquery.md)')
+    .addOption(dbOption())
+    .addOption(sinkOption())
     .addOption(new Option('--json', 'print every row: one JSON array of objects, one object per line').conflicts('csv'))
     .addOption(new Option('--csv', 'print every row as CSV with a header (NULL is an empty field)'))
     .addOption(

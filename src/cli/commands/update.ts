@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { UpdateOptions } from '../update/run.js';
+import { dbOption, sinkOption } from './options.js';
 
 export function updateCommand(): Command {
   return new Command('update')
@@ -13,8 +14,8 @@ export function updateCommand(): Command {
     .option('--log-file <path>', 'the update-cycle log (env BMRS_UPDATE_LOG; default logs/realtime_updates.log)')
     .option('--ping-url <url>', 'monitoring ping, healthchecks.io style: <url>/start, <url> on success, <url>/fail (env BMRS_PING_URL)')
     .option('--check-only', 'only check freshness (nothing fetched or logged); exit 1 when stale')
-    .option('--db <path>', 'DuckDB file (env BMRS_DUCKDB_PATH; default data/bmrs.duckdb)')
-    .option('--sink <name>', 'where rows are stored: duckdb (default) or bigquery (env BMRS_SINK; BigQuery settings BMRS_BQ_*, docs/bigquery.md)')
+    .addOption(dbOption())
+    .addOption(sinkOption())
     .option('--api-base <url>', 'API base URL (env BMRS_API_BASE)')
     .option('--json', 'print the cycle report as JSON (the log lines then go to stderr)')
     .addHelpText('after', `
