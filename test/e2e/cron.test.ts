@@ -10,7 +10,7 @@ const FAKE = `#!/bin/sh
 f="$FAKE_CRONTAB_FILE"
 case "$1" in
   -l) if [ -f "$f" ]; then cat "$f"; else echo "no crontab for tester" >&2; exit 1; fi ;;
-  -) cat > "$f" ;;
+  -) if [ -n "$FAKE_CRONTAB_REFUSE" ]; then cat > /dev/null; echo "crontab: errors in crontab file, can't install" >&2; exit 1; fi; cat > "$f" ;;
   *) echo "usage: crontab [-l | -]" >&2; exit 2 ;;
 esac
 `;
@@ -25,7 +25,8 @@ beforeEach(async () => {
 });
 afterEach(() => tmp.cleanup());
 
-const cron = (args: string[]) => runBmrs(['cron', ...args, '--dir', join(tmp.dir, 'project')], { PATH: `${tmp.dir}:${process.env.PATH}`, FAKE_CRONTAB_FILE: file });
+const cron = (args: string[], env: Record<string, string> = {}) =>
+  runBmrs(['cron', ...args, '--dir', join(tmp.dir, 'project')], { PATH: `${tmp.dir}:${process.env.PATH}`, FAKE_CRONTAB_FILE: file, ...env });
 const backups = () => (existsSync(join(tmp.dir, 'project', 'logs')) ? readdirSync(join(tmp.dir, 'project', 'logs')).filter((f) => f.startsWith('crontab.backup.')) : []);
 const USER_LINES = 'MAILTO=ops@example.com\n0 3 * * * /usr/local/bin/nightly\n';
 
@@ -85,6 +86,29 @@ describe('bmrs cron', () => {
     expect(readFileSync(file, 'utf8')).toBe(USER_LINES);
     expect(backups()).toHaveLength(2);
     expect((await cron(['uninstall', '--yes'])).stdout).toBe(`no bmrs update line for ${join(tmp.dir, 'project')} in the crontab: nothing to remove\n`);
+  });
+
+  it('install --uninstall is uninstall: a dry run, then --yes removes the line after a backup', async () => {
+    writeFileSync(file, USER_LINES);
+    await cron(['install', '--yes']);
+    const dry = await cron(['install', '--uninstall']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^would remove from the crontab:\n {2}\*\/5 /);
+    const r = await cron(['install', '--uninstall', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^removed:\n/);
+    expect(readFileSync(file, 'utf8')).toBe(USER_LINES);
+    expect(backups()).toHaveLength(2);
+  });
+
+  it('the backup is saved before the change: a crontab that refuses the new text is left as it was, exit 2', async () => {
+    writeFileSync(file, USER_LINES);
+    const r = await cron(['install', '--yes'], { FAKE_CRONTAB_REFUSE: '1' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: crontab - refused the new crontab \(exit 1\): crontab: errors in crontab file, can't install\nhint: nothing was changed/);
+    expect(readFileSync(file, 'utf8')).toBe(USER_LINES);
+    expect(backups()).toHaveLength(1);
+    expect(readFileSync(join(tmp.dir, 'project', 'logs', backups()[0]), 'utf8')).toBe(USER_LINES);
   });
 
   it("uninstall leaves another folder's bmrs update line alone unless --all", async () => {

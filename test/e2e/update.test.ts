@@ -15,6 +15,7 @@ import { scalar, tempDir, type TempDir } from '../support/pipeline.js';
 
 const BIN = new URL('../../bin/bmrs.js', import.meta.url).pathname;
 const LOCK = new URL('../../dist/cli/update/lock.js', import.meta.url).pathname;
+const SPY = new URL('../support/import-spy.mjs', import.meta.url).pathname;
 const NOON = '2025-11-01T12:00:00Z';
 const at = (hhmm: string) => `2025-11-01T${hhmm}:00Z`;
 
@@ -231,6 +232,8 @@ describe('bmrs update: failures', () => {
       const report = JSON.parse(r.stdout);
       expect(report.ingest).toMatchObject({ exitCode: 75, timedOut: true });
       expect(() => process.kill(report.ingest.pid, 0)).toThrow(/ESRCH/);
+      // Its process group too (test/integration/update-child.test.ts: a grandchild ends with it).
+      expect(() => process.kill(-report.ingest.pid, 0)).toThrow(/ESRCH/);
       expect(logText()).toMatch(/ERROR - ❌ Update cycle failed: bmrs ingest exited 75: bmrs ingest did not finish within 1 s and was killed with its process group/);
     } finally {
       sim.release();
@@ -321,11 +324,11 @@ describe('bmrs update: log, freshness, ping', () => {
     const pings = await pingServer();
     try {
       expect((await update(['--datasets', 'FUELINST', '--ping-url', `${pings.url}/abc`])).code).toBe(0);
-      expect(pings.paths).toEqual(['/abc/start', '/abc']);
+      expect(pings.paths).toEqual(['GET /abc/start', 'GET /abc']);
       pings.paths.length = 0;
       sim.setFault({ kind: 'status', status: 503 });
       expect((await update(['--datasets', 'FUELINST'], { BMRS_PING_URL: `${pings.url}/abc` })).code).toBe(75);
-      expect(pings.paths).toEqual(['/abc/start', '/abc/fail']);
+      expect(pings.paths).toEqual(['GET /abc/start', 'GET /abc/fail']);
     } finally {
       await new Promise((r) => pings.server.close(r));
     }
@@ -337,10 +340,24 @@ describe('bmrs update: log, freshness, ping', () => {
   });
 });
 
+describe('bmrs update: what it loads', () => {
+  it('on the DuckDB path neither the parent nor its child ingest loads the BigQuery SDK', async () => {
+    // NODE_OPTIONS reaches the child too (it inherits the environment), so both log their imports.
+    const spyLog = join(tmp.dir, 'imports.log');
+    const r = await update(['--datasets', 'FUELINST'], { NODE_OPTIONS: `--import=${SPY}`, BMRS_IMPORT_LOG: spyLog });
+    expect(r.code, r.stderr).toBe(0);
+    const loaded = readFileSync(spyLog, 'utf8');
+    expect(loaded).toMatch(/dist\/cli\/update\/run\.js/);
+    expect(loaded).toMatch(/dist\/cli\/ingest\//);
+    expect(loaded).toMatch(/dist\/sinks\/duckdb\.js/);
+    expect(loaded).not.toMatch(/@google-cloud\/bigquery|google-auth-library|dist\/sinks\/bigquery/);
+  });
+});
+
 async function pingServer(): Promise<{ server: Server; url: string; paths: string[] }> {
   const paths: string[] = [];
   const server = createServer((req, res) => {
-    paths.push(req.url ?? '');
+    paths.push(`${req.method} ${req.url}`);
     res.end('OK');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -11,17 +11,19 @@ The line runs from the project folder (its .env, data/ and logs/), with absolute
 Examples:
   bmrs cron install                 print the line that would be added; change nothing
   bmrs cron install --yes           add it (once: a crontab that already runs bmrs update is left alone)
-  bmrs cron uninstall --yes         remove it
+  bmrs cron uninstall --yes         remove it (bmrs cron install --uninstall --yes says the same)
 Before any change the current crontab is saved to logs/crontab.backup.<YYYYMMDD-HHMMSS>.`);
   cron
     .command('install')
     .description('add the bmrs update line to the crontab, keeping every other line')
     .option('--dir <path>', 'the project folder the line runs in (default: this folder)')
     .option('-y, --yes', 'change the crontab (without it: only print what would change); --apply says the same')
+    .option('--uninstall', 'remove the line instead: the same as `bmrs cron uninstall`')
     .addOption(new Option('--apply').hideHelp())
-    .action(async (opts: CronOptions & { apply?: boolean }) => {
-      const { cronInstall } = await import('../cron/run.js');
-      process.exitCode = await cronInstall({ ...opts, yes: opts.yes === true || opts.apply === true });
+    .action(async (opts: CronOptions & { apply?: boolean; uninstall?: boolean }) => {
+      const { cronInstall, cronUninstall } = await import('../cron/run.js');
+      const o = { dir: opts.dir, yes: opts.yes === true || opts.apply === true };
+      process.exitCode = await (opts.uninstall ? cronUninstall(o) : cronInstall(o));
     });
   cron
     .command('uninstall')

@@ -37,6 +37,8 @@ export interface ChildResult {
 
 export interface ChildOptions {
   readonly args: readonly string[];
+  /** The script Node runs: bin/bmrs.js unless a test stands in for it. */
+  readonly script?: string;
   readonly env: NodeJS.ProcessEnv;
   readonly timeoutMs: number;
   /** Each line the child writes to stderr. */
@@ -49,7 +51,7 @@ export interface ChildOptions {
 
 export function runChild(o: ChildOptions): Promise<ChildResult> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BMRS_BIN, ...o.args], { env: o.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [o.script ?? BMRS_BIN, ...o.args], { env: o.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const group = (signal: NodeJS.Signals) => {
     try {
       if (child.pid !== undefined) process.kill(-child.pid, signal);

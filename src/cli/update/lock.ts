@@ -4,7 +4,7 @@
 // the holder (PID, host, start) so that the run that finds the lock taken can say whose it is.
 // The store itself is not locked here: a backfill or a query holding the DuckDB file is a wait
 // (BMRS_STORE_WAIT_SECONDS), not an overlap.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -46,7 +46,9 @@ export async function acquireUpdateLock(db: string): Promise<LockResult> {
       hint: 'point --db or BMRS_DUCKDB_PATH at a writable location (the lock lives beside the store)',
     });
   }
-  const previous = existsSync(lockPath) ? readHolder(db) : null;
+  // A lock not refreshed within the stale time, whose holder is gone: proper-lockfile takes it over
+  // below. (A lock just released by a run that ended normally is no take-over, so it is not read.)
+  const previous = isStale(lockPath) ? readHolder(db) : null;
   let compromised: string | null = null;
   let release: () => Promise<void>;
   try {
@@ -67,7 +69,7 @@ export async function acquireUpdateLock(db: string): Promise<LockResult> {
     ok: true,
     lock: {
       lockPath,
-      // A lock that existed a moment ago may simply have been released; it was taken over only if its holder is gone.
+      // Said only when the stale lock's holder is gone; a live holder whose refresh was held up learns it through onCompromised.
       tookOver: previous !== null && !isAlive(previous) ? previous : null,
       compromised: () => compromised,
       release: async () => {
@@ -94,6 +96,11 @@ export function describeSkip(h: Holder | null): string {
     return `${describeHolder(h)}, which is no longer running (killed?); its lock is taken over once it is ${LOCK_STALE_MS / 1000} s old`;
   }
   return describeHolder(h);
+}
+
+function isStale(lockPath: string): boolean {
+  const mtime = statSync(lockPath, { throwIfNoEntry: false })?.mtimeMs;
+  return mtime !== undefined && mtime < Date.now() - LOCK_STALE_MS;
 }
 
 function isAlive(h: Holder): boolean {

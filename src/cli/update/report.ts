@@ -22,8 +22,9 @@ export function shellWord(s: string): string {
 }
 
 /** The exact command that loads what the cap left out: [wanted, from) of a capped window. */
-export function backfillCommand(w: UpdateWindow, flags: { db?: string; apiBase?: string }): string {
-  const extra = [flags.db !== undefined ? `--db ${shellWord(flags.db)}` : '', flags.apiBase !== undefined ? `--api-base ${shellWord(flags.apiBase)}` : ''];
+export function backfillCommand(w: UpdateWindow, flags: { db?: string; sink?: string; apiBase?: string }): string {
+  const flag = (name: string, value: string | undefined) => (value !== undefined ? `${name} ${shellWord(value)}` : '');
+  const extra = [flag('--db', flags.db), flag('--sink', flags.sink), flag('--api-base', flags.apiBase)];
   return ['bmrs backfill --dataset', w.dataset.code, '--from', toIsoZ(w.wanted), '--to', toIsoZ(w.from), ...extra].filter(Boolean).join(' ');
 }
 

@@ -80,7 +80,7 @@ interface CycleResult {
 
 async function cycle(config: Config, s: UpdateSettings, now: number, log: UpdateLog, opts: UpdateOptions): Promise<CycleResult> {
   const windows = await planWindows(config, s, now);
-  const flags = { db: opts.db, apiBase: opts.apiBase };
+  const flags = { db: opts.db, sink: opts.sink, apiBase: opts.apiBase };
   for (const w of windows) if (w.capped) log.warn(capLine(w, s.maxCatchUpHours, backfillCommand(w, flags)));
   log.info(windowsLine(windows));
 
