@@ -26,7 +26,7 @@ describe('bmrs check', () => {
       rows: 37_680,
       freshness: { settlementDate: '2025-10-28', settlementPeriod: 24, ageMinutes: 0, thresholdMinutes: 30, stale: false, ingestLagMinutes: 0 },
       duplicates: { groups: 0, extraRows: 0 },
-      ledger: { windows: 7, problems: [] },
+      ledger: { windows: 7, problems: [], missing: { windows: 0, spans: [] } },
     });
     expect(f.coverage.map((d: { state: string }) => d.state)).toEqual([...Array(6).fill('complete'), 'in-progress']);
     expect(f.coverage[4]).toMatchObject({ date: '2025-10-26', periods: 50, members: 20, expectedRows: 6000, observedRows: 6000, missingPeriods: [] });
@@ -141,6 +141,22 @@ describe('bmrs check', () => {
     ctx.sim.setFault(null);
     await load(ctx, ['FUELINST'], '2025-10-27', '2025-10-28', NOW);
     expect((await check(ctx, ['--json'], { BMRS_NOW: NOW })).json.findings).toEqual([]);
+  });
+
+  it('a day never loaded is a missing ledger window: reported, a finding only through coverage', async () => {
+    await load(ctx, ['FUELINST', 'FREQ'], '2025-10-22', '2025-10-26', NOW);
+    await load(ctx, ['FUELINST', 'FREQ'], '2025-10-27', '2025-10-29', NOW);
+    const r = await check(ctx, ['--json'], { BMRS_NOW: NOW });
+    expect(r.code).toBe(1);
+    const byCode = Object.fromEntries(r.json.datasets.map((d: { dataset: string; ledger: unknown }) => [d.dataset, d.ledger]));
+    const missing = { windows: 1, spans: [{ from: '2025-10-25T23:00:00Z', to: '2025-10-27T00:00:00Z' }] };
+    expect(byCode.FUELINST).toMatchObject({ problems: [], missing });
+    expect(byCode.FREQ).toMatchObject({ problems: [], missing });
+    // FREQ has no cadence: nothing says its day is short; the ledger is what shows it was never asked for.
+    expect(r.json.findings).toEqual([{ kind: 'gaps', dataset: 'FUELINST', date: '2025-10-26', message: 'FUELINST settlement day 2025-10-26: periods 1-50 missing (50 of 50)' }]);
+    const text = await check(ctx, ['--dataset', 'FREQ'], { BMRS_NOW: NOW });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('ledger: 6 windows, no failed or incomplete windows, 1 window never loaded [2025-10-25T23:00:00Z, 2025-10-27T00:00:00Z)');
   });
 
   it('usage mistakes exit 2 with one line and a hint; a missing store too', async () => {

@@ -94,7 +94,7 @@ describe('findings', () => {
   const base = (over: Partial<DatasetHealth>): DatasetHealth => ({
     dataset: 'FUELINST', table: 'bmrs_fuelinst', rows: 10, freshnessJudged: true, coverage: [],
     freshness: freshnessOf(FUELINST, { publishTime: '2025-10-28 11:00:00', settlementDate: '2025-10-28', settlementPeriod: 23 }, at('2025-10-28T12:00:00Z'), 30),
-    duplicates: { groups: 0, extraRows: 0, nullKeys: 0, worst: [] }, ledger: { windows: 1, problems: [] }, ...over,
+    duplicates: { groups: 0, extraRows: 0, nullKeys: 0, worst: [] }, ledger: { windows: 1, problems: [], missing: { windows: 0, spans: [] } }, ...over,
   });
 
   it('staleness counts only when the range reaches today', () => {
