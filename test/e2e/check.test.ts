@@ -53,6 +53,14 @@ describe('bmrs check', () => {
     expect(r.json.datasets[0].coverage[6].state).toBe('in-progress');
     const relaxed = await check(ctx, ['--json', '--max-age-minutes', '90'], { BMRS_NOW: '2025-10-28T13:00:00Z' });
     expect(relaxed.code).toBe(0);
+    // Per dataset: FUELINST=90 relaxes FUELINST; a threshold for another dataset does not.
+    const perDataset = await check(ctx, ['--json', '--max-age-minutes', 'FUELINST=90'], { BMRS_NOW: '2025-10-28T13:00:00Z' });
+    expect(perDataset).toMatchObject({ code: 0, json: { datasets: [{ freshness: { thresholdMinutes: 90, stale: false } }] } });
+    const other = await check(ctx, ['--json', '--max-age-minutes', '90', '--max-age-minutes', 'fuelinst=45'], { BMRS_NOW: '2025-10-28T13:00:00Z' });
+    expect(other).toMatchObject({ code: 1, json: { datasets: [{ freshness: { thresholdMinutes: 45, stale: true } }] } });
+    const unknown = await check(ctx, ['--max-age-minutes', 'NOPE=3'], { BMRS_NOW: '2025-10-28T13:00:00Z' });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: --max-age-minutes: unknown dataset NOPE\nhint: /);
     const warned = await check(ctx, ['--json', '--warn-only'], { BMRS_NOW: '2025-10-28T13:00:00Z' });
     expect(warned).toMatchObject({ code: 0, json: { ok: false, exitCode: 0 } });
   });

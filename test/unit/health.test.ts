@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasUpdateLine } from '../../src/adapters/crontab.js';
-import { parseCheckRange } from '../../src/cli/commands/check.js';
+import { parseCheckRange, parseMaxAge } from '../../src/cli/commands/check.js';
 import { apiFindings, type ApiProbe } from '../../src/core/api-probe.js';
 import { coverageOf } from '../../src/core/coverage.js';
 import { findDataset } from '../../src/core/datasets.js';
@@ -131,6 +131,13 @@ describe('check range and cron line', () => {
     expect(parseCheckRange('2025-10-26', '2025-10-26', now)).toEqual({ from: '2025-10-26', to: '2025-10-26' });
     expect(() => parseCheckRange('2025-10-27', '2025-10-26', now)).toThrow(UsageError);
     expect(() => parseCheckRange('yesterday', undefined, now)).toThrow(/--from yesterday is not a date/);
+  });
+
+  it('--max-age-minutes: n for every dataset, CODE=n for one (any case), which wins', () => {
+    expect(parseMaxAge(undefined)).toEqual({ all: undefined, byCode: new Map() });
+    expect(parseMaxAge(['90', 'fuelinst=45,MID=240'])).toEqual({ all: 90, byCode: new Map([['FUELINST', 45], ['MID', 240]]) });
+    for (const bad of ['0', 'FUELINST=0', 'soon', '1.5', 'FUELINST=', '', '=5']) expect(() => parseMaxAge([bad])).toThrow(/is not a number of minutes/);
+    expect(() => parseMaxAge(['NOPE=5'])).toThrow(/unknown dataset NOPE/);
   });
 
   it('finds a line that runs bmrs update, not a comment', () => {

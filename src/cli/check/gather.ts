@@ -32,7 +32,8 @@ export interface CheckInput {
   /** --dataset, or undefined: every dataset that has a table. */
   readonly datasets: readonly DatasetSpec[] | undefined;
   readonly range: CheckRange;
-  readonly maxAgeMinutes: number | undefined;
+  /** --max-age-minutes for a dataset code; undefined: the dataset's own threshold. */
+  readonly maxAgeMinutes: (code: string) => number | undefined;
   readonly updateLog: string;
   /** --api: the client to probe with. */
   readonly api: ApiClient | undefined;
@@ -44,7 +45,7 @@ export async function gatherCheck(input: CheckInput): Promise<CheckReport> {
   const now = clock.now();
   const datasets = input.datasets ?? (await datasetsWithTables(store));
   const health: DatasetHealth[] = [];
-  for (const d of datasets) health.push(await checkDataset(store, d, range, now, input.maxAgeMinutes));
+  for (const d of datasets) health.push(await checkDataset(store, d, range, now, input.maxAgeMinutes(d.code)));
   const operations = await gatherOperations(input.updateLog, store.location, now);
   const api = input.api ? await probeAll(input.api, clock, input.datasets) : null;
   const findings: Finding[] = [];
