@@ -260,6 +260,18 @@ describe('bmrs check', () => {
       expect(broken.code).toBe(1);
       expect(kinds(broken.json)).toEqual(['no-update-cycles', 'update-errors', 'cron-missing']);
 
+      // Rotated a minute ago (cli/update/log.ts): the cycles and the error in log.1 still count.
+      writeFileSync(`${log}.1`, [
+        formatLogLine(at('2025-10-28T03:00:00Z'), 'ERROR', 'MID: HTTP 503'),
+        formatLogLine(at('2025-10-28T11:50:00Z'), 'INFO', '✅ Update cycle completed'),
+        formatLogLine(at('2025-10-28T11:55:00Z'), 'INFO', '✅ Update cycle completed'),
+        '',
+      ].join('\n'));
+      writeFileSync(log, `${formatLogLine(at('2025-10-28T11:59:00Z'), 'INFO', 'Starting update cycle')}\n`);
+      const rotated = await check(ctx, ['--json'], { BMRS_NOW: NOW, BMRS_UPDATE_LOG: log, PATH: fakeCrontab('*/5 * * * * bmrs update') });
+      expect(rotated.json.operations.updateLog.summary).toMatchObject({ cyclesLastHour: 2, errorsLast24h: 1 });
+      expect(kinds(rotated.json)).toEqual(['update-errors']);
+
       // No log: a store filled by backfills alone is healthy without a cron line.
       const none = await check(ctx, ['--json'], { BMRS_NOW: NOW, PATH: fakeCrontab('') });
       expect(none.code).toBe(0);

@@ -81,6 +81,7 @@ Examples:
           range,
           maxAgeMinutes: (code) => maxAge.byCode.get(code) ?? maxAge.all,
           updateLog: loadUpdateLogPath(),
+          storeFile: config.sink === 'duckdb' ? config.duckdbPath : null,
           api,
           warnOnly: opts.warnOnly === true,
         });
