@@ -37,6 +37,10 @@ describe('bmrs check', () => {
     expect(text.stdout).toMatch(/2025-10-28 48 █{24}·{24} +2,880\/5,760  in progress/);
     expect(text.stdout).toContain('✓ healthy: no findings');
     expect(text.stdout).not.toContain('\x1b[');
+    // Not a terminal (a pipe, as under cron) and no NO_COLOR: still no colour.
+    const piped = await check(ctx, ['--from', '2025-10-26', '--to', '2025-10-26'], { BMRS_NOW: NOW, NO_COLOR: undefined });
+    expect(piped.stdout).toMatch(/2025-10-26 50 █{50} /);
+    expect(piped.stdout).not.toContain('\x1b[');
     const coloured = await check(ctx, ['--dataset', 'FUELINST', '--from', '2025-10-26', '--to', '2025-10-26'], { BMRS_NOW: NOW, NO_COLOR: undefined, FORCE_COLOR: '1' });
     expect(coloured.stdout).toContain('\x1b[32m█');
   });
