@@ -10,7 +10,7 @@ import type { UpdateLogSummary } from './update-log.js';
 
 export type FindingKind =
   | 'empty-store' | 'stale' | 'gaps' | 'duplicates' | 'ledger-failed' | 'ledger-incomplete'
-  | 'api-unreachable' | 'api-failed' | 'api-window'
+  | 'api-unreachable' | 'api-failed' | 'api-window' | 'api-empty'
   | 'no-update-cycles' | 'update-errors' | 'cron-missing' | 'disk-low';
 
 export interface Finding {

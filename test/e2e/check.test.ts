@@ -226,6 +226,21 @@ describe('bmrs check', () => {
       expect(kinds(r.json)).toEqual(['api-window']);
     });
 
+    it('an API with no recent rows (it stopped publishing) is a finding for the real-time datasets', async () => {
+      await fuelinst();
+      // Eight hours after the simulator's clock: it has nothing for the last two hours.
+      const later = { BMRS_NOW: '2025-10-28T20:00:00Z' };
+      const r = await check(ctx, ['--json', '--api', '--dataset', 'FUELINST,AGPT', '--from', '2025-10-27', '--to', '2025-10-27'], later);
+      expect(r.code).toBe(1);
+      expect(r.json.api.map((p: { dataset: string; ok: boolean; rows: number; windowHonoured: boolean | null }) => [p.dataset, p.ok, p.rows, p.windowHonoured])).toEqual([
+        ['FUELINST', true, 0, null],
+        ['AGPT', true, 0, null],
+      ]);
+      expect(r.json.findings).toEqual([
+        { kind: 'api-empty', dataset: 'FUELINST', message: 'API FUELINST [2025-10-28T18:00:00Z, 2025-10-28T20:00:00Z): no rows; the API has published nothing for the last 120 minutes' },
+      ]);
+    });
+
     it('an API that cannot be reached exits 75', async () => {
       await fuelinst();
       const r = await check(ctx, ['--json', '--api'], { BMRS_NOW: NOW, BMRS_API_BASE: 'http://bmrs-test.invalid' });

@@ -117,7 +117,9 @@ describe('findings', () => {
 
   it('API probes: unreachable, window ignored, refused', () => {
     const probe = (over: Partial<ApiProbe>): ApiProbe => ({ dataset: 'MID', window: { from: 'a', to: 'b' }, reachable: true, ok: false, latencyMs: 1, rows: 0, windowHonoured: null, error: { name: 'X', exitCode: 65, message: 'm' }, ...over });
-    expect(apiFindings([probe({ reachable: false }), probe({ windowHonoured: false }), probe({}), probe({ ok: true, error: null })]).map((f) => f.kind)).toEqual(['api-unreachable', 'api-window', 'api-failed']);
+    expect(apiFindings([probe({ reachable: false }), probe({ windowHonoured: false }), probe({}), probe({ ok: true, error: null, rows: 3 })]).map((f) => f.kind)).toEqual(['api-unreachable', 'api-window', 'api-failed']);
+    // An empty answer counts for a real-time dataset only.
+    expect(apiFindings([probe({ ok: true, error: null, rows: 0 }), probe({ dataset: 'AGPT', ok: true, error: null, rows: 0 })]).map((f) => `${f.kind} ${f.dataset}`)).toEqual(['api-empty MID']);
   });
 });
 
