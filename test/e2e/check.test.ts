@@ -239,6 +239,8 @@ describe('bmrs check', () => {
       expect(r.json.findings).toEqual([
         { kind: 'api-empty', dataset: 'FUELINST', message: 'API FUELINST [2025-10-28T18:00:00Z, 2025-10-28T20:00:00Z): no rows; the API has published nothing for the last 120 minutes' },
       ]);
+      const text = await check(ctx, ['--api', '--dataset', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-27'], later);
+      expect(text.stdout).toMatch(/^  FUELINST +✗ empty  \d+ ms  0 rows  \[2025-10-28T18:00:00Z, 2025-10-28T20:00:00Z\)$/m);
     });
 
     it('an API that cannot be reached exits 75', async () => {

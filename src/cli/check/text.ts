@@ -19,7 +19,7 @@ export function renderText(r: CheckReport): string {
   if (r.api) {
     lines.push('', style.bold('API'));
     for (const p of r.api) {
-      const state = !p.ok ? style.error(p.reachable ? '✗ failed' : '✗ unreachable') : style.ok('✓');
+      const state = !p.ok ? style.error(p.reachable ? '✗ failed' : '✗ unreachable') : p.rows === 0 ? style.warn('✗ empty') : style.ok('✓');
       const rows = p.rows === null ? '' : `  ${plural(p.rows, 'row')}`;
       const honoured = p.windowHonoured === null ? '' : p.windowHonoured ? '  window honoured' : '  rows outside the window';
       lines.push(`  ${p.dataset.padEnd(15)} ${state}  ${p.latencyMs} ms${rows}${honoured}  [${p.window.from}, ${p.window.to})`);
