@@ -133,6 +133,7 @@ describe('check range and cron line', () => {
     expect(parseCheckRange('2025-10-26', '2025-10-26', now)).toEqual({ from: '2025-10-26', to: '2025-10-26' });
     expect(() => parseCheckRange('2025-10-27', '2025-10-26', now)).toThrow(UsageError);
     expect(() => parseCheckRange('yesterday', undefined, now)).toThrow(/--from yesterday is not a date/);
+    expect(() => parseCheckRange(undefined, '', now)).toThrow(/^--to \(empty\) is not a date$/);
   });
 
   it('--max-age-minutes: n for every dataset, CODE=n for one (any case), which wins', () => {

@@ -121,7 +121,7 @@ export function parseMaxAge(values: readonly string[] | undefined): { all: numbe
 /** --from/--to as settlement days, both inclusive; the default is the last 7 days up to today. */
 export function parseCheckRange(from: string | undefined, to: string | undefined, now: number): CheckRange {
   for (const [flag, v] of [['--from', from], ['--to', to]] as const) {
-    if (v !== undefined && !isIsoDate(v)) throw new UsageError(`${flag} ${v} is not a date`, { hint: 'settlement days are written YYYY-MM-DD, e.g. --from 2025-10-20 --to 2025-10-26 (both inclusive)' });
+    if (v !== undefined && !isIsoDate(v)) throw new UsageError(`${flag} ${v === '' ? '(empty)' : v} is not a date`, { hint: 'settlement days are written YYYY-MM-DD, e.g. --from 2025-10-20 --to 2025-10-26 (both inclusive)' });
   }
   const t = to ?? defaultRange(now).to;
   const f = from ?? (to === undefined ? defaultRange(now).from : defaultRange(Date.parse(`${t}T12:00:00Z`)).from);
