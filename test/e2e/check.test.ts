@@ -168,7 +168,7 @@ describe('bmrs check', () => {
     expect(r.json.findings).toEqual([{ kind: 'gaps', dataset: 'FUELINST', date: '2025-10-26', message: 'FUELINST settlement day 2025-10-26: periods 1-50 missing (50 of 50)' }]);
     const text = await check(ctx, ['--dataset', 'FREQ'], { BMRS_NOW: NOW });
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('ledger: 6 windows, no failed or incomplete windows, 1 window never loaded [2025-10-25T23:00:00Z, 2025-10-27T00:00:00Z)');
+    expect(text.stdout).toContain('ledger: 6 windows, no failed or incomplete windows, 1 window missing from the ledger [2025-10-25T23:00:00Z, 2025-10-27T00:00:00Z)');
   });
 
   it('usage mistakes exit 2 with one line and a hint; a missing store too', async () => {

@@ -57,7 +57,7 @@ function datasetLines(h: DatasetHealth): string[] {
   const problems = h.ledger.problems.length === 0 ? 'no failed or incomplete windows' : style.error(`${plural(h.ledger.problems.length, 'failed or incomplete window')}`);
   const m = h.ledger.missing;
   const span = m.spans.length === 1 ? ` [${m.spans[0].from}, ${m.spans[0].to})` : m.spans.length > 1 ? ` in ${plural(m.spans.length, 'span')}, first [${m.spans[0].from}, ${m.spans[0].to})` : '';
-  const missing = m.windows === 0 ? '' : `, ${style.warn(`${plural(m.windows, 'window')} never loaded${span}`)}`;
+  const missing = m.windows === 0 ? '' : `, ${style.warn(`${plural(m.windows, 'window')} missing from the ledger${span}`)}`;
   out.push(`  ${dups}${nulls}  ledger: ${plural(h.ledger.windows, 'window')}, ${problems}${missing}`);
   return out;
 }
