@@ -293,6 +293,10 @@ describe('bmrs check', () => {
       expect(rotated.json.operations.updateLog.summary).toMatchObject({ cyclesLastHour: 2, errorsLast24h: 1 });
       expect(kinds(rotated.json)).toEqual(['update-errors']);
 
+      // A log path that names a folder: a usage mistake, one line and exit 2.
+      const folder = await check(ctx, ['--json'], { BMRS_NOW: NOW, BMRS_UPDATE_LOG: ctx.tmp.dir, PATH });
+      expect(folder).toMatchObject({ code: 2, json: { exitCode: 2, error: { name: 'UsageError', message: `cannot read the update log ${ctx.tmp.dir}: EISDIR` } } });
+
       // No log: a store filled by backfills alone is healthy without a cron line.
       const none = await check(ctx, ['--json'], { BMRS_NOW: NOW, PATH: fakeCrontab('') });
       expect(none.code).toBe(0);

@@ -7,7 +7,7 @@ import { hasUpdateLine, readCrontab } from '../../adapters/crontab.js';
 import { apiFindings, probeApi, REALTIME_DATASETS, type ApiProbe } from '../../core/api-probe.js';
 import { DATASETS, type DatasetSpec } from '../../core/datasets.js';
 import { datasetsWithTables } from '../../core/table.js';
-import { EXIT } from '../../core/errors.js';
+import { EXIT, UsageError } from '../../core/errors.js';
 import { checkDataset, datasetFindings, operationsFindings, type CheckRange, type DatasetHealth, type Finding, type Operations } from '../../core/health.js';
 import type { ApiClient, Clock } from '../../core/ports.js';
 import type { Store } from '../../core/store.js';
@@ -70,7 +70,9 @@ async function probeAll(api: ApiClient, clock: Clock, named: readonly DatasetSpe
 
 async function gatherOperations(logPath: string, storeFile: string | null, now: number): Promise<Operations> {
   const exists = existsSync(logPath);
-  const summary = exists ? summariseUpdateLog(await readUpdateLog(logPath, now), now) : null;
+  const summary = exists ? summariseUpdateLog(await readUpdateLog(logPath, now).catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read the update log ${logPath}: ${e.code ?? e.message}`, { hint: 'point BMRS_UPDATE_LOG at the file `bmrs update` writes (default logs/realtime_updates.log), readable by this user' });
+  }), now) : null;
   // No crontab binary, or one that fails: the line is not installed as far as this check can tell.
   const crontab = await readCrontab().catch(() => null);
   let disk: Operations['disk'] = null;
