@@ -179,6 +179,11 @@ describe('bmrs check', () => {
     expect((await check(ctx, ['--from', '2025-10-28', '--to', '2025-10-27'], { BMRS_NOW: NOW })).code).toBe(2);
     expect((await check(ctx, ['--max-age-minutes', 'soon'], { BMRS_NOW: NOW })).code).toBe(2);
     expect((await check(ctx, ['--dataset', 'NOPE'], { BMRS_NOW: NOW })).code).toBe(2);
+    // --html naming the store would overwrite it with a page.
+    const overwrite = await check(ctx, ['--html', ctx.tmp.db], { BMRS_NOW: NOW });
+    expect(overwrite.code).toBe(2);
+    expect(overwrite.stderr).toMatch(/^error: --html .* is the store itself\nhint: /);
+    expect(await scalar(ctx.tmp.db, 'SELECT count(*) FROM bmrs_fuelinst')).toBe(37_680);
     const missing = await check(ctx, ['--json'], { BMRS_NOW: NOW, BMRS_DUCKDB_PATH: join(ctx.tmp.dir, 'none.duckdb') });
     expect(missing.code).toBe(2);
     expect(missing.json).toMatchObject({ ok: false, exitCode: 2, error: { name: 'UsageError', message: expect.stringContaining('there is no store at') } });

@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadConfig, loadUpdateLogPath } from '../../config.js';
 import { isIsoDate } from '../../core/calendar.js';
 import { UsageError } from '../../core/errors.js';
@@ -64,6 +65,9 @@ Examples:
       const maxAge = parseMaxAge(opts.maxAgeMinutes);
       const datasets = opts.dataset === undefined && opts.group === undefined ? undefined : parseDatasets(opts.dataset, opts.group);
       if (opts.html !== undefined && opts.html.trim() === '') throw new UsageError('--html is empty', { hint: 'name the page to write, e.g. --html check.html' });
+      if (opts.html !== undefined && config.sink === 'duckdb' && [config.duckdbPath, `${config.duckdbPath}.wal`].some((p) => resolve(p) === resolve(opts.html!))) {
+        throw new UsageError(`--html ${opts.html} is the store itself`, { hint: 'name another file for the page, e.g. --html check.html' });
+      }
       if (config.sink === 'duckdb' && !existsSync(config.duckdbPath)) {
         throw new UsageError(`there is no store at ${config.duckdbPath}`, { hint: 'point --db or BMRS_DUCKDB_PATH at the store, or load one first (bmrs ingest)' });
       }
