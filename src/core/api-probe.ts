@@ -27,7 +27,7 @@ export interface ApiProbe {
   /** Wall time of the request(s), retries included. */
   readonly latencyMs: number;
   readonly rows: number | null;
-  /** Whether every row lies in the window asked for; null when no answer was verified. */
+  /** Whether every row lies in the window asked for; null when no row was verified (none came, or the request failed). */
   readonly windowHonoured: boolean | null;
   readonly error: { readonly name: string; readonly exitCode: number; readonly message: string } | null;
 }
@@ -55,15 +55,24 @@ export async function probeApi(api: ApiClient, clock: Clock, d: DatasetSpec): Pr
     const outside = e instanceof DataError && / outside the requested window /.test(e.message);
     return { ...base, reachable: !(e instanceof TransientError), ok: false, latencyMs, rows: e instanceof TransientError ? null : rows, windowHonoured: outside ? false : null, error };
   }
-  return { ...base, reachable: true, ok: true, latencyMs: Math.round(clock.monotonic() - started), rows, windowHonoured: true, error: null };
+  return { ...base, reachable: true, ok: true, latencyMs: Math.round(clock.monotonic() - started), rows, windowHonoured: rows > 0 ? true : null, error: null };
 }
 
+/**
+ * A failed probe; and a real-time dataset the API answered with no row at all: FUELINST, MID and
+ * WIND_SOLAR_GEN always have rows in the last two hours, so an empty answer means the API stopped
+ * publishing (or quietly ignores a parameter). Other datasets (--dataset) may well be empty.
+ */
 export function apiFindings(probes: readonly ApiProbe[]): Finding[] {
-  return probes
-    .filter((p) => !p.ok)
-    .map((p) => ({
-      kind: !p.reachable ? 'api-unreachable' : p.windowHonoured === false ? 'api-window' : 'api-failed',
-      dataset: p.dataset,
-      message: `API ${p.dataset} [${p.window.from}, ${p.window.to}): ${p.error?.message ?? 'failed'}`,
-    }));
+  const out: Finding[] = [];
+  for (const p of probes) {
+    const where = `API ${p.dataset} [${p.window.from}, ${p.window.to})`;
+    if (!p.ok) {
+      const kind = !p.reachable ? 'api-unreachable' : p.windowHonoured === false ? 'api-window' : 'api-failed';
+      out.push({ kind, dataset: p.dataset, message: `${where}: ${p.error?.message ?? 'failed'}` });
+    } else if (p.rows === 0 && REALTIME_DATASETS.some((d) => d.code === p.dataset)) {
+      out.push({ kind: 'api-empty', dataset: p.dataset, message: `${where}: no rows; the API has published nothing for the last ${PROBE_MINUTES} minutes` });
+    }
+  }
+  return out;
 }

@@ -4,12 +4,13 @@ import { addDays, settlementDayStart, settlementDateOf, toIsoZ } from './calenda
 import { coverageOf, type DayCoverage } from './coverage.js';
 import type { DatasetSpec } from './datasets.js';
 import { checkFreshness, type Freshness } from './freshness.js';
+import { missingWindows, type MissingWindows } from './ledger-missing.js';
 import type { DuplicateReport, LedgerEntry, Store } from './store.js';
 import type { UpdateLogSummary } from './update-log.js';
 
 export type FindingKind =
   | 'empty-store' | 'stale' | 'gaps' | 'duplicates' | 'ledger-failed' | 'ledger-incomplete'
-  | 'api-unreachable' | 'api-failed' | 'api-window'
+  | 'api-unreachable' | 'api-failed' | 'api-window' | 'api-empty'
   | 'no-update-cycles' | 'update-errors' | 'cron-missing' | 'disk-low';
 
 export interface Finding {
@@ -40,7 +41,8 @@ export interface DatasetHealth {
   /** Per settlement day; null for a dataset without a cadence (nothing says what a full day is). */
   readonly coverage: readonly DayCoverage[] | null;
   readonly duplicates: DuplicateReport;
-  readonly ledger: { readonly windows: number; readonly problems: readonly LedgerProblem[] };
+  /** Entries overlapping the range; failed or incomplete ones no later load covers; windows never asked for. */
+  readonly ledger: { readonly windows: number; readonly problems: readonly LedgerProblem[]; readonly missing: MissingWindows };
 }
 
 export interface CheckRange {
@@ -67,7 +69,8 @@ export async function checkDataset(store: Store, d: DatasetSpec, range: CheckRan
   // One pass over the table; the worst groups only when there are any.
   const counted = rows === null ? { groups: 0, extraRows: 0, nullKeys: 0 } : await store.duplicateCount(d.table);
   const duplicates = counted.groups > 0 ? await store.duplicates(d.table, 3) : { ...counted, worst: [] };
-  const entries = await store.ledger({ dataset: d.code, from: settlementDayStart(range.from), to: settlementDayStart(addDays(range.to, 1)) });
+  const start = settlementDayStart(range.from), end = settlementDayStart(addDays(range.to, 1));
+  const entries = await store.ledger({ dataset: d.code, from: start, to: end });
   return {
     dataset: d.code,
     table: d.table,
@@ -76,7 +79,7 @@ export async function checkDataset(store: Store, d: DatasetSpec, range: CheckRan
     freshnessJudged: range.to >= settlementDateOf(now),
     coverage,
     duplicates,
-    ledger: { windows: entries.length, problems: ledgerProblems(entries) },
+    ledger: { windows: entries.length, problems: ledgerProblems(entries), missing: missingWindows(d, range.from, range.to, entries, now, start, end) },
   };
 }
 

@@ -40,12 +40,18 @@ export async function meanSeries(c: DuckDBConnection, d: DatasetSpec, from: stri
   return r.getRows().map((v) => ({ date: String(v[0]), period: v[1] === null ? null : Number(v[1]), group: String(v[2]), value: Number(v[3]) }));
 }
 
-/** Duplicate `_hash_key`s and rows without one, in a single pass (no worst groups). */
+/**
+ * Duplicate `_hash_key`s and rows without one (no worst groups). As `duplicates` does, the keys'
+ * 64-bit hashes are grouped first (integers: about half the time of grouping 2 M text keys, the
+ * largest part of a check), and only the rows whose hash is seen twice are grouped by the key itself,
+ * so a hash collision is never counted as a duplicate.
+ */
 export async function duplicateCount(c: DuckDBConnection, table: string): Promise<Omit<DuplicateReport, 'worst'>> {
+  const t = quoteIdent(table);
   const r = await c.runAndReadAll(
-    `SELECT count(*) FILTER (WHERE k IS NOT NULL AND n > 1), coalesce(sum(n - 1) FILTER (WHERE k IS NOT NULL AND n > 1), 0),
-            coalesce(sum(n) FILTER (WHERE k IS NULL), 0)
-     FROM (SELECT _hash_key AS k, count(*) AS n FROM ${quoteIdent(table)} GROUP BY 1)`,
+    `WITH cand AS (SELECT hash(_hash_key) AS h FROM ${t} WHERE _hash_key IS NOT NULL GROUP BY 1 HAVING count(*) > 1),
+     g AS (SELECT count(*) AS n FROM ${t} SEMI JOIN cand ON hash(_hash_key) = cand.h WHERE _hash_key IS NOT NULL GROUP BY _hash_key HAVING count(*) > 1)
+     SELECT (SELECT count(*) FROM g), (SELECT coalesce(sum(n - 1), 0) FROM g), (SELECT count(*) FROM ${t} WHERE _hash_key IS NULL)`,
   );
   const [groups, extra, nulls] = r.getRows()[0];
   return { groups: Number(groups), extraRows: Number(extra), nullKeys: Number(nulls) };

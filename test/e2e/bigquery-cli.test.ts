@@ -49,6 +49,8 @@ describe('bmrs --sink bigquery', { timeout: 120_000 }, () => {
 
     const check = await runBmrs(['check', '-d', 'FUELINST', '--from', '2025-10-26', '--to', '2025-10-27', '--json'], bqEnv());
     expect(check.code, check.stderr).toBe(0);
+    // The store is not a local file: no disk is checked for it (not the working folder's).
+    expect(json(check)).toMatchObject({ store: `${fake.project}.uk_energy_prod`, operations: { disk: null } });
 
     const clean = await runBmrs(['dedupe-audit', '-d', 'FUELINST', '--json'], bqEnv());
     expect(clean.code, clean.stderr).toBe(0);

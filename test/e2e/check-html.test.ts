@@ -41,7 +41,8 @@ describe.skipIf(!browser)('bmrs check --html in headless Chromium', () => {
 
     const b = await chromium.launch({ executablePath: browser, args: ['--no-sandbox'] });
     try {
-      const page = await b.newPage();
+      // A viewer far from London: the page still speaks UTC, as the rest of the report.
+      const page = await (await b.newContext({ timezoneId: 'America/New_York' })).newPage();
       const errors: string[] = [];
       const requests: string[] = [];
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -64,6 +65,21 @@ describe.skipIf(!browser)('bmrs check --html in headless Chromium', () => {
       // The generation mix: one stacked area per fuel type.
       const areas = await page.$$eval('#mix-FUELINST svg path[aria-roledescription="area mark"]', (els) => els.length);
       expect(areas).toBe(20);
+      const xAxis = await page.$eval('#mix-FUELINST svg g[aria-roledescription="axis"]', (e) => e.getAttribute('aria-label'));
+      // Settlement day 2025-10-22 starts at 23:00 UTC the day before (BST).
+      expect(xAxis).toMatch(/utc scale with values from .*21 October 2025, 11:00:00 PM UTC to /);
+
+      // The short day: 46 cells, none for periods 47-50.
+      await load(ctx, ['FUELINST'], '2025-03-30', '2025-03-31', NOW);
+      const spring = join(ctx.tmp.dir, 'spring.html');
+      const s = await check(ctx, ['--json', '--html', spring, '--dataset', 'FUELINST', '--from', '2025-03-30', '--to', '2025-03-30'], { BMRS_NOW: NOW });
+      expect(s.json.datasets[0].coverage[0]).toMatchObject({ periods: 46, state: 'complete' });
+      await page.goto(`file://${spring}`);
+      await page.waitForFunction('document.body.dataset.rendered !== undefined');
+      const short = await cells('coverage-FUELINST');
+      expect(short).toHaveLength(46);
+      expect(short.at(-1)).toBe('day 2025-03-30 period 46: ok');
+      expect(errors).toEqual([]);
     } finally {
       await b.close();
     }

@@ -26,7 +26,7 @@ describe('bmrs check', () => {
       rows: 37_680,
       freshness: { settlementDate: '2025-10-28', settlementPeriod: 24, ageMinutes: 0, thresholdMinutes: 30, stale: false, ingestLagMinutes: 0 },
       duplicates: { groups: 0, extraRows: 0 },
-      ledger: { windows: 7, problems: [] },
+      ledger: { windows: 7, problems: [], missing: { windows: 0, spans: [] } },
     });
     expect(f.coverage.map((d: { state: string }) => d.state)).toEqual([...Array(6).fill('complete'), 'in-progress']);
     expect(f.coverage[4]).toMatchObject({ date: '2025-10-26', periods: 50, members: 20, expectedRows: 6000, observedRows: 6000, missingPeriods: [] });
@@ -37,6 +37,10 @@ describe('bmrs check', () => {
     expect(text.stdout).toMatch(/2025-10-28 48 █{24}·{24} +2,880\/5,760  in progress/);
     expect(text.stdout).toContain('✓ healthy: no findings');
     expect(text.stdout).not.toContain('\x1b[');
+    // Not a terminal (a pipe, as under cron) and no NO_COLOR: still no colour.
+    const piped = await check(ctx, ['--from', '2025-10-26', '--to', '2025-10-26'], { BMRS_NOW: NOW, NO_COLOR: undefined });
+    expect(piped.stdout).toMatch(/2025-10-26 50 █{50} /);
+    expect(piped.stdout).not.toContain('\x1b[');
     const coloured = await check(ctx, ['--dataset', 'FUELINST', '--from', '2025-10-26', '--to', '2025-10-26'], { BMRS_NOW: NOW, NO_COLOR: undefined, FORCE_COLOR: '1' });
     expect(coloured.stdout).toContain('\x1b[32m█');
   });
@@ -53,6 +57,14 @@ describe('bmrs check', () => {
     expect(r.json.datasets[0].coverage[6].state).toBe('in-progress');
     const relaxed = await check(ctx, ['--json', '--max-age-minutes', '90'], { BMRS_NOW: '2025-10-28T13:00:00Z' });
     expect(relaxed.code).toBe(0);
+    // Per dataset: FUELINST=90 relaxes FUELINST; a threshold for another dataset does not.
+    const perDataset = await check(ctx, ['--json', '--max-age-minutes', 'FUELINST=90'], { BMRS_NOW: '2025-10-28T13:00:00Z' });
+    expect(perDataset).toMatchObject({ code: 0, json: { datasets: [{ freshness: { thresholdMinutes: 90, stale: false } }] } });
+    const other = await check(ctx, ['--json', '--max-age-minutes', '90', '--max-age-minutes', 'fuelinst=45'], { BMRS_NOW: '2025-10-28T13:00:00Z' });
+    expect(other).toMatchObject({ code: 1, json: { datasets: [{ freshness: { thresholdMinutes: 45, stale: true } }] } });
+    const unknown = await check(ctx, ['--max-age-minutes', 'NOPE=3'], { BMRS_NOW: '2025-10-28T13:00:00Z' });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: --max-age-minutes: unknown dataset NOPE\nhint: /);
     const warned = await check(ctx, ['--json', '--warn-only'], { BMRS_NOW: '2025-10-28T13:00:00Z' });
     expect(warned).toMatchObject({ code: 0, json: { ok: false, exitCode: 0 } });
   });
@@ -143,6 +155,22 @@ describe('bmrs check', () => {
     expect((await check(ctx, ['--json'], { BMRS_NOW: NOW })).json.findings).toEqual([]);
   });
 
+  it('a day never loaded is a missing ledger window: reported, a finding only through coverage', async () => {
+    await load(ctx, ['FUELINST', 'FREQ'], '2025-10-22', '2025-10-26', NOW);
+    await load(ctx, ['FUELINST', 'FREQ'], '2025-10-27', '2025-10-29', NOW);
+    const r = await check(ctx, ['--json'], { BMRS_NOW: NOW });
+    expect(r.code).toBe(1);
+    const byCode = Object.fromEntries(r.json.datasets.map((d: { dataset: string; ledger: unknown }) => [d.dataset, d.ledger]));
+    const missing = { windows: 1, spans: [{ from: '2025-10-25T23:00:00Z', to: '2025-10-27T00:00:00Z' }] };
+    expect(byCode.FUELINST).toMatchObject({ problems: [], missing });
+    expect(byCode.FREQ).toMatchObject({ problems: [], missing });
+    // FREQ has no cadence: nothing says its day is short; the ledger is what shows it was never asked for.
+    expect(r.json.findings).toEqual([{ kind: 'gaps', dataset: 'FUELINST', date: '2025-10-26', message: 'FUELINST settlement day 2025-10-26: periods 1-50 missing (50 of 50)' }]);
+    const text = await check(ctx, ['--dataset', 'FREQ'], { BMRS_NOW: NOW });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('ledger: 6 windows, no failed or incomplete windows, 1 window missing from the ledger [2025-10-25T23:00:00Z, 2025-10-27T00:00:00Z)');
+  });
+
   it('usage mistakes exit 2 with one line and a hint; a missing store too', async () => {
     await fuelinst();
     const bad = await check(ctx, ['--from', '2025-13-01'], { BMRS_NOW: NOW });
@@ -151,6 +179,11 @@ describe('bmrs check', () => {
     expect((await check(ctx, ['--from', '2025-10-28', '--to', '2025-10-27'], { BMRS_NOW: NOW })).code).toBe(2);
     expect((await check(ctx, ['--max-age-minutes', 'soon'], { BMRS_NOW: NOW })).code).toBe(2);
     expect((await check(ctx, ['--dataset', 'NOPE'], { BMRS_NOW: NOW })).code).toBe(2);
+    // --html naming the store would overwrite it with a page.
+    const overwrite = await check(ctx, ['--html', ctx.tmp.db], { BMRS_NOW: NOW });
+    expect(overwrite.code).toBe(2);
+    expect(overwrite.stderr).toMatch(/^error: --html .* is the store itself\nhint: /);
+    expect(await scalar(ctx.tmp.db, 'SELECT count(*) FROM bmrs_fuelinst')).toBe(37_680);
     const missing = await check(ctx, ['--json'], { BMRS_NOW: NOW, BMRS_DUCKDB_PATH: join(ctx.tmp.dir, 'none.duckdb') });
     expect(missing.code).toBe(2);
     expect(missing.json).toMatchObject({ ok: false, exitCode: 2, error: { name: 'UsageError', message: expect.stringContaining('there is no store at') } });
@@ -198,6 +231,23 @@ describe('bmrs check', () => {
       expect(kinds(r.json)).toEqual(['api-window']);
     });
 
+    it('an API with no recent rows (it stopped publishing) is a finding for the real-time datasets', async () => {
+      await fuelinst();
+      // Eight hours after the simulator's clock: it has nothing for the last two hours.
+      const later = { BMRS_NOW: '2025-10-28T20:00:00Z' };
+      const r = await check(ctx, ['--json', '--api', '--dataset', 'FUELINST,AGPT', '--from', '2025-10-27', '--to', '2025-10-27'], later);
+      expect(r.code).toBe(1);
+      expect(r.json.api.map((p: { dataset: string; ok: boolean; rows: number; windowHonoured: boolean | null }) => [p.dataset, p.ok, p.rows, p.windowHonoured])).toEqual([
+        ['FUELINST', true, 0, null],
+        ['AGPT', true, 0, null],
+      ]);
+      expect(r.json.findings).toEqual([
+        { kind: 'api-empty', dataset: 'FUELINST', message: 'API FUELINST [2025-10-28T18:00:00Z, 2025-10-28T20:00:00Z): no rows; the API has published nothing for the last 120 minutes' },
+      ]);
+      const text = await check(ctx, ['--api', '--dataset', 'FUELINST', '--from', '2025-10-27', '--to', '2025-10-27'], later);
+      expect(text.stdout).toMatch(/^  FUELINST +✗ empty  \d+ ms  0 rows  \[2025-10-28T18:00:00Z, 2025-10-28T20:00:00Z\)$/m);
+    });
+
     it('an API that cannot be reached exits 75', async () => {
       await fuelinst();
       const r = await check(ctx, ['--json', '--api'], { BMRS_NOW: NOW, BMRS_API_BASE: 'http://bmrs-test.invalid' });
@@ -235,6 +285,22 @@ describe('bmrs check', () => {
       const broken = await check(ctx, ['--json'], { BMRS_NOW: NOW, BMRS_UPDATE_LOG: log, PATH: fakeCrontab('# */5 * * * * bmrs update') });
       expect(broken.code).toBe(1);
       expect(kinds(broken.json)).toEqual(['no-update-cycles', 'update-errors', 'cron-missing']);
+
+      // Rotated a minute ago (cli/update/log.ts): the cycles and the error in log.1 still count.
+      writeFileSync(`${log}.1`, [
+        formatLogLine(at('2025-10-28T03:00:00Z'), 'ERROR', 'MID: HTTP 503'),
+        formatLogLine(at('2025-10-28T11:50:00Z'), 'INFO', '✅ Update cycle completed'),
+        formatLogLine(at('2025-10-28T11:55:00Z'), 'INFO', '✅ Update cycle completed'),
+        '',
+      ].join('\n'));
+      writeFileSync(log, `${formatLogLine(at('2025-10-28T11:59:00Z'), 'INFO', 'Starting update cycle')}\n`);
+      const rotated = await check(ctx, ['--json'], { BMRS_NOW: NOW, BMRS_UPDATE_LOG: log, PATH: fakeCrontab('*/5 * * * * bmrs update') });
+      expect(rotated.json.operations.updateLog.summary).toMatchObject({ cyclesLastHour: 2, errorsLast24h: 1 });
+      expect(kinds(rotated.json)).toEqual(['update-errors']);
+
+      // A log path that names a folder: a usage mistake, one line and exit 2.
+      const folder = await check(ctx, ['--json'], { BMRS_NOW: NOW, BMRS_UPDATE_LOG: ctx.tmp.dir, PATH });
+      expect(folder).toMatchObject({ code: 2, json: { exitCode: 2, error: { name: 'UsageError', message: `cannot read the update log ${ctx.tmp.dir}: EISDIR` } } });
 
       // No log: a store filled by backfills alone is healthy without a cron line.
       const none = await check(ctx, ['--json'], { BMRS_NOW: NOW, PATH: fakeCrontab('') });

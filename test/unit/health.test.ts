@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasUpdateLine } from '../../src/adapters/crontab.js';
-import { parseCheckRange } from '../../src/cli/commands/check.js';
+import { parseCheckRange, parseMaxAge } from '../../src/cli/commands/check.js';
 import { apiFindings, type ApiProbe } from '../../src/core/api-probe.js';
 import { coverageOf } from '../../src/core/coverage.js';
 import { findDataset } from '../../src/core/datasets.js';
@@ -94,7 +94,7 @@ describe('findings', () => {
   const base = (over: Partial<DatasetHealth>): DatasetHealth => ({
     dataset: 'FUELINST', table: 'bmrs_fuelinst', rows: 10, freshnessJudged: true, coverage: [],
     freshness: freshnessOf(FUELINST, { publishTime: '2025-10-28 11:00:00', settlementDate: '2025-10-28', settlementPeriod: 23 }, at('2025-10-28T12:00:00Z'), 30),
-    duplicates: { groups: 0, extraRows: 0, nullKeys: 0, worst: [] }, ledger: { windows: 1, problems: [] }, ...over,
+    duplicates: { groups: 0, extraRows: 0, nullKeys: 0, worst: [] }, ledger: { windows: 1, problems: [], missing: { windows: 0, spans: [] } }, ...over,
   });
 
   it('staleness counts only when the range reaches today', () => {
@@ -117,7 +117,9 @@ describe('findings', () => {
 
   it('API probes: unreachable, window ignored, refused', () => {
     const probe = (over: Partial<ApiProbe>): ApiProbe => ({ dataset: 'MID', window: { from: 'a', to: 'b' }, reachable: true, ok: false, latencyMs: 1, rows: 0, windowHonoured: null, error: { name: 'X', exitCode: 65, message: 'm' }, ...over });
-    expect(apiFindings([probe({ reachable: false }), probe({ windowHonoured: false }), probe({}), probe({ ok: true, error: null })]).map((f) => f.kind)).toEqual(['api-unreachable', 'api-window', 'api-failed']);
+    expect(apiFindings([probe({ reachable: false }), probe({ windowHonoured: false }), probe({}), probe({ ok: true, error: null, rows: 3 })]).map((f) => f.kind)).toEqual(['api-unreachable', 'api-window', 'api-failed']);
+    // An empty answer counts for a real-time dataset only.
+    expect(apiFindings([probe({ ok: true, error: null, rows: 0 }), probe({ dataset: 'AGPT', ok: true, error: null, rows: 0 })]).map((f) => `${f.kind} ${f.dataset}`)).toEqual(['api-empty MID']);
   });
 });
 
@@ -131,6 +133,14 @@ describe('check range and cron line', () => {
     expect(parseCheckRange('2025-10-26', '2025-10-26', now)).toEqual({ from: '2025-10-26', to: '2025-10-26' });
     expect(() => parseCheckRange('2025-10-27', '2025-10-26', now)).toThrow(UsageError);
     expect(() => parseCheckRange('yesterday', undefined, now)).toThrow(/--from yesterday is not a date/);
+    expect(() => parseCheckRange(undefined, '', now)).toThrow(/^--to \(empty\) is not a date$/);
+  });
+
+  it('--max-age-minutes: n for every dataset, CODE=n for one (any case), which wins', () => {
+    expect(parseMaxAge(undefined)).toEqual({ all: undefined, byCode: new Map() });
+    expect(parseMaxAge(['90', 'fuelinst=45,MID=240'])).toEqual({ all: 90, byCode: new Map([['FUELINST', 45], ['MID', 240]]) });
+    for (const bad of ['0', 'FUELINST=0', 'soon', '1.5', 'FUELINST=', '', '=5']) expect(() => parseMaxAge([bad])).toThrow(/is not a number of minutes/);
+    expect(() => parseMaxAge(['NOPE=5'])).toThrow(/unknown dataset NOPE/);
   });
 
   it('finds a line that runs bmrs update, not a comment', () => {

@@ -7,11 +7,11 @@ import { hasUpdateLine, readCrontab } from '../../adapters/crontab.js';
 import { apiFindings, probeApi, REALTIME_DATASETS, type ApiProbe } from '../../core/api-probe.js';
 import { DATASETS, type DatasetSpec } from '../../core/datasets.js';
 import { datasetsWithTables } from '../../core/table.js';
-import { EXIT } from '../../core/errors.js';
+import { EXIT, UsageError } from '../../core/errors.js';
 import { checkDataset, datasetFindings, operationsFindings, type CheckRange, type DatasetHealth, type Finding, type Operations } from '../../core/health.js';
 import type { ApiClient, Clock } from '../../core/ports.js';
 import type { Store } from '../../core/store.js';
-import { summariseUpdateLog } from '../../core/update-log.js';
+import { parseLogLine, summariseUpdateLog } from '../../core/update-log.js';
 import { toIsoZ } from '../../core/calendar.js';
 
 export interface CheckReport {
@@ -32,8 +32,11 @@ export interface CheckInput {
   /** --dataset, or undefined: every dataset that has a table. */
   readonly datasets: readonly DatasetSpec[] | undefined;
   readonly range: CheckRange;
-  readonly maxAgeMinutes: number | undefined;
+  /** --max-age-minutes for a dataset code; undefined: the dataset's own threshold. */
+  readonly maxAgeMinutes: (code: string) => number | undefined;
   readonly updateLog: string;
+  /** The store's file (its disk is checked); null for a store that is not a local file (BigQuery). */
+  readonly storeFile: string | null;
   /** --api: the client to probe with. */
   readonly api: ApiClient | undefined;
   readonly warnOnly: boolean;
@@ -44,8 +47,8 @@ export async function gatherCheck(input: CheckInput): Promise<CheckReport> {
   const now = clock.now();
   const datasets = input.datasets ?? (await datasetsWithTables(store));
   const health: DatasetHealth[] = [];
-  for (const d of datasets) health.push(await checkDataset(store, d, range, now, input.maxAgeMinutes));
-  const operations = await gatherOperations(input.updateLog, store.location, now);
+  for (const d of datasets) health.push(await checkDataset(store, d, range, now, input.maxAgeMinutes(d.code)));
+  const operations = await gatherOperations(input.updateLog, input.storeFile, now);
   const api = input.api ? await probeAll(input.api, clock, input.datasets) : null;
   const findings: Finding[] = [];
   if (input.datasets === undefined && datasets.length === 0) {
@@ -65,18 +68,47 @@ async function probeAll(api: ApiClient, clock: Clock, named: readonly DatasetSpe
   return out;
 }
 
-async function gatherOperations(logPath: string, storePath: string, now: number): Promise<Operations> {
+async function gatherOperations(logPath: string, storeFile: string | null, now: number): Promise<Operations> {
   const exists = existsSync(logPath);
-  const summary = exists ? summariseUpdateLog(await readFile(logPath, 'utf8'), now) : null;
+  const summary = exists ? summariseUpdateLog(await readUpdateLog(logPath, now).catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read the update log ${logPath}: ${e.code ?? e.message}`, { hint: 'point BMRS_UPDATE_LOG at the file `bmrs update` writes (default logs/realtime_updates.log), readable by this user' });
+  }), now) : null;
   // No crontab binary, or one that fails: the line is not installed as far as this check can tell.
   const crontab = await readCrontab().catch(() => null);
-  const where = dirname(resolve(storePath));
   let disk: Operations['disk'] = null;
-  try {
-    const s = await statfs(where);
-    disk = { path: where, freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
-  } catch {
-    disk = null; // a folder that cannot be asked: reported as unknown
+  if (storeFile !== null) {
+    const where = dirname(resolve(storeFile));
+    try {
+      const s = await statfs(where);
+      disk = { path: where, freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
+    } catch {
+      disk = null; // a folder that cannot be asked: reported as unknown
+    }
   }
   return { updateLog: { path: logPath, exists, summary }, cronInstalled: crontab === null ? false : hasUpdateLine(crontab), disk };
+}
+
+/**
+ * The update log's text over the last 24 hours: the file, and the files rotation moved aside
+ * (path.1 newest, see cli/update/log.ts) as long as the oldest line read is younger than a day, so
+ * a rotation a minute ago hides neither the last hour's cycles nor the day's errors.
+ */
+async function readUpdateLog(path: string, now: number): Promise<string> {
+  const parts = [await readFile(path, 'utf8')];
+  for (let i = 1; i <= 20; i++) {
+    const oldest = oldestLineAt(parts[parts.length - 1]);
+    if (oldest !== null && oldest <= now - 86_400_000) break;
+    const older = `${path}.${i}`;
+    if (!existsSync(older)) break;
+    parts.push(await readFile(older, 'utf8'));
+  }
+  return parts.join('\n');
+}
+
+function oldestLineAt(text: string): number | null {
+  for (const line of text.split('\n', 50)) {
+    const parsed = parseLogLine(line);
+    if (parsed) return parsed.at;
+  }
+  return null;
 }

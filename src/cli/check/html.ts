@@ -77,10 +77,11 @@ function mix(values: object[]): object {
     width: 760,
     height: 300,
     encoding: {
-      x: { field: 'time', type: 'temporal', title: null },
+      // In UTC, as the rest of the report: a time scale would follow the viewer's zone.
+      x: { field: 'time', type: 'temporal', title: 'UTC (start of the settlement period)', scale: { type: 'utc' } },
       y: { field: 'mw', type: 'quantitative', stack: 'zero', title: 'MW' },
       color: { field: 'fuelType', type: 'nominal', title: 'fuel type', scale: { scheme: 'tableau20' } },
-      tooltip: [{ field: 'time', type: 'temporal', format: '%Y-%m-%d %H:%M' }, { field: 'fuelType' }, { field: 'mw' }],
+      tooltip: [{ field: 'time', type: 'temporal', format: '%Y-%m-%d %H:%M UTC', formatType: 'utc' }, { field: 'fuelType' }, { field: 'mw' }],
     },
   };
 }

@@ -19,7 +19,7 @@ export function renderText(r: CheckReport): string {
   if (r.api) {
     lines.push('', style.bold('API'));
     for (const p of r.api) {
-      const state = !p.ok ? style.error(p.reachable ? '✗ failed' : '✗ unreachable') : style.ok('✓');
+      const state = !p.ok ? style.error(p.reachable ? '✗ failed' : '✗ unreachable') : p.rows === 0 ? style.warn('✗ empty') : style.ok('✓');
       const rows = p.rows === null ? '' : `  ${plural(p.rows, 'row')}`;
       const honoured = p.windowHonoured === null ? '' : p.windowHonoured ? '  window honoured' : '  rows outside the window';
       lines.push(`  ${p.dataset.padEnd(15)} ${state}  ${p.latencyMs} ms${rows}${honoured}  [${p.window.from}, ${p.window.to})`);
@@ -42,7 +42,7 @@ function datasetLines(h: DatasetHealth): string[] {
   if (f.hasRows) {
     const fresh = f.thresholdMinutes === null ? style.dim('not judged (no known cadence)') : !f.stale ? style.ok('fresh') : h.freshnessJudged ? style.error('stale') : style.dim('old (range ends before today)');
     const lag = f.ingestLagMinutes === null ? '' : `  ingest lag ${f.ingestLagMinutes} min`;
-    out.push(`  latest ${toIsoZ(f.latestEventTime!)}  settlement ${f.settlementDate} P${f.settlementPeriod}  age ${num(f.ageMinutes!)} min ${f.thresholdMinutes === null ? '' : ` (max ${f.thresholdMinutes})`}${lag}  ${fresh}`);
+    out.push(`  latest ${toIsoZ(f.latestEventTime!)}  settlement ${f.settlementDate} P${f.settlementPeriod}  age ${num(f.ageMinutes!)} min${f.thresholdMinutes === null ? '' : ` (max ${f.thresholdMinutes})`}${lag}  ${fresh}`);
   } else {
     out.push(`  latest ${h.freshnessJudged && f.stale ? style.error('none') : style.dim('none')}`);
   }
@@ -55,7 +55,10 @@ function datasetLines(h: DatasetHealth): string[] {
   const dups = d.groups === 0 ? 'no duplicates' : style.error(`${num(d.extraRows)} duplicate rows in ${plural(d.groups, '_hash_key')}`);
   const nulls = d.nullKeys > 0 ? `, ${plural(d.nullKeys, 'row')} without _hash_key` : '';
   const problems = h.ledger.problems.length === 0 ? 'no failed or incomplete windows' : style.error(`${plural(h.ledger.problems.length, 'failed or incomplete window')}`);
-  out.push(`  ${dups}${nulls}  ledger: ${plural(h.ledger.windows, 'window')}, ${problems}`);
+  const m = h.ledger.missing;
+  const span = m.spans.length === 1 ? ` [${m.spans[0].from}, ${m.spans[0].to})` : m.spans.length > 1 ? ` in ${plural(m.spans.length, 'span')}, first [${m.spans[0].from}, ${m.spans[0].to})` : '';
+  const missing = m.windows === 0 ? '' : `, ${style.warn(`${plural(m.windows, 'window')} missing from the ledger${span}`)}`;
+  out.push(`  ${dups}${nulls}  ledger: ${plural(h.ledger.windows, 'window')}, ${problems}${missing}`);
   return out;
 }
 

@@ -1,9 +1,11 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadConfig, loadUpdateLogPath } from '../../config.js';
 import { isIsoDate } from '../../core/calendar.js';
 import { UsageError } from '../../core/errors.js';
 import { defaultRange, type CheckRange } from '../../core/health.js';
+import { findDataset } from '../../core/datasets.js';
 import { parseDatasets } from '../../core/range.js';
 import { fixedClock, systemClock } from '../../adapters/clock.js';
 import { style, writeJson } from '../render.js';
@@ -15,7 +17,7 @@ interface CheckOptions {
   group?: string[];
   from?: string;
   to?: string;
-  maxAgeMinutes?: number;
+  maxAgeMinutes?: string[];
   db?: string;
   sink?: string;
   api?: boolean;
@@ -32,7 +34,7 @@ export function checkCommand(): Command {
     .addOption(groupOption())
     .option('--from <date>', 'first settlement day checked (default: 6 days before --to)')
     .option('--to <date>', 'last settlement day checked, inclusive (default: today, Europe/London)')
-    .addOption(new Option('--max-age-minutes <n>', 'age beyond which the latest row is stale (default per dataset: its stale threshold or completeness lag; datasets with no known cadence are not judged)').argParser(minutes))
+    .addOption(new Option('--max-age-minutes <n|CODE=n>', 'age beyond which the latest row is stale, for every dataset (n) or one (FUELINST=45), comma-separated or repeated (default per dataset: its stale threshold or completeness lag; datasets with no known cadence are not judged)').argParser(collect))
     .addOption(dbOption())
     .addOption(sinkOption())
     .option('--api', 'also ask the API for a recent window of FUELINST, WIND_SOLAR_GEN and MID (exit 75 when it cannot be reached)')
@@ -60,8 +62,12 @@ Examples:
       // As compose.ts's clockOf; compose itself (and got with it) is loaded only for --api.
       const clock = config.now === undefined ? systemClock() : fixedClock(config.now);
       const range = parseCheckRange(opts.from, opts.to, clock.now());
+      const maxAge = parseMaxAge(opts.maxAgeMinutes);
       const datasets = opts.dataset === undefined && opts.group === undefined ? undefined : parseDatasets(opts.dataset, opts.group);
       if (opts.html !== undefined && opts.html.trim() === '') throw new UsageError('--html is empty', { hint: 'name the page to write, e.g. --html check.html' });
+      if (opts.html !== undefined && config.sink === 'duckdb' && [config.duckdbPath, `${config.duckdbPath}.wal`].some((p) => resolve(p) === resolve(opts.html!))) {
+        throw new UsageError(`--html ${opts.html} is the store itself`, { hint: 'name another file for the page, e.g. --html check.html' });
+      }
       if (config.sink === 'duckdb' && !existsSync(config.duckdbPath)) {
         throw new UsageError(`there is no store at ${config.duckdbPath}`, { hint: 'point --db or BMRS_DUCKDB_PATH at the store, or load one first (bmrs ingest)' });
       }
@@ -77,8 +83,9 @@ Examples:
           clock,
           datasets,
           range,
-          maxAgeMinutes: opts.maxAgeMinutes,
+          maxAgeMinutes: (code) => maxAge.byCode.get(code) ?? maxAge.all,
           updateLog: loadUpdateLogPath(),
+          storeFile: config.sink === 'duckdb' ? config.duckdbPath : null,
           api,
           warnOnly: opts.warnOnly === true,
         });
@@ -96,15 +103,29 @@ Examples:
     });
 }
 
-function minutes(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a whole number of minutes, at least 1');
-  return Number(value);
+/** --max-age-minutes: `n` for every dataset checked, `CODE=n` for one (which wins over `n`). */
+export function parseMaxAge(values: readonly string[] | undefined): { all: number | undefined; byCode: Map<string, number> } {
+  let all: number | undefined;
+  const byCode = new Map<string, number>();
+  const hint = 'whole minutes, at least 1, for every dataset or per dataset: --max-age-minutes 45, or --max-age-minutes FUELINST=45,MID=240';
+  for (const item of (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim())) {
+    const m = /^(?:([A-Za-z0-9_]+)=)?(\d+)$/.exec(item);
+    if (!m || Number(m[2]) < 1) throw new UsageError(`--max-age-minutes ${item === '' ? '(empty)' : item} is not a number of minutes`, { hint });
+    if (m[1] === undefined) {
+      all = Number(m[2]);
+      continue;
+    }
+    const d = findDataset(m[1]);
+    if (!d) throw new UsageError(`--max-age-minutes: unknown dataset ${m[1]}`, { hint: 'name a dataset code (bmrs datasets lists them), e.g. --max-age-minutes FUELINST=45' });
+    byCode.set(d.code, Number(m[2]));
+  }
+  return { all, byCode };
 }
 
 /** --from/--to as settlement days, both inclusive; the default is the last 7 days up to today. */
 export function parseCheckRange(from: string | undefined, to: string | undefined, now: number): CheckRange {
   for (const [flag, v] of [['--from', from], ['--to', to]] as const) {
-    if (v !== undefined && !isIsoDate(v)) throw new UsageError(`${flag} ${v} is not a date`, { hint: 'settlement days are written YYYY-MM-DD, e.g. --from 2025-10-20 --to 2025-10-26 (both inclusive)' });
+    if (v !== undefined && !isIsoDate(v)) throw new UsageError(`${flag} ${v === '' ? '(empty)' : v} is not a date`, { hint: 'settlement days are written YYYY-MM-DD, e.g. --from 2025-10-20 --to 2025-10-26 (both inclusive)' });
   }
   const t = to ?? defaultRange(now).to;
   const f = from ?? (to === undefined ? defaultRange(now).from : defaultRange(Date.parse(`${t}T12:00:00Z`)).from);
