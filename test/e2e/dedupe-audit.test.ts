@@ -128,6 +128,26 @@ describe('bmrs dedupe-audit', () => {
     expect(await dump(ctx.tmp.db)).toEqual(before);
   });
 
+  it('a malformed key shared by unrelated rows (the text None) is a bad key, not a duplicate: --fix still runs and keeps them; one reading under two keys is no revision', async () => {
+    await twoDays();
+    await sql(ctx.tmp.db, copy('settlementPeriod = 5', `'None' AS _hash_key`), copy('settlementPeriod = 6', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`));
+    const [reading] = await fuelRows(ctx.tmp.db, `settlementDate = DATE '2025-10-27' AND settlementPeriod = 7 AND fuelType = 'WIND' AND minute(startTime) = 0`);
+    await insertRows(ctx.tmp.db, [{ ...reading, _hash_key: md5('another writer, same reading') }]);
+    const audit = await dedupe(ctx, ['--json', '--sample', '20000'], ENV);
+    expect(audit.code).toBe(1);
+    expect(audit.json.tables[0]).toMatchObject({
+      duplicates: { groups: 120, extraRows: 120, conflicts: 0, nullKeys: 0 },
+      keys: { malformedKeys: 120, malformedExamples: ['None'], revisions: { keys: 0, extraVersions: 0 } },
+      hashes: { mismatched: 1, byKind: { unexplained: 1 } },
+    });
+    expect(audit.json.findings.map((f: { kind: string }) => f.kind)).toEqual(['duplicates', 'malformed-keys', 'key-mismatch']);
+    const fix = await dedupe(ctx, ['--fix', '--json', '--drop-null-keys'], ENV);
+    expect(fix.code, fix.stderr).toBe(1);
+    expect(fix.json.fixes[0].result).toMatchObject({ removed: 120, after: LOADED + 120 + 1 });
+    expect(fix.json.findings.map((f: { kind: string }) => f.kind)).toEqual(['malformed-keys', 'key-mismatch']);
+    expect(await scalar(ctx.tmp.db, `SELECT count(*) FROM bmrs_fuelinst WHERE _hash_key = 'None'`)).toBe(120);
+  });
+
   it('--restore refuses (65, nothing changed) when rows were loaded after the backup; --force restores anyway', async () => {
     await twoDays();
     await sql(ctx.tmp.db, copy('settlementPeriod = 1', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`));
