@@ -141,6 +141,9 @@ describe('bmrs dedupe-audit', () => {
       hashes: { mismatched: 1, byKind: { unexplained: 1 } },
     });
     expect(audit.json.findings.map((f: { kind: string }) => f.kind)).toEqual(['duplicates', 'malformed-keys', 'key-mismatch']);
+    const text = await dedupe(ctx, ['--sample', '20000'], ENV);
+    expect(text.stdout).toContain('malformed keys  120 rows, e.g. "None"');
+    expect(text.stdout).toContain('key recomputed  1 row of all 11,881 rows with a key does not match');
     const fix = await dedupe(ctx, ['--fix', '--json', '--drop-null-keys'], ENV);
     expect(fix.code, fix.stderr).toBe(1);
     expect(fix.json.fixes[0].result).toMatchObject({ removed: 120, after: LOADED + 120 + 1 });
@@ -239,6 +242,7 @@ describe('bmrs dedupe-audit', () => {
       [['--from', '2025-10-28', '--to', '2025-10-27'], /^error: --from 2025-10-28 is after --to 2025-10-27\n/],
       [['--drop-null-keys'], /^error: --drop-null-keys goes with --fix \(or --dry-run\)\nhint: /],
       [['--restore', BACKUP, '--fix'], /^error: --restore is given alone .* not with --fix\nhint: /],
+      [['--restore', ''], /^error: --restore is empty: it names the backup to put back\nhint: /],
       [['--restore', 'bmrs_fuelinst'], /^error: bmrs_fuelinst is not the name of a dedupe-audit backup\nhint: /],
       [['--restore', BACKUP], /^error: there is no backup table bmrs_fuelinst__backup_20251028T120000Z\nhint: /],
       [['--dataset', 'NOPE'], /^error: unknown dataset: NOPE\nhint: /],

@@ -102,6 +102,7 @@ export async function runAudit(store: Store, o: AuditOptions, now: number, onFix
 
 export async function runRestore(store: Store, backup: string, force = false): Promise<RestoreResult> {
   const table = tableOfBackup(backup);
+  if (backup.trim() === '') throw new UsageError('--restore is empty: it names the backup to put back', { hint: 'bmrs dedupe-audit --fix printed it, e.g. --restore bmrs_fuelinst__backup_20251028T120000Z' });
   if (table === null) {
     throw new UsageError(`${backup} is not the name of a dedupe-audit backup`, { hint: 'backups are named <table>__backup_<YYYYMMDDTHHMMSSZ>, e.g. bmrs_fuelinst__backup_20251028T120000Z; --fix printed it' });
   }

@@ -48,13 +48,13 @@ function tableLines(t: TableAudit): string[] {
   for (const w of v.worst.slice(0, 3)) out.push(`    ${style.dim(`${Object.entries(w.naturalKey).map(([c, x]) => `${c}=${x}`).join(' ')}: ${w.versions} versions`)}`);
   const h = t.hashes;
   const scope = t.hashedAll ? `all ${num(h.checked)} rows with a key` : `a sample of ${num(h.checked)} rows`;
-  out.push(`  key recomputed  ${h.mismatched === 0 ? style.ok(`matches for ${scope}`) : style.error(`${plural(h.mismatched, 'row')} of ${scope} do not match`)}`);
+  out.push(`  key recomputed  ${h.mismatched === 0 ? style.ok(`matches for ${scope}`) : style.error(`${plural(h.mismatched, 'row')} of ${scope} ${h.mismatched === 1 ? 'does' : 'do'} not match`)}`);
   for (const e of h.examples) {
     out.push(`    ${plural(h.byKind[e.kind], 'row')}: ${e.detail}`);
     out.push(`      ${style.dim(`stored ${e.storedKey}  recomputed ${e.recomputedKey}`)}`);
     out.push(`      ${style.dim(`row ${rowText(e.row)}`)}`);
   }
-  if (h.textNulls > 0) out.push(`  ${style.warn(`${plural(h.textNulls, 'row')} hold the old system's null text (None/nan) in a string column`)} ${style.dim('(docs/compatibility.md section 2)')}`);
+  if (h.textNulls > 0) out.push(`  ${style.warn(`${plural(h.textNulls, 'row')} ${h.textNulls === 1 ? 'holds' : 'hold'} the old system's null text (None/nan) in a string column`)} ${style.dim('(docs/compatibility.md section 2)')}`);
   return out;
 }
 
