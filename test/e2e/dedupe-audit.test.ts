@@ -193,6 +193,9 @@ describe('bmrs dedupe-audit', () => {
     const part = await dedupe(ctx, ['--json', '--from', '2025-10-27', '--to', '2025-10-27'], ENV);
     expect(part.json.tables[0].duplicates).toMatchObject({ extraRows: 120 });
     expect(part.json.tables[0].range).toEqual({ column: 'settlementDate', from: '2025-10-27', to: '2025-10-27' });
+    expect(part.json.tables[0]).toMatchObject({ rows: LOADED + 240, rowsInRange: 5760 + 120 });
+    const partText = await dedupe(ctx, ['--from', '2025-10-27', '--to', '2025-10-27'], ENV);
+    expect(partText.stdout).toContain('FUELINST  bmrs_fuelinst  12,000 rows, 5,880 in the range');
     const fix = await dedupe(ctx, ['--fix', '--json', '--from', '2025-10-27', '--to', '2025-10-27'], ENV);
     expect(fix.code).toBe(0);
     expect(fix.json.fixes[0].result).toMatchObject({ removed: 120, backupRows: LOADED + 240 });

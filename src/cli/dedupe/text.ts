@@ -31,7 +31,8 @@ export function renderText(r: AuditReport, restoreCommand: (backup: string) => s
 }
 
 function tableLines(t: TableAudit): string[] {
-  const out = [`${style.bold(t.dataset)}  ${t.table}  ${t.rows === null ? style.warn('no table') : plural(t.rows, 'row')}`];
+  const inRange = t.rowsInRange === null || t.rowsInRange === undefined ? '' : `, ${num(t.rowsInRange)} in the range`;
+  const out = [`${style.bold(t.dataset)}  ${t.table}  ${t.rows === null ? style.warn('no table') : `${plural(t.rows, 'row')}${inRange}`}`];
   if (t.rows === null || !t.duplicates || !t.keys || !t.hashes) return out;
   const d = t.duplicates;
   out.push(`  duplicates      ${d.extraRows === 0 ? style.ok('none') : style.error(`${num(d.extraRows)} extra rows in ${plural(d.groups, 'group')} (same _hash_key)`)}`);
