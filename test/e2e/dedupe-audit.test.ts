@@ -2,11 +2,12 @@
 // simulator, with duplicates and bad keys injected by SQL in the shapes production has. Each test
 // has its own simulator and store.
 import { createHash } from 'node:crypto';
+import { copyFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { hashRow } from '../../src/core/hash.js';
 import { openSession } from '../../src/sinks/duckdb-open.js';
 import { load, scalar, sql, useCheckContext, type CheckContext } from '../support/check.js';
-import { dedupe, dump, fuelRows, FUELINST, insertRows, runNode } from '../support/dedupe.js';
+import { BIN, dedupe, dump, fuelRows, FUELINST, insertRows, runNode } from '../support/dedupe.js';
 
 const NOW = '2025-10-28T12:00:00Z';
 const ctx = useCheckContext(NOW);
@@ -185,6 +186,22 @@ describe('bmrs dedupe-audit', () => {
     const nothing = await dedupe(ctx, ['--fix', '--json'], { BMRS_NOW: '2025-10-28T13:00:00Z' });
     expect(nothing.json).toMatchObject({ exitCode: 0, fixes: [] });
     expect(await scalar(ctx.tmp.db, `SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '%__backup_%'`)).toBe(1);
+  });
+
+  it('the printed undo names the same store (--db quoted for the shell, --sink), and runs as printed', async () => {
+    await twoDays();
+    await sql(ctx.tmp.db, copy('settlementPeriod = 1', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`));
+    const spaced = `${ctx.tmp.dir}/it's my store.duckdb`;
+    await copyFile(ctx.tmp.db, spaced);
+    const fix = await dedupe(ctx, ['--fix', '--json', '--db', spaced, '--sink', 'duckdb'], { ...ENV, BMRS_DUCKDB_PATH: undefined });
+    expect(fix.code, fix.stderr).toBe(0);
+    const undo = `bmrs dedupe-audit --db '${ctx.tmp.dir}/it'\\''s my store.duckdb' --sink duckdb --restore ${BACKUP}`;
+    expect(fix.json.fixes[0].restoreCommand).toBe(undo);
+    expect(fix.stderr).toContain(`undo with: ${undo}`);
+    const restored = await runNode(ctx, ['-e', `require('node:child_process').execFileSync('sh', ['-c', process.argv[1]], { stdio: 'inherit' })`, undo.replace(/^bmrs /, `"${process.execPath}" "${BIN}" `)], { ...ENV, BMRS_DUCKDB_PATH: undefined });
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toContain(`restored bmrs_fuelinst from ${BACKUP}`);
+    expect(await dump(spaced)).toEqual(await dump(ctx.tmp.db));
   });
 
   it('--from/--to audit and fix only those settlement days; the rest keeps its duplicates', async () => {
