@@ -147,6 +147,8 @@ export interface TableAudit {
   /** null: no such table. */
   readonly rows: number | null;
   readonly range: RowRange | null;
+  /** With --from/--to: the rows of the range, which the counts below are about (null without a range or a table). */
+  readonly rowsInRange?: number | null;
   readonly duplicates: DuplicateReport | null;
   readonly keys: Omit<KeyAudit, 'rows'> | null;
   readonly hashes: KeyCheck | null;

@@ -167,7 +167,10 @@ export interface CoverageCounts {
 }
 
 export interface DuplicateReport {
-  /** `_hash_key` values stored more than once, and the rows beyond the first of each. */
+  /**
+   * Well-formed `_hash_key` values (32 lower-case hex digits) stored more than once, and the rows
+   * beyond the first of each. A malformed key (`None` shared by unrelated rows) is a bad key, not a duplicate.
+   */
   readonly groups: number;
   readonly extraRows: number;
   readonly nullKeys: number;
@@ -188,7 +191,10 @@ export interface RowRange {
 
 /** Rows sharing a natural key with different content (a later publication): reported, never removed. */
 export interface RevisionReport {
-  /** Natural keys (with no NULL part) stored with more than one well-formed `_hash_key`, and the versions beyond the first of each. */
+  /**
+   * Natural keys (with no NULL part, rows with well-formed keys) stored with more than one content,
+   * and the versions beyond the first of each. The same content under two keys is no revision.
+   */
   readonly keys: number;
   readonly extraVersions: number;
   readonly worst: readonly { readonly naturalKey: Readonly<Record<string, string | null>>; readonly versions: number; readonly hashKeys: readonly string[] }[];
@@ -203,7 +209,7 @@ export interface KeyAudit {
 }
 
 export interface RepairRequest {
-  /** Keep one row per `_hash_key`, the one with the latest `_ingested_utc`. */
+  /** Keep one row per well-formed `_hash_key`, the one with the latest `_ingested_utc`; rows under a malformed key are kept. */
   readonly kind: 'dedupe';
   readonly dropNullKeys: boolean;
   /** Name of the backup table to create first (the caller stamps it with the time). */

@@ -9,6 +9,12 @@ import { quoteIdent, tableExists } from './duckdb-schema.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A 64-bit hash of a row's content columns (names not starting with `_`): tells copies from key conflicts. */
+export const CONTENT_HASH = `hash(*COLUMNS('^[^_]'))`;
+
+/** A `_hash_key` of 32 lower-case hex digits; any other text is a bad key, never a duplicate (core/dedupe.ts). */
+export const WELL_FORMED_KEY = `regexp_full_match(_hash_key, '[0-9a-f]{32}')`;
+
 /** `AND <the range>` for a WHERE clause, or '' without one. Days are checked, so they can be inlined. */
 export function rangeSql(range: RowRange | undefined): string {
   if (range === undefined) return '';
@@ -16,30 +22,30 @@ export function rangeSql(range: RowRange | undefined): string {
   return ` AND CAST(${quoteIdent(range.column)} AS DATE) BETWEEN DATE '${range.from}' AND DATE '${range.to}'`;
 }
 
-const WELL_FORMED = `regexp_full_match(_hash_key, '[0-9a-f]{32}')`;
-
 /**
  * One pass for the rows and the malformed keys; revisions in two steps, exact and cheap: the
  * 64-bit hashes of natural keys stored more than once (duplicates, revisions, or a hash shared by
- * two keys), then only those rows grouped by the natural key itself with their distinct keys
- * (counting distinct keys over every natural key costs several times more).
+ * two keys), then only those rows grouped by the natural key itself with their distinct contents
+ * (counting them over every natural key costs several times more). A revision is different
+ * content: the same row stored under two keys (the old system's and bmrs's) is none.
  */
 export async function keyAudit(c: DuckDBConnection, d: DatasetSpec, worst: number, range?: RowRange): Promise<KeyAudit> {
   const t = quoteIdent(d.table);
   const where = `WHERE true${rangeSql(range)}`;
   const limit = Math.max(0, Math.floor(worst));
   const [rows, malformed] = (
-    await c.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE _hash_key IS NOT NULL AND NOT ${WELL_FORMED}) FROM ${t} ${where}`)
+    await c.runAndReadAll(`SELECT count(*), count(*) FILTER (WHERE _hash_key IS NOT NULL AND NOT ${WELL_FORMED_KEY}) FROM ${t} ${where}`)
   ).getRows()[0];
   const examples = Number(malformed) === 0 ? [] : (
-    await c.runAndReadAll(`SELECT DISTINCT _hash_key FROM ${t} ${where} AND _hash_key IS NOT NULL AND NOT ${WELL_FORMED} ORDER BY 1 LIMIT ${limit}`)
+    await c.runAndReadAll(`SELECT DISTINCT _hash_key FROM ${t} ${where} AND _hash_key IS NOT NULL AND NOT ${WELL_FORMED_KEY} ORDER BY 1 LIMIT ${limit}`)
   ).getRows().map((v) => String(v[0]));
   const keys = d.naturalKey.map(quoteIdent).join(', ');
   const top = await c.runAndReadAll(
     `WITH cand AS (SELECT hash(${keys}) AS h FROM ${t} ${where} GROUP BY 1 HAVING count(*) > 1),
-     v AS (SELECT ${keys}, count(DISTINCT _hash_key) AS n, list(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
-           FROM ${t} SEMI JOIN cand ON hash(${keys}) = cand.h ${where} AND ${WELL_FORMED} AND ${d.naturalKey.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(' AND ')}
-           GROUP BY ALL HAVING count(DISTINCT _hash_key) > 1)
+     v AS (SELECT ${keys}, count(DISTINCT content) AS n, list(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
+           FROM (SELECT ${keys}, _hash_key, ${CONTENT_HASH} AS content
+                 FROM ${t} SEMI JOIN cand ON hash(${keys}) = cand.h ${where} AND ${WELL_FORMED_KEY} AND ${d.naturalKey.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(' AND ')})
+           GROUP BY ${keys} HAVING count(DISTINCT content) > 1)
      SELECT count(*) OVER (), sum(n - 1) OVER (), ${d.naturalKey.map((k) => `CAST(${quoteIdent(k)} AS VARCHAR)`).join(', ')}, n, hashes
      FROM v ORDER BY n DESC, ${keys} LIMIT ${Math.max(1, limit)}`,
   );

@@ -7,7 +7,7 @@ import { keyXorSql, type KeySet } from '../core/digest.js';
 import type { Cell, Row } from '../core/rows.js';
 import type { DuplicateReport, PeriodCount, RowRange } from '../core/store.js';
 import type { ActualColumn } from '../core/table.js';
-import { rangeSql } from './duckdb-dedupe.js';
+import { CONTENT_HASH, rangeSql, WELL_FORMED_KEY } from './duckdb-dedupe.js';
 import { describeTable, quoteIdent, tableExists } from './duckdb-schema.js';
 
 /** A SELECT list that reads each column as a cell; columns of types bmrs does not write are left out. */
@@ -65,13 +65,11 @@ export async function periodCounts(c: DuckDBConnection, d: DatasetSpec, from: st
   return r.getRows().map((v) => ({ date: String(v[0]), period: Number(v[1]), rows: Number(v[2]), keys: Number(v[3]) }));
 }
 
-/** A 64-bit hash of a row's content columns (names not starting with `_`): tells copies from key conflicts. */
-export const CONTENT_HASH = `hash(*COLUMNS('^[^_]'))`;
-
 /**
  * Duplicate groups in two passes, exact and cheap: the keys' 64-bit hashes seen more than once
  * (a GROUP BY on integers), then only those rows grouped by the key itself, where the counts and
- * ingest times are taken. Grouping 2 M text keys with their ingest times at once needs several
+ * ingest times are taken. Only well-formed keys group: rows under a malformed key (the text `None`
+ * shared by unrelated rows, say) are bad keys, counted by `keyAudit` and kept by a repair. Grouping 2 M text keys with their ingest times at once needs several
  * times the memory the store is given (docs/benchmarks.md, bench:dedupe).
  */
 export async function duplicates(c: DuckDBConnection, table: string, worst: number, range?: RowRange): Promise<DuplicateReport> {
@@ -82,7 +80,7 @@ export async function duplicates(c: DuckDBConnection, table: string, worst: numb
     await c.runAndReadAll(
       `WITH cand AS (SELECT hash(_hash_key) AS h FROM ${t} WHERE _hash_key IS NOT NULL${r} GROUP BY 1 HAVING count(*) > 1),
        g AS (SELECT _hash_key, count(*) AS n, min(_ingested_utc) AS lo, max(_ingested_utc) AS hi, min(content) <> max(content) AS conflict
-             FROM (SELECT _hash_key, _ingested_utc, ${CONTENT_HASH} AS content FROM ${t} SEMI JOIN cand ON hash(_hash_key) = cand.h WHERE true${r})
+             FROM (SELECT _hash_key, _ingested_utc, ${CONTENT_HASH} AS content FROM ${t} SEMI JOIN cand ON hash(_hash_key) = cand.h WHERE ${WELL_FORMED_KEY}${r})
              GROUP BY 1 HAVING count(*) > 1)
        SELECT count(*) OVER (), sum(n - 1) OVER (), sum(CAST(conflict AS INTEGER)) OVER (), _hash_key, n, lo, hi
        FROM g ORDER BY n DESC, _hash_key LIMIT ${Math.max(1, limit)}`,

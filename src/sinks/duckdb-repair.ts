@@ -6,8 +6,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { conflictError } from '../core/dedupe.js';
 import { DataError, UsageError } from '../core/errors.js';
 import type { RepairRequest, RepairResult } from '../core/store.js';
-import { rangeSql } from './duckdb-dedupe.js';
-import { CONTENT_HASH } from './duckdb-reads.js';
+import { CONTENT_HASH, rangeSql, WELL_FORMED_KEY } from './duckdb-dedupe.js';
 import { inTransaction } from './duckdb-open.js';
 import { quoteIdent, tableExists } from './duckdb-schema.js';
 
@@ -28,9 +27,10 @@ export async function repairTable(
   }
   const t = quoteIdent(table);
   const b = quoteIdent(req.backup);
-  const inRange = `true${rangeSql(req.range)}`;
+  // Only well-formed keys are grouped: rows under a malformed key are bad keys, kept for a person to judge.
+  const inRange = `${WELL_FORMED_KEY}${rangeSql(req.range)}`;
   // Candidates by the key's 64-bit hash (an integer GROUP BY), then exact by the key itself.
-  const candidates = `SELECT hash(_hash_key) AS h FROM ${t} WHERE _hash_key IS NOT NULL AND ${inRange} GROUP BY 1 HAVING count(*) > 1`;
+  const candidates = `SELECT hash(_hash_key) AS h FROM ${t} WHERE _hash_key IS NOT NULL${rangeSql(req.range)} GROUP BY 1 HAVING count(*) > 1`;
   return inTransaction(c, async () => {
     const [before] = await scalars(c, `SELECT count(*) FROM ${t}`);
     await c.run(`CREATE TABLE ${b} AS SELECT * FROM ${t}`);
@@ -47,8 +47,8 @@ export async function repairTable(
     // Every copy but the latest _ingested_utc of each _hash_key (the operators' convention); NULL keys only when asked.
     await c.run(`CREATE TEMP TABLE _bmrs_drop AS
       SELECT rowid AS r, _hash_key AS k FROM ${t} SEMI JOIN (${candidates}) cand ON hash(_hash_key) = cand.h WHERE ${inRange}
-      QUALIFY row_number() OVER (PARTITION BY _hash_key ORDER BY _ingested_utc DESC NULLS LAST) > 1
-      ${req.dropNullKeys ? `UNION ALL SELECT rowid, NULL FROM ${t} WHERE _hash_key IS NULL AND ${inRange}` : ''}`);
+      QUALIFY row_number() OVER (PARTITION BY _hash_key ORDER BY _ingested_utc DESC NULLS LAST, rowid DESC) > 1
+      ${req.dropNullKeys ? `UNION ALL SELECT rowid, NULL FROM ${t} WHERE _hash_key IS NULL${rangeSql(req.range)}` : ''}`);
     const [extras, nullKeys] = await scalars(c, `SELECT count(k), count(*) - count(k) FROM _bmrs_drop`);
     await c.run(`DELETE FROM ${t} WHERE rowid IN (SELECT r FROM _bmrs_drop)`);
     await c.run('DROP TABLE _bmrs_drop');

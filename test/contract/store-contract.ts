@@ -256,6 +256,24 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       expect(await h.store.countRows('bmrs_fuelinst__backup_1')).toBeNull();
     });
 
+    it('a malformed key is a bad key, never a duplicate or a conflict, and a repair keeps its rows; one content under two keys is no revision', async () => {
+      const t = await h.store.openTable(FUELINST);
+      await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1))]);
+      const [one, two, three] = await h.store.sampleRows(t.name, 3);
+      await h.insertRaw(t.name, [
+        // the text None as the key of two unrelated rows, an upper-case key stored twice
+        { ...one, _hash_key: 'None' }, { ...two, _hash_key: 'None' },
+        { ...three, _hash_key: String(three._hash_key).toUpperCase() }, { ...three, _hash_key: String(three._hash_key).toUpperCase() },
+        // a real copy, and the same content as `two` under another well-formed key (not a revision)
+        { ...one, _ingested_utc: '2099-01-01T00:00:00+00:00' }, { ...two, _hash_key: 'ab'.repeat(16) },
+      ]);
+      expect(await h.store.duplicates(t.name, 5)).toMatchObject({ groups: 1, extraRows: 1, nullKeys: 0, conflicts: 0, worst: [{ hashKey: one._hash_key, count: 2 }] });
+      expect(await h.store.keyAudit(FUELINST, 5)).toMatchObject({ rows: 10, malformedKeys: 4, revisions: { keys: 0, extraVersions: 0, worst: [] } });
+      const r = await h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: true, backup: 'bmrs_fuelinst__backup_1' });
+      expect(r).toMatchObject({ before: 10, backupRows: 10, after: 9, removed: 1 });
+      expect(await h.store.keyAudit(FUELINST, 5)).toMatchObject({ rows: 9, malformedKeys: 4 });
+    });
+
     it('describes a table as it is, without creating it', async () => {
       expect(await h.store.describeTable(FUELINST)).toBeNull();
       expect(await h.store.countRows(FUELINST.table)).toBeNull();

@@ -2,11 +2,12 @@
 // simulator, with duplicates and bad keys injected by SQL in the shapes production has. Each test
 // has its own simulator and store.
 import { createHash } from 'node:crypto';
+import { copyFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { hashRow } from '../../src/core/hash.js';
 import { openSession } from '../../src/sinks/duckdb-open.js';
 import { load, scalar, sql, useCheckContext, type CheckContext } from '../support/check.js';
-import { dedupe, dump, fuelRows, FUELINST, insertRows, runNode } from '../support/dedupe.js';
+import { BIN, dedupe, dump, fuelRows, FUELINST, insertRows, runNode } from '../support/dedupe.js';
 
 const NOW = '2025-10-28T12:00:00Z';
 const ctx = useCheckContext(NOW);
@@ -128,6 +129,29 @@ describe('bmrs dedupe-audit', () => {
     expect(await dump(ctx.tmp.db)).toEqual(before);
   });
 
+  it('a malformed key shared by unrelated rows (the text None) is a bad key, not a duplicate: --fix still runs and keeps them; one reading under two keys is no revision', async () => {
+    await twoDays();
+    await sql(ctx.tmp.db, copy('settlementPeriod = 5', `'None' AS _hash_key`), copy('settlementPeriod = 6', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`));
+    const [reading] = await fuelRows(ctx.tmp.db, `settlementDate = DATE '2025-10-27' AND settlementPeriod = 7 AND fuelType = 'WIND' AND minute(startTime) = 0`);
+    await insertRows(ctx.tmp.db, [{ ...reading, _hash_key: md5('another writer, same reading') }]);
+    const audit = await dedupe(ctx, ['--json', '--sample', '20000'], ENV);
+    expect(audit.code).toBe(1);
+    expect(audit.json.tables[0]).toMatchObject({
+      duplicates: { groups: 120, extraRows: 120, conflicts: 0, nullKeys: 0 },
+      keys: { malformedKeys: 120, malformedExamples: ['None'], revisions: { keys: 0, extraVersions: 0 } },
+      hashes: { mismatched: 1, byKind: { unexplained: 1 } },
+    });
+    expect(audit.json.findings.map((f: { kind: string }) => f.kind)).toEqual(['duplicates', 'malformed-keys', 'key-mismatch']);
+    const text = await dedupe(ctx, ['--sample', '20000'], ENV);
+    expect(text.stdout).toContain('malformed keys  120 rows, e.g. "None"');
+    expect(text.stdout).toContain('key recomputed  1 row of all 11,881 rows with a key does not match');
+    const fix = await dedupe(ctx, ['--fix', '--json', '--drop-null-keys'], ENV);
+    expect(fix.code, fix.stderr).toBe(1);
+    expect(fix.json.fixes[0].result).toMatchObject({ removed: 120, after: LOADED + 120 + 1 });
+    expect(fix.json.findings.map((f: { kind: string }) => f.kind)).toEqual(['malformed-keys', 'key-mismatch']);
+    expect(await scalar(ctx.tmp.db, `SELECT count(*) FROM bmrs_fuelinst WHERE _hash_key = 'None'`)).toBe(120);
+  });
+
   it('--restore refuses (65, nothing changed) when rows were loaded after the backup; --force restores anyway', async () => {
     await twoDays();
     await sql(ctx.tmp.db, copy('settlementPeriod = 1', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`));
@@ -164,12 +188,31 @@ describe('bmrs dedupe-audit', () => {
     expect(await scalar(ctx.tmp.db, `SELECT count(*) FROM information_schema.tables WHERE table_name LIKE '%__backup_%'`)).toBe(1);
   });
 
+  it('the printed undo names the same store (--db quoted for the shell, --sink), and runs as printed', async () => {
+    await twoDays();
+    await sql(ctx.tmp.db, copy('settlementPeriod = 1', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`));
+    const spaced = `${ctx.tmp.dir}/it's my store.duckdb`;
+    await copyFile(ctx.tmp.db, spaced);
+    const fix = await dedupe(ctx, ['--fix', '--json', '--db', spaced, '--sink', 'duckdb'], { ...ENV, BMRS_DUCKDB_PATH: undefined });
+    expect(fix.code, fix.stderr).toBe(0);
+    const undo = `bmrs dedupe-audit --db '${ctx.tmp.dir}/it'\\''s my store.duckdb' --sink duckdb --restore ${BACKUP}`;
+    expect(fix.json.fixes[0].restoreCommand).toBe(undo);
+    expect(fix.stderr).toContain(`undo with: ${undo}`);
+    const restored = await runNode(ctx, ['-e', `require('node:child_process').execFileSync('sh', ['-c', process.argv[1]], { stdio: 'inherit' })`, undo.replace(/^bmrs /, `"${process.execPath}" "${BIN}" `)], { ...ENV, BMRS_DUCKDB_PATH: undefined });
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toContain(`restored bmrs_fuelinst from ${BACKUP}`);
+    expect(await dump(spaced)).toEqual(await dump(ctx.tmp.db));
+  });
+
   it('--from/--to audit and fix only those settlement days; the rest keeps its duplicates', async () => {
     await twoDays();
     await sql(ctx.tmp.db, `INSERT INTO bmrs_fuelinst SELECT * FROM bmrs_fuelinst WHERE settlementPeriod = 7`);
     const part = await dedupe(ctx, ['--json', '--from', '2025-10-27', '--to', '2025-10-27'], ENV);
     expect(part.json.tables[0].duplicates).toMatchObject({ extraRows: 120 });
     expect(part.json.tables[0].range).toEqual({ column: 'settlementDate', from: '2025-10-27', to: '2025-10-27' });
+    expect(part.json.tables[0]).toMatchObject({ rows: LOADED + 240, rowsInRange: 5760 + 120 });
+    const partText = await dedupe(ctx, ['--from', '2025-10-27', '--to', '2025-10-27'], ENV);
+    expect(partText.stdout).toContain('FUELINST  bmrs_fuelinst  12,000 rows, 5,880 in the range');
     const fix = await dedupe(ctx, ['--fix', '--json', '--from', '2025-10-27', '--to', '2025-10-27'], ENV);
     expect(fix.code).toBe(0);
     expect(fix.json.fixes[0].result).toMatchObject({ removed: 120, backupRows: LOADED + 240 });
@@ -219,6 +262,7 @@ describe('bmrs dedupe-audit', () => {
       [['--from', '2025-10-28', '--to', '2025-10-27'], /^error: --from 2025-10-28 is after --to 2025-10-27\n/],
       [['--drop-null-keys'], /^error: --drop-null-keys goes with --fix \(or --dry-run\)\nhint: /],
       [['--restore', BACKUP, '--fix'], /^error: --restore is given alone .* not with --fix\nhint: /],
+      [['--restore', ''], /^error: --restore is empty: it names the backup to put back\nhint: /],
       [['--restore', 'bmrs_fuelinst'], /^error: bmrs_fuelinst is not the name of a dedupe-audit backup\nhint: /],
       [['--restore', BACKUP], /^error: there is no backup table bmrs_fuelinst__backup_20251028T120000Z\nhint: /],
       [['--dataset', 'NOPE'], /^error: unknown dataset: NOPE\nhint: /],

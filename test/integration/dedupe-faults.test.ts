@@ -6,6 +6,11 @@ import { findDataset } from '../../src/core/datasets.js';
 import { runAudit, runRestore, type AuditOptions } from '../../src/cli/dedupe/run.js';
 import { createMemoryStore, type MemoryFaults } from '../support/memory-store.js';
 import { dayWindow, fuelinstRaws, windowWrite } from '../contract/store-contract.js';
+import { openDuckDbStore } from '../../src/sinks/duckdb.js';
+import type { RepairStep } from '../../src/sinks/duckdb-repair.js';
+import { makeStore } from '../support/cli.js';
+import { dump } from '../support/dedupe.js';
+import { scalar, tempDir } from '../support/pipeline.js';
 
 const FUELINST = findDataset('FUELINST')!;
 const NOW = Date.parse('2025-10-28T12:00:00Z');
@@ -72,5 +77,42 @@ describe('dedupe-audit --fix against a failing store', () => {
     const report = await runAudit(store, { ...fix, mode: 'dry-run' }, NOW);
     expect(report).toMatchObject({ exitCode: 1, fixes: [{ backup: BACKUP, removeCopies: 5, removeNullKeys: 1, rowsBefore: 22, rowsAfter: 16, result: null }] });
     expect(snapshot(store)).toBe(before);
+  });
+});
+
+describe('dedupe-audit --fix on DuckDB failing inside its transaction', () => {
+  it.each(['backup', 'rewrite', 'verify'] as const)('an error after the %s step rolls the backup and the rewrite back; the re-run fixes it', async (step) => {
+    const tmp = await tempDir();
+    let failAt: RepairStep | undefined = step;
+    const store = await openDuckDbStore(tmp.db, {
+      waitMs: 0,
+      afterRepairStep: (s) => {
+        if (s === failAt) throw new StoreFailure(`repair failed after its ${s} step (injected)`);
+      },
+    });
+    try {
+      const t = await store.openTable(FUELINST);
+      await store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 4))]);
+      await store.close();
+      await makeStore(tmp.db, [
+        `INSERT INTO bmrs_fuelinst SELECT * REPLACE ('2099-01-01T00:00:00+00:00' AS _ingested_utc) FROM bmrs_fuelinst WHERE settlementPeriod = 1`,
+        `INSERT INTO bmrs_fuelinst SELECT * REPLACE (NULL AS _hash_key) FROM bmrs_fuelinst WHERE settlementPeriod = 2`,
+      ]);
+      const before = await dump(tmp.db);
+      await expect(runAudit(store, fix, NOW)).rejects.toThrow(`repair failed after its ${step} step (injected)`);
+      await store.close();
+      expect(await dump(tmp.db)).toEqual(before);
+      expect(await scalar(tmp.db, `SELECT count(*) FROM information_schema.tables WHERE table_name = '${BACKUP}'`)).toBe(0);
+
+      failAt = undefined;
+      const report = await runAudit(store, fix, NOW);
+      await store.close();
+      expect(report).toMatchObject({ exitCode: 0, fixes: [{ removeCopies: 4, removeNullKeys: 4, result: { before: before.length, after: before.length - 8 } }] });
+      expect(await dump(tmp.db, BACKUP)).toEqual(before);
+      expect(await scalar(tmp.db, `SELECT count(*) FROM bmrs_fuelinst WHERE settlementPeriod = 1 AND _ingested_utc <> '2099-01-01T00:00:00+00:00'`)).toBe(0);
+    } finally {
+      await store.close();
+      await tmp.cleanup();
+    }
   });
 });

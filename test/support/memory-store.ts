@@ -214,7 +214,7 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
       for (const r of table(name).rows) {
         if (!inRange(r, range)) continue;
         if (r._hash_key === null) nullKeys++;
-        else groups.set(String(r._hash_key), [...(groups.get(String(r._hash_key)) ?? []), r]);
+        else if (WELL_FORMED.test(String(r._hash_key))) groups.set(String(r._hash_key), [...(groups.get(String(r._hash_key)) ?? []), r]);
       }
       const dups = [...groups].filter(([, rs]) => rs.length > 1);
       const content = (r: Row) => JSON.stringify(Object.entries(r).filter(([k]) => !k.startsWith('_')), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
@@ -234,27 +234,29 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
     async keyAudit(d, worst, range) {
       const rows = table(d.table).rows.filter((r) => inRange(r, range));
       const malformed = rows.filter((r) => r._hash_key !== null && !WELL_FORMED.test(String(r._hash_key))).map((r) => String(r._hash_key));
-      const versions = new Map<string, { naturalKey: Record<string, string | null>; hashes: Set<string> }>();
+      const content = (r: Row) => JSON.stringify(Object.entries(r).filter(([k]) => !k.startsWith('_')), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+      const versions = new Map<string, { naturalKey: Record<string, string | null>; hashes: Set<string>; contents: Set<string> }>();
       for (const r of rows) {
         if (r._hash_key === null || !WELL_FORMED.test(String(r._hash_key)) || d.naturalKey.some((k) => r[k] === null)) continue;
         const naturalKey = Object.fromEntries(d.naturalKey.map((k) => [k, r[k] === null ? null : String(r[k])]));
         const k = JSON.stringify(naturalKey);
-        const v = versions.get(k) ?? { naturalKey, hashes: new Set<string>() };
+        const v = versions.get(k) ?? { naturalKey, hashes: new Set<string>(), contents: new Set<string>() };
         v.hashes.add(String(r._hash_key));
+        v.contents.add(content(r));
         versions.set(k, v);
       }
-      const revised = [...versions].filter(([, v]) => v.hashes.size > 1);
+      const revised = [...versions].filter(([, v]) => v.contents.size > 1);
       return {
         rows: rows.length,
         malformedKeys: malformed.length,
         malformedExamples: [...new Set(malformed)].sort().slice(0, worst),
         revisions: {
           keys: revised.length,
-          extraVersions: revised.reduce((n, [, v]) => n + v.hashes.size - 1, 0),
+          extraVersions: revised.reduce((n, [, v]) => n + v.contents.size - 1, 0),
           worst: revised
-            .sort((a, b) => b[1].hashes.size - a[1].hashes.size || (a[0] < b[0] ? -1 : 1))
+            .sort((a, b) => b[1].contents.size - a[1].contents.size || (a[0] < b[0] ? -1 : 1))
             .slice(0, worst)
-            .map(([, v]) => ({ naturalKey: v.naturalKey, versions: v.hashes.size, hashKeys: [...v.hashes].sort() })),
+            .map(([, v]) => ({ naturalKey: v.naturalKey, versions: v.contents.size, hashKeys: [...v.hashes].sort() })),
         },
       };
     },
@@ -277,7 +279,8 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
         if (!inRange(r, req.range)) outside.push(r);
         else if (r._hash_key === null) {
           if (!req.dropNullKeys) kept.push(r);
-        } else if (!latest.has(String(r._hash_key)) || String(r._ingested_utc) > String(latest.get(String(r._hash_key))!._ingested_utc)) latest.set(String(r._hash_key), r);
+        } else if (!WELL_FORMED.test(String(r._hash_key))) kept.push(r);
+        else if (!latest.has(String(r._hash_key)) || String(r._ingested_utc) > String(latest.get(String(r._hash_key))!._ingested_utc)) latest.set(String(r._hash_key), r);
       }
       const before = t.rows.length;
       const rows = [...outside, ...latest.values(), ...kept];

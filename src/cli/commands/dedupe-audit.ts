@@ -85,7 +85,9 @@ export async function runDedupeAudit(opts: DedupeOptions, openStore: OpenStore =
     throw new UsageError(`there is no store at ${config.duckdbPath}`, { hint: 'point --db or BMRS_DUCKDB_PATH at the store' });
   }
   const store = await openStore(config, (holder) => process.stderr.write(`${style.dim(`waiting up to ${Math.round(config.storeWaitMs / 1000)} s for the store, held by ${holder}`)}\n`));
-  const restoreCommand = (backup: string) => `bmrs dedupe-audit${opts.db === undefined ? '' : ` --db ${opts.db}`} --restore ${backup}`;
+  // The same store as this run: its --db and --sink when given (the environment holds otherwise).
+  const where = `${opts.db === undefined ? '' : ` --db ${shellWord(opts.db)}`}${opts.sink === undefined ? '' : ` --sink ${shellWord(opts.sink)}`}`;
+  const restoreCommand = (backup: string) => `bmrs dedupe-audit${where} --restore ${backup}`;
   try {
     const { runAudit, runRestore } = await import('../dedupe/run.js');
     const text = await import('../dedupe/text.js');
@@ -110,6 +112,11 @@ export async function runDedupeAudit(opts: DedupeOptions, openStore: OpenStore =
   } finally {
     await store.close();
   }
+}
+
+/** A word as a POSIX shell reads it back: as it is when plain, else in single quotes. */
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
 function checkFlags(o: DedupeOptions): void {

@@ -50,7 +50,7 @@ export interface AuditReport {
 export async function auditTable(store: Store, d: DatasetSpec, o: AuditOptions): Promise<TableAudit> {
   const range = rowRange(d, o.from, o.to) ?? null;
   const rows = await store.countRows(d.table);
-  const none = { dataset: d.code, table: d.table, rows, range, duplicates: null, keys: null, hashes: null, hashedAll: true };
+  const none = { dataset: d.code, table: d.table, rows, range, rowsInRange: null, duplicates: null, keys: null, hashes: null, hashedAll: true };
   if (rows === null) return none;
   const duplicates = await store.duplicates(d.table, o.worst, range ?? undefined);
   const { rows: inScope, ...keys } = await store.keyAudit(d, o.worst, range ?? undefined);
@@ -63,7 +63,7 @@ export async function auditTable(store: Store, d: DatasetSpec, o: AuditOptions):
   }
   const sample = await store.sampleRows(d.table, o.sample, range ?? undefined);
   const hashes = checkKeys(columns, sample);
-  return { ...none, duplicates, keys, hashes, hashedAll: sample.length >= inScope };
+  return { ...none, rowsInRange: range === null ? null : inScope, duplicates, keys, hashes, hashedAll: sample.length >= inScope };
 }
 
 /** `onFixed` hears of each repair as it commits, so a later failure cannot hide an earlier backup. */
@@ -102,6 +102,7 @@ export async function runAudit(store: Store, o: AuditOptions, now: number, onFix
 
 export async function runRestore(store: Store, backup: string, force = false): Promise<RestoreResult> {
   const table = tableOfBackup(backup);
+  if (backup.trim() === '') throw new UsageError('--restore is empty: it names the backup to put back', { hint: 'bmrs dedupe-audit --fix printed it, e.g. --restore bmrs_fuelinst__backup_20251028T120000Z' });
   if (table === null) {
     throw new UsageError(`${backup} is not the name of a dedupe-audit backup`, { hint: 'backups are named <table>__backup_<YYYYMMDDTHHMMSSZ>, e.g. bmrs_fuelinst__backup_20251028T120000Z; --fix printed it' });
   }

@@ -31,7 +31,8 @@ export function renderText(r: AuditReport, restoreCommand: (backup: string) => s
 }
 
 function tableLines(t: TableAudit): string[] {
-  const out = [`${style.bold(t.dataset)}  ${t.table}  ${t.rows === null ? style.warn('no table') : plural(t.rows, 'row')}`];
+  const inRange = t.rowsInRange === null || t.rowsInRange === undefined ? '' : `, ${num(t.rowsInRange)} in the range`;
+  const out = [`${style.bold(t.dataset)}  ${t.table}  ${t.rows === null ? style.warn('no table') : `${plural(t.rows, 'row')}${inRange}`}`];
   if (t.rows === null || !t.duplicates || !t.keys || !t.hashes) return out;
   const d = t.duplicates;
   out.push(`  duplicates      ${d.extraRows === 0 ? style.ok('none') : style.error(`${num(d.extraRows)} extra rows in ${plural(d.groups, 'group')} (same _hash_key)`)}`);
@@ -48,13 +49,13 @@ function tableLines(t: TableAudit): string[] {
   for (const w of v.worst.slice(0, 3)) out.push(`    ${style.dim(`${Object.entries(w.naturalKey).map(([c, x]) => `${c}=${x}`).join(' ')}: ${w.versions} versions`)}`);
   const h = t.hashes;
   const scope = t.hashedAll ? `all ${num(h.checked)} rows with a key` : `a sample of ${num(h.checked)} rows`;
-  out.push(`  key recomputed  ${h.mismatched === 0 ? style.ok(`matches for ${scope}`) : style.error(`${plural(h.mismatched, 'row')} of ${scope} do not match`)}`);
+  out.push(`  key recomputed  ${h.mismatched === 0 ? style.ok(`matches for ${scope}`) : style.error(`${plural(h.mismatched, 'row')} of ${scope} ${h.mismatched === 1 ? 'does' : 'do'} not match`)}`);
   for (const e of h.examples) {
     out.push(`    ${plural(h.byKind[e.kind], 'row')}: ${e.detail}`);
     out.push(`      ${style.dim(`stored ${e.storedKey}  recomputed ${e.recomputedKey}`)}`);
     out.push(`      ${style.dim(`row ${rowText(e.row)}`)}`);
   }
-  if (h.textNulls > 0) out.push(`  ${style.warn(`${plural(h.textNulls, 'row')} hold the old system's null text (None/nan) in a string column`)} ${style.dim('(docs/compatibility.md section 2)')}`);
+  if (h.textNulls > 0) out.push(`  ${style.warn(`${plural(h.textNulls, 'row')} ${h.textNulls === 1 ? 'holds' : 'hold'} the old system's null text (None/nan) in a string column`)} ${style.dim('(docs/compatibility.md section 2)')}`);
   return out;
 }
 

@@ -7,7 +7,8 @@ import { plain } from './schema.js';
 import { q, rangeAnd, rowText } from './sql.js';
 import { typesOf } from './reads.js';
 
-const WELL_FORMED = `REGEXP_CONTAINS(_hash_key, '^[0-9a-f]{32}$')`;
+/** Only well-formed keys group as duplicates; a malformed one is a bad key (core/dedupe.ts). */
+export const WELL_FORMED = `REGEXP_CONTAINS(_hash_key, '^[0-9a-f]{32}$')`;
 const num = (v: unknown) => Number(plain(v) ?? 0);
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(plain(v)));
 
@@ -19,7 +20,7 @@ export function contentColumns(info: TableInfo): string[] {
 export function duplicatesSql(g: Pick<Gateway, 'ref'>, table: string, info: TableInfo, limit: number, range?: RowRange): string {
   return `WITH grp AS (
   SELECT _hash_key, COUNT(*) AS n, MIN(_ingested_utc) AS lo, MAX(_ingested_utc) AS hi, MIN(${rowText(contentColumns(info))}) <> MAX(${rowText(contentColumns(info))}) AS conflict
-  FROM ${g.ref(table)} WHERE _hash_key IS NOT NULL${rangeAnd(range, typesOf(info))}
+  FROM ${g.ref(table)} WHERE ${WELL_FORMED}${rangeAnd(range, typesOf(info))}
   GROUP BY _hash_key HAVING COUNT(*) > 1)
 SELECT COUNT(*) OVER () AS dup_groups, SUM(n - 1) OVER () AS extra, COUNTIF(conflict) OVER () AS conflicts, _hash_key, n, lo, hi
 FROM grp ORDER BY n DESC, _hash_key LIMIT ${Math.max(1, limit)}`;
@@ -69,9 +70,9 @@ export async function keyAudit(g: Gateway, d: DatasetSpec, worst: number, range?
   const found = (
     await g.query(
       `WITH v AS (
-  SELECT ${keys.map((k, i) => `CAST(${k} AS STRING) AS k${i}`).join(', ')}, COUNT(DISTINCT _hash_key) AS n, ARRAY_AGG(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
+  SELECT ${keys.map((k, i) => `CAST(${k} AS STRING) AS k${i}`).join(', ')}, COUNT(DISTINCT ${rowText(contentColumns(info))}) AS n, ARRAY_AGG(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
   FROM ${t} ${where} AND ${WELL_FORMED} AND ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')}
-  GROUP BY ${keys.map((_, i) => `k${i}`).join(', ')} HAVING COUNT(DISTINCT _hash_key) > 1)
+  GROUP BY ${keys.map((_, i) => `k${i}`).join(', ')} HAVING COUNT(DISTINCT ${rowText(contentColumns(info))}) > 1)
 SELECT COUNT(*) OVER () AS total, SUM(n - 1) OVER () AS extra, v.* FROM v ORDER BY n DESC, ${keys.map((_, i) => `k${i}`).join(', ')} LIMIT ${Math.max(1, limit)}`,
       `finding revisions in ${d.table}`,
     )

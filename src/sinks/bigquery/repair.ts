@@ -9,7 +9,7 @@ import { DataError, UsageError } from '../../core/errors.js';
 import type { RepairRequest, RepairResult, RestoreResult, RowRange } from '../../core/store.js';
 import type { TableMetadata } from '@google-cloud/bigquery';
 import type { Gateway, TableInfo } from './client.js';
-import { contentColumns } from './audit.js';
+import { WELL_FORMED, contentColumns } from './audit.js';
 import { plain } from './schema.js';
 import { q, rangeAnd, rowText } from './sql.js';
 import { typesOf } from './reads.js';
@@ -27,7 +27,8 @@ export function workTableMetadata(info: TableInfo, now: number): TableMetadata {
 /** The repaired rows: outside the range as they are; inside, one row per key (the latest ingest), NULL keys kept unless dropped. */
 export function rewriteSql(g: Pick<Gateway, 'ref'>, table: string, work: string, info: TableInfo, req: Pick<RepairRequest, 'dropNullKeys' | 'range'>): string {
   const inRange = inRangeSql(info, req.range);
-  const keep = req.dropNullKeys ? '_hash_key IS NOT NULL AND _bmrs_rn = 1' : '(_hash_key IS NULL OR _bmrs_rn = 1)';
+  // A malformed key is never grouped: its rows are kept (a bad key for a person to judge).
+  const keep = req.dropNullKeys ? `_hash_key IS NOT NULL AND (_bmrs_rn = 1 OR NOT ${WELL_FORMED})` : `(_hash_key IS NULL OR _bmrs_rn = 1 OR NOT ${WELL_FORMED})`;
   return `INSERT INTO ${g.ref(work)}
 SELECT * FROM ${g.ref(table)} WHERE NOT IFNULL(${inRange}, FALSE)
 UNION ALL
@@ -47,7 +48,7 @@ export async function repairTable(g: Gateway, table: string, req: RepairRequest)
     throw new UsageError(`the backup table ${req.backup} already exists (a --fix in the same second, or under the same BMRS_NOW)`, { hint: 'run again a second later; nothing was changed' });
   }
   const t = g.ref(table);
-  const where = `WHERE _hash_key IS NOT NULL${rangeAnd(req.range, typesOf(info))}`;
+  const where = `WHERE ${WELL_FORMED}${rangeAnd(req.range, typesOf(info))}`;
   // A key shared by rows of different content is no duplicate: one of its keys is wrong, and a person decides.
   const content = rowText(contentColumns(info));
   const conflicts = await count(g, `SELECT COUNT(*) AS n FROM (SELECT _hash_key FROM ${t} ${where} GROUP BY _hash_key HAVING MIN(${content}) <> MAX(${content}))`, `checking ${table} for key conflicts`);
