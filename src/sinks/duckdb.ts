@@ -13,7 +13,7 @@ import { rowCount, type Store, type WindowKey, type WindowWrite, type WriteResul
 import { resolveTable } from '../core/table.js';
 import { toCsv } from './csv.js';
 import { ensureLedger, readLedger, upsertLedger } from './duckdb-ledger.js';
-import { failing, inTransaction, openSession, type Mode, type OpenOptions } from './duckdb-open.js';
+import { failing, inTransaction, openSession, useThreads, type Mode, type OpenOptions } from './duckdb-open.js';
 import { fileSessions } from './duckdb-hold.js';
 import { acquireScratch, type Scratch } from './duckdb-scratch.js';
 import { countRows, duplicates, keySet, latestRow, periodCounts, sampleRows } from './duckdb-reads.js';
@@ -115,6 +115,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
 
     write: (group) =>
       session('write', async (c) => {
+        await useThreads(c, 1);
         const results = await inTransaction(c, async () => {
           await ensureLedger(c);
           const out: WriteResult[] = [];
@@ -142,8 +143,16 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     duplicates: (table, worst, range) => session('read', (c) => duplicates(c, table, worst, range)),
     keyAudit: (d, worst, range) => session('read', (c) => keyAudit(c, d, worst, range)),
     sampleRows: (table, limit, range) => session('read', (c) => sampleRows(c, table, limit, DATASETS.find((d) => d.table === table), range)),
-    repair: (table, req) => session('write', (c) => repairTable(c, table, req, options.afterRepairStep)),
-    restore: (table, backup, opts) => session('write', (c) => restoreTable(c, table, backup, opts?.force === true)),
+    repair: (table, req) =>
+      session('write', async (c) => {
+        await useThreads(c, 2);
+        return repairTable(c, table, req, options.afterRepairStep);
+      }),
+    restore: (table, backup, opts) =>
+      session('write', async (c) => {
+        await useThreads(c, 2);
+        return restoreTable(c, table, backup, opts?.force === true);
+      }),
 
     /** Lets go of the file and the scratch folder; the store opens them again if it is used again. */
     async close() {

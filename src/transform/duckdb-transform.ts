@@ -32,6 +32,7 @@ interface Job {
   readonly table: TableHandle;
   readonly file: string;
   readonly out: string;
+  readonly bytes: number;
   readonly micros: bigint;
   readonly done: (r: Result) => void;
   readonly failed: (e: unknown) => void;
@@ -102,10 +103,10 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       windowFrom: pyIsoformatUtc(BigInt(j.window.from) * 1000n),
       windowTo: pyIsoformatUtc(BigInt(j.window.to) * 1000n),
       ingested: pyIsoformatUtc(j.micros),
+      bytes: j.bytes,
     }));
     const sql = batchSql(jobs[0].table, batch, `stage_${++seq}`);
     try {
-      await c.run(sql.raw);
       await c.run(sql.stage);
       const summaries = new Map((await c.runAndReadAll(sql.summary)).getRowObjects().map((r) => [Number(r.wid), r]));
       const periods = new Map<number, { keys: Map<number, number>; members: number }>();
@@ -161,7 +162,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       await writeFile(file, body);
       try {
         return await new Promise<Result>((done, failed) => {
-          queue.push({ window, table, file, out: join(scratch!.dir, `window-${n}.parquet`), micros, done, failed });
+          queue.push({ window, table, file, out: join(scratch!.dir, `window-${n}.parquet`), bytes: Buffer.byteLength(body), micros, done, failed });
           pump().catch((e: unknown) => {
             for (const j of queue.splice(0)) j.failed(e);
             failed(e);

@@ -53,12 +53,15 @@ export interface BatchWindow {
   readonly windowFrom: string;
   readonly windowTo: string;
   readonly ingested: string;
+  /** The body's size in bytes: DuckDB's JSON reader needs a buffer that holds the largest object. */
+  readonly bytes: number;
 }
 
 export interface BatchSql {
-  /** Reads every body of the batch into the temp table `<name>_raw`: each field's JSON type and text. */
-  readonly raw: string;
-  /** Builds `<name>` from it: typed cells, checks, hash and metadata per row, with its window number `wid`. */
+  /**
+   * Reads every body of the batch (each field's JSON type and text) and builds the temp table
+   * `<name>` from it: typed cells, checks, hash and metadata per row, with its window number `wid`.
+   */
   readonly stage: string;
   /** Per window: fetched, anomalies, outside, repeated, revisions, bounds min/max text, unbounded, the kept keys' count and XOR. */
   readonly summary: string;
@@ -85,14 +88,16 @@ export function batchSql(table: TableHandle, batch: readonly BatchWindow[], name
   const structType = lit(JSON.stringify(Object.fromEntries(cols.map((c) => [c.name, 'JSON']))));
   const files = `[${batch.map((b) => lit(b.file)).join(', ')}]`;
   const stream = batch[0].window.path.endsWith('/stream');
+  // The reader's buffer is twice its largest object; by default that is 16 MB (a 32 MB buffer, most
+  // of the transform's memory), while the largest object here is at most the largest body.
+  const objectSize = `maximum_object_size = ${Math.max(...batch.map((b) => b.bytes)) + 1024}`;
   const objects = stream
-    ? `SELECT filename, json AS j FROM read_json_objects(${files}, format = 'array', filename = true)`
-    : `SELECT filename, unnest(json_extract(json, '$.data[*]')) AS j FROM read_json_objects(${files}, format = 'unstructured', filename = true)`;
+    ? `SELECT filename, json AS j FROM read_json_objects(${files}, format = 'array', filename = true, ${objectSize})`
+    : `SELECT filename, unnest(json_extract(json, '$.data[*]')) AS j FROM read_json_objects(${files}, format = 'unstructured', filename = true, ${objectSize})`;
   const known = `[${cols.map((c) => lit(c.name)).join(', ')}]`;
   // Each field as its JSON text (DuckDB writes it compactly): the first character tells its JSON
   // type, and a string without escapes is that text without its quotes. Escapes are not canonical.
-  const raw = `CREATE OR REPLACE TEMP TABLE ${name}_raw AS
-SELECT filename, k, json_type(j) = 'OBJECT' AND list_has_all(${known}, k) AS ok_keys,
+  const raw = `SELECT filename, k, json_type(j) = 'OBJECT' AND list_has_all(${known}, k) AS ok_keys,
   ${cols.map((c) => `left(${q(c.name)}::VARCHAR, 1) AS ${t(c.name)}, ${q(c.name)}::VARCHAR AS ${s(c.name)}`).join(',\n  ')}
 FROM (SELECT filename, j, json_keys(j) AS k, unnest(json_transform(j, ${structType})) FROM (${objects}))`;
 
@@ -107,7 +112,7 @@ WITH typed AS (
   SELECT p.*, r.k,
     ${cols.map((c) => `${value(c)} AS ${v(c.name)}, ${s(c.name)}, ${t(c.name)}`).join(',\n    ')},
     r.ok_keys
-  FROM ${name}_raw r JOIN (VALUES ${params}) p(filename, wid, acc_by, acc_d1, acc_d2, acc_m1, acc_m2, keep_by, keep_d1, keep_d2, keep_before, w_from, w_to, ingested) USING (filename)
+  FROM (${raw}) r JOIN (VALUES ${params}) p(filename, wid, acc_by, acc_d1, acc_d2, acc_m1, acc_m2, keep_by, keep_d1, keep_d2, keep_before, w_from, w_to, ingested) USING (filename)
 ),
 timed AS (
   SELECT typed.*, cal.day_start, cal.periods, ${eventMsExpr(d.eventTime)} AS event_ms,
@@ -162,12 +167,11 @@ FROM ${name} o WHERE kept GROUP BY ALL ORDER BY 1, 2`
   };
   const out = table.columns.map((c) => `${meta[c.name] ?? v(c.name)} AS ${q(c.name)}`).join(', ');
   return {
-    raw,
     stage,
     summary,
     periods,
     copy: (wid, file) => `COPY (SELECT ${out} FROM ${name} WHERE wid = ${wid} AND kept) TO ${lit(file)} (FORMAT parquet)`,
-    drop: `DROP TABLE IF EXISTS ${name}; DROP TABLE IF EXISTS ${name}_raw`,
+    drop: `DROP TABLE IF EXISTS ${name}`,
     boundsColumn: boundsCol,
   };
 }
