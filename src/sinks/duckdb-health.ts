@@ -2,6 +2,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetSpec } from '../core/datasets.js';
 import type { CoverageCounts, DuplicateReport, SeriesPoint, SeriesQuery } from '../core/store.js';
+import { WELL_FORMED_KEY } from './duckdb-dedupe.js';
 import { quoteIdent, tableExists } from './duckdb-schema.js';
 
 /**
@@ -44,13 +45,14 @@ export async function meanSeries(c: DuckDBConnection, d: DatasetSpec, from: stri
  * Duplicate `_hash_key`s and rows without one (no worst groups). As `duplicates` does, the keys'
  * 64-bit hashes are grouped first (integers: about half the time of grouping 2 M text keys, the
  * largest part of a check), and only the rows whose hash is seen twice are grouped by the key itself,
- * so a hash collision is never counted as a duplicate.
+ * so a hash collision is never counted as a duplicate. Malformed keys (the old system's `None`, say)
+ * are bad keys for `dedupe-audit`, never duplicates: they are not counted here either.
  */
 export async function duplicateCount(c: DuckDBConnection, table: string): Promise<Omit<DuplicateReport, 'worst'>> {
   const t = quoteIdent(table);
   const r = await c.runAndReadAll(
     `WITH cand AS (SELECT hash(_hash_key) AS h FROM ${t} WHERE _hash_key IS NOT NULL GROUP BY 1 HAVING count(*) > 1),
-     g AS (SELECT count(*) AS n FROM ${t} SEMI JOIN cand ON hash(_hash_key) = cand.h WHERE _hash_key IS NOT NULL GROUP BY _hash_key HAVING count(*) > 1)
+     g AS (SELECT count(*) AS n FROM ${t} SEMI JOIN cand ON hash(_hash_key) = cand.h WHERE ${WELL_FORMED_KEY} GROUP BY _hash_key HAVING count(*) > 1)
      SELECT (SELECT count(*) FROM g), (SELECT coalesce(sum(n - 1), 0) FROM g), (SELECT count(*) FROM ${t} WHERE _hash_key IS NULL)`,
   );
   const [groups, extra, nulls] = r.getRows()[0];

@@ -268,6 +268,8 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
         { ...one, _ingested_utc: '2099-01-01T00:00:00+00:00' }, { ...two, _hash_key: 'ab'.repeat(16) },
       ]);
       expect(await h.store.duplicates(t.name, 5)).toMatchObject({ groups: 1, extraRows: 1, nullKeys: 0, conflicts: 0, worst: [{ hashKey: one._hash_key, count: 2 }] });
+      // check's count agrees with dedupe-audit's
+      expect(await h.store.duplicateCount(t.name)).toEqual({ groups: 1, extraRows: 1, nullKeys: 0 });
       expect(await h.store.keyAudit(FUELINST, 5)).toMatchObject({ rows: 10, malformedKeys: 4, revisions: { keys: 0, extraVersions: 0, worst: [] } });
       const r = await h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: true, backup: 'bmrs_fuelinst__backup_1' });
       expect(r).toMatchObject({ before: 10, backupRows: 10, after: 9, removed: 1 });

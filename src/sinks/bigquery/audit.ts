@@ -45,8 +45,8 @@ export async function duplicates(g: Gateway, table: string, worst: number, range
 export async function duplicateCount(g: Gateway, table: string): Promise<Omit<DuplicateReport, 'worst'>> {
   if ((await g.getTable(table)) === null) return { groups: 0, extraRows: 0, nullKeys: 0 };
   const r = await g.query(
-    `SELECT COUNTIF(k IS NOT NULL AND n > 1) AS dup_groups, IFNULL(SUM(IF(k IS NOT NULL AND n > 1, n - 1, 0)), 0) AS extra, IFNULL(SUM(IF(k IS NULL, n, 0)), 0) AS null_rows
-FROM (SELECT _hash_key AS k, COUNT(*) AS n FROM ${g.ref(table)} GROUP BY k)`,
+    `SELECT COUNTIF(ok AND n > 1) AS dup_groups, IFNULL(SUM(IF(ok AND n > 1, n - 1, 0)), 0) AS extra, IFNULL(SUM(IF(k IS NULL, n, 0)), 0) AS null_rows
+FROM (SELECT _hash_key AS k, IFNULL(${WELL_FORMED}, FALSE) AS ok, COUNT(*) AS n FROM ${g.ref(table)} GROUP BY k, ok)`,
     `counting duplicates in ${table}`,
   );
   const v = r.rows[0] ?? {};
