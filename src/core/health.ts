@@ -5,6 +5,7 @@ import { coverageOf, type DayCoverage } from './coverage.js';
 import type { DatasetSpec } from './datasets.js';
 import { checkFreshness, type Freshness } from './freshness.js';
 import { missingWindows, type MissingWindows } from './ledger-missing.js';
+import { eventLagMinutes } from './update-plan.js';
 import type { DuplicateReport, LedgerEntry, Store } from './store.js';
 import type { UpdateLogSummary } from './update-log.js';
 
@@ -79,23 +80,29 @@ export async function checkDataset(store: Store, d: DatasetSpec, range: CheckRan
     freshnessJudged: range.to >= settlementDateOf(now),
     coverage,
     duplicates,
-    ledger: { windows: entries.length, problems: ledgerProblems(entries), missing: missingWindows(d, range.from, range.to, entries, now, start, end) },
+    ledger: { windows: entries.length, problems: ledgerProblems(entries, eventLagMinutes(d) * 60_000), missing: missingWindows(d, range.from, range.to, entries, now, start, end) },
   };
 }
 
 /**
- * Failed and incomplete windows, less those a later loaded (or empty) window covers entirely: the
- * 5-minute update retries a failed window with an overlapping one, whose entry has other bounds.
+ * Failed and incomplete windows, less those that other windows make good:
+ * - a failed window whose span is loaded (or empty) in windows loaded after it, or, for the part of
+ *   it that was already published (`lagMs` behind the load's time) when they were loaded, in
+ *   windows loaded before it. The 5-minute update retries a failed window with a later one of other
+ *   bounds; for MID and wind-and-solar each window starts 5 minutes later than the one before, so
+ *   the start of a failed window is only ever covered by the windows before it.
+ * - an incomplete window whose span windows loaded after it cover entirely (a load before it does
+ *   not make a settled day complete).
  */
-export function ledgerProblems(entries: readonly LedgerEntry[]): LedgerProblem[] {
+export function ledgerProblems(entries: readonly LedgerEntry[], lagMs = 0): LedgerProblem[] {
   const good = entries.filter((e) => e.status === 'loaded' || e.status === 'empty');
   const out: LedgerProblem[] = [];
   for (const e of entries) {
     if (e.status !== 'failed' && e.status !== 'incomplete') continue;
-    const later = good.filter((g) => g.updatedAt >= e.updatedAt).sort((a, b) => a.from - b.from);
-    let reached = e.from;
-    for (const g of later) if (g.from <= reached && g.to > reached) reached = g.to;
-    if (reached >= e.to) continue;
+    const later = good.filter((g) => g.updatedAt >= e.updatedAt);
+    const before = good.filter((g) => g.updatedAt < e.updatedAt).map((g) => ({ from: g.from, to: Math.min(g.to, g.updatedAt - lagMs) }));
+    const open = e.status === 'failed' ? uncovered([{ from: e.from, to: e.to }], before) : [{ from: e.from, to: e.to }];
+    if (uncovered(open, later).length === 0) continue;
     out.push({
       status: e.status,
       from: toIsoZ(e.from),
@@ -104,6 +111,29 @@ export function ledgerProblems(entries: readonly LedgerEntry[]): LedgerProblem[]
       errorCode: e.errorCode,
       message: e.status === 'failed' ? e.errorMessage : e.detail,
     });
+  }
+  return out;
+}
+
+interface Span {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The parts of `spans` that no window of `by` covers. */
+export function uncovered(spans: readonly Span[], by: readonly Span[]): Span[] {
+  const cover = [...by].sort((a, b) => a.from - b.from);
+  const out: Span[] = [];
+  for (const s of spans) {
+    let at = s.from;
+    for (const c of cover) {
+      if (c.to <= at) continue;
+      if (c.from >= s.to) break;
+      if (c.from > at) out.push({ from: at, to: c.from });
+      at = Math.max(at, c.to);
+      if (at >= s.to) break;
+    }
+    if (at < s.to) out.push({ from: at, to: s.to });
   }
   return out;
 }
@@ -140,8 +170,12 @@ export function datasetFindings(h: DatasetHealth): Finding[] {
 /** What the machine says about the real-time job: its log, its cron line, the disk. */
 export interface Operations {
   readonly updateLog: { readonly path: string; readonly exists: boolean; readonly summary: UpdateLogSummary | null };
-  /** Whether `crontab -l` has a line running `bmrs update` (no crontab, or no crontab binary: false). */
-  readonly cronInstalled: boolean;
+  /**
+   * Whether `crontab -l` has a line running `bmrs update` (no crontab for the user: false); null
+   * when it cannot be told (no crontab program, as with a systemd timer or in a container, or
+   * `crontab -l` failing): not judged.
+   */
+  readonly cronInstalled: boolean | null;
   readonly disk: { readonly path: string; readonly freeBytes: number; readonly totalBytes: number } | null;
 }
 
@@ -159,7 +193,7 @@ export function operationsFindings(o: Operations): Finding[] {
   if (s.errorsLast24h > 0) {
     out.push({ kind: 'update-errors', message: `${s.errorsLast24h} error line${s.errorsLast24h === 1 ? '' : 's'} in the update log in the last 24 hours (last: ${s.lastError?.message ?? ''})` });
   }
-  if (!o.cronInstalled) out.push({ kind: 'cron-missing', message: 'no crontab line runs `bmrs update` (crontab -l)' });
+  if (o.cronInstalled === false) out.push({ kind: 'cron-missing', message: 'no crontab line runs `bmrs update` (crontab -l)' });
   if (o.disk && (o.disk.freeBytes < DISK_LOW_BYTES || o.disk.freeBytes < o.disk.totalBytes * 0.05)) {
     out.push({ kind: 'disk-low', message: `only ${(o.disk.freeBytes / 1024 ** 3).toFixed(1)} GiB free where the store lives (${o.disk.path})` });
   }

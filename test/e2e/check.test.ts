@@ -1,6 +1,6 @@
 // `bmrs check` end to end: the compiled CLI against DuckDB stores built through the simulator, each
 // test with its own simulator and store. Every test asserts the exit code and the JSON.
-import { writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { writeFileSync, chmodSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSession } from '../../src/sinks/duckdb-open.js';
@@ -301,6 +301,16 @@ describe('bmrs check', () => {
       // A log path that names a folder: a usage mistake, one line and exit 2.
       const folder = await check(ctx, ['--json'], { BMRS_NOW: NOW, BMRS_UPDATE_LOG: ctx.tmp.dir, PATH });
       expect(folder).toMatchObject({ code: 2, json: { exitCode: 2, error: { name: 'UsageError', message: `cannot read the update log ${ctx.tmp.dir}: EISDIR` } } });
+
+      // No crontab program (a systemd timer, a container): the line cannot be told, not judged.
+      const nodeOnly = join(ctx.tmp.dir, 'node-only');
+      mkdirSync(nodeOnly, { recursive: true });
+      symlinkSync(process.execPath, join(nodeOnly, 'node'));
+      const noCron = await check(ctx, ['--json'], { BMRS_NOW: NOW, BMRS_UPDATE_LOG: log, PATH: nodeOnly });
+      expect(noCron.json.operations.cronInstalled).toBeNull();
+      expect(kinds(noCron.json)).toEqual(['update-errors']);
+      const noCronText = await check(ctx, [], { BMRS_NOW: NOW, BMRS_UPDATE_LOG: log, PATH: nodeOnly, NO_COLOR: '1' });
+      expect(noCronText.stdout).toContain('cron line (bmrs update) unknown (no crontab program');
 
       // No log: a store filled by backfills alone is healthy without a cron line.
       const none = await check(ctx, ['--json'], { BMRS_NOW: NOW, PATH: fakeCrontab('') });

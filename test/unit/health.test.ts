@@ -84,6 +84,28 @@ describe('ledger problems', () => {
     expect(ledgerProblems([failed, older])).toHaveLength(1);
   });
 
+  it('a failed sliding window (MID: now - lag - 15 min to now) is made good by the windows before it, for what they saw published, and those after it', () => {
+    const lag = 120 * 60_000;
+    // cycles at 12:05 (loaded), 12:10 (failed), 12:15 (loaded): each window starts 5 minutes later
+    const c1 = entry('loaded', '2026-12-04T09:50:00Z', '2026-12-04T12:05:00Z', '2026-12-04T12:05:00Z');
+    const failed = entry('failed', '2026-12-04T09:55:00Z', '2026-12-04T12:10:00Z', '2026-12-04T12:10:00Z');
+    const c3 = entry('loaded', '2026-12-04T10:00:00Z', '2026-12-04T12:15:00Z', '2026-12-04T12:15:00Z');
+    expect(ledgerProblems([c1, failed], lag)).toHaveLength(1);
+    expect(ledgerProblems([failed, c3], lag)).toHaveLength(1);
+    expect(ledgerProblems([c1, failed, c3], lag)).toEqual([]);
+    // what the earlier window could not have seen yet (within the lag of its load) does not count:
+    // with a lag of 4 hours, 12:05's window vouches for nothing after 08:05
+    expect(ledgerProblems([c1, failed, c3], 240 * 60_000)).toHaveLength(1);
+  });
+
+  it('an incomplete window is made good only by windows loaded after it', () => {
+    const before = entry('loaded', '2025-10-27T00:00:00Z', '2025-10-28T00:00:00Z', '2025-10-28T00:30:00Z');
+    const inc = entry('incomplete', '2025-10-27T00:00:00Z', '2025-10-28T00:00:00Z', '2025-10-28T01:00:00Z');
+    const after = entry('loaded', '2025-10-27T00:00:00Z', '2025-10-28T00:00:00Z', '2025-10-28T02:00:00Z');
+    expect(ledgerProblems([before, inc])).toHaveLength(1);
+    expect(ledgerProblems([before, inc, after])).toEqual([]);
+  });
+
   it('an incomplete day keeps its detail', () => {
     const inc = entry('incomplete', '2025-10-27T00:00:00Z', '2025-10-28T00:00:00Z', '2025-10-28T01:00:00Z');
     expect(ledgerProblems([inc])).toMatchObject([{ status: 'incomplete', message: 'period 7 missing (1 of 48)' }]);

@@ -73,8 +73,8 @@ async function gatherOperations(logPath: string, storeFile: string | null, now: 
   const summary = exists ? summariseUpdateLog(await readUpdateLog(logPath, now).catch((e: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read the update log ${logPath}: ${e.code ?? e.message}`, { hint: 'point BMRS_UPDATE_LOG at the file `bmrs update` writes (default logs/realtime_updates.log), readable by this user' });
   }), now) : null;
-  // No crontab binary, or one that fails: the line is not installed as far as this check can tell.
-  const crontab = await readCrontab().catch(() => null);
+  // No crontab program (a systemd timer, a container), or one that fails: cannot be told (null).
+  const crontab = await readCrontab().catch(() => undefined);
   let disk: Operations['disk'] = null;
   if (storeFile !== null) {
     const where = dirname(resolve(storeFile));
@@ -85,7 +85,7 @@ async function gatherOperations(logPath: string, storeFile: string | null, now: 
       disk = null; // a folder that cannot be asked: reported as unknown
     }
   }
-  return { updateLog: { path: logPath, exists, summary }, cronInstalled: crontab === null ? false : hasUpdateLine(crontab), disk };
+  return { updateLog: { path: logPath, exists, summary }, cronInstalled: crontab === undefined ? null : crontab !== null && hasUpdateLine(crontab), disk };
 }
 
 /**

@@ -78,7 +78,7 @@ function operationLines(r: CheckReport): string[] {
   const logText = !inUse || !s
     ? style.dim(`${log.path} not found (no real-time job: not judged)`)
     : `${log.path}: ${plural(s.cyclesLastHour, 'cycle')} in the last hour, ${plural(s.errorsLast24h, 'error')} in 24 h`;
-  const cron = o.cronInstalled ? 'installed' : inUse ? style.error('not installed') : 'not installed';
+  const cron = o.cronInstalled === null ? style.dim('unknown (no crontab program, or crontab -l failed: not judged)') : o.cronInstalled ? 'installed' : inUse ? style.error('not installed') : 'not installed';
   const disk = o.disk ? `${(o.disk.freeBytes / 1024 ** 3).toFixed(1)} GiB free of ${(o.disk.totalBytes / 1024 ** 3).toFixed(1)} GiB (${o.disk.path})` : 'unknown';
   return [style.bold('operations'), `  update log ${logText}`, `  cron line (bmrs update) ${cron}`, `  disk ${disk}`];
 }
