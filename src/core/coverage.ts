@@ -1,14 +1,15 @@
 // Coverage of settlement days for `bmrs check`: per day, the periods the settlement calendar has
 // (46, 48 or 50), the rows the dataset's cadence expects for the set the day shows, the rows seen
 // (distinct natural keys, so duplicates and revisions cannot hide a gap) and the missing periods.
-// A day is judged only once its publication is over (completeness.ts, the rule ingest uses); the
-// day still being published is shown in progress, never as a gap. Pure: counts in, facts out.
+// A day is judged whole once its publication is over (completeness.ts, the rule ingest uses); the
+// day still being published is shown in progress, and judged only for holes behind a period already
+// full (holesSoFar). Pure: counts in, facts out.
 import { datesInRange, MINUTE_MS, periodsInDay, periodStart, PERIOD_MS } from './calendar.js';
-import { dayPublicationOver, describeGaps, expectedRowsPerPeriod, gapsOfCounts } from './completeness.js';
+import { dayPublicationOver, describeGaps, expectedRowsPerPeriod, gapsOfCounts, type DayGaps } from './completeness.js';
 import type { DatasetSpec } from './datasets.js';
 import type { DayMembers, PeriodCount } from './store.js';
 
-/** complete; gaps (judged and short); in-progress (publication not over); future (not started). */
+/** complete; gaps (settled and short, or holes behind a full period so far); in-progress (publication not over); future (not started). */
 export type DayState = 'complete' | 'gaps' | 'in-progress' | 'future';
 
 /** One settlement period at a glance: full, short of rows, missing, or not published yet. */
@@ -72,8 +73,8 @@ export function dayCoverage(d: DatasetSpec, date: string, counts: ReadonlyMap<nu
     const n = keysIn(p);
     marks.push(n === 0 ? (due(p) ? 'missing' : 'pending') : n < perPeriod ? (due(p) ? 'short' : 'pending') : 'ok');
   }
-  const gaps = settled ? gapsOfCounts(d, date, keysIn, members) : null;
-  const state: DayState = !started ? 'future' : !settled ? 'in-progress' : gaps ? 'gaps' : 'complete';
+  const gaps = settled ? gapsOfCounts(d, date, keysIn, members) : started ? holesSoFar(date, marks, keysIn, perPeriod) : null;
+  const state: DayState = !started ? 'future' : gaps ? 'gaps' : !settled ? 'in-progress' : 'complete';
   return {
     date,
     periods,
@@ -84,7 +85,24 @@ export function dayCoverage(d: DatasetSpec, date: string, counts: ReadonlyMap<nu
     storedRows,
     missingPeriods: gaps?.missingPeriods ?? [],
     shortPeriods: gaps?.shortPeriods ?? [],
-    summary: gaps ? describeGaps(gaps) : null,
+    summary: gaps ? `${describeGaps(gaps)}${settled ? '' : ', the day still in progress'}` : null,
     marks,
   };
+}
+
+/**
+ * The gaps of a day still being published that are already certain: due periods missing or short
+ * of rows before a period that is full. The 5-minute update starts from the latest stored row, so it
+ * never fills such a hole; the periods after the last full one are the trailing edge, which is the
+ * freshness check's to judge (they may be on their way).
+ */
+function holesSoFar(date: string, marks: readonly PeriodMark[], keysIn: (p: number) => number, expected: number): DayGaps | null {
+  const lastFull = marks.lastIndexOf('ok') + 1;
+  const missingPeriods: number[] = [];
+  const shortPeriods: { period: number; rows: number; expected: number }[] = [];
+  for (let p = 1; p < lastFull; p++) {
+    if (marks[p - 1] === 'missing') missingPeriods.push(p);
+    else if (marks[p - 1] === 'short') shortPeriods.push({ period: p, rows: keysIn(p), expected });
+  }
+  return missingPeriods.length || shortPeriods.length ? { date, periods: marks.length, missingPeriods, shortPeriods } : null;
 }

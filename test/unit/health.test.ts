@@ -52,6 +52,19 @@ describe('coverage per settlement day', () => {
     expect(today.state).toBe('in-progress');
   });
 
+  it('a day in progress is judged for holes behind a full period, not for its trailing edge', () => {
+    const counts = day('2025-10-28', 20, 120, [5, 6, 7, 8, 9, 10], { 12: 100 });
+    const [today] = coverageOf(FUELINST, '2025-10-28', '2025-10-28', counts, [{ date: '2025-10-28', members: 20 }], now);
+    expect(today).toMatchObject({
+      state: 'gaps',
+      missingPeriods: [5, 6, 7, 8, 9, 10],
+      shortPeriods: [{ period: 12, rows: 100, expected: 120 }],
+      summary: 'periods 5-10 missing (6 of 48); period 12 has 100 of 120 rows, the day still in progress',
+    });
+    // 21-23 are due and missing too, but after the last full period: the freshness check's to judge.
+    expect(today.missingPeriods).not.toContain(21);
+  });
+
   it('a dataset without a set column expects its rows per period; a day with nothing is all missing', () => {
     const [d] = coverageOf(NETBSAD, '2025-03-30', '2025-03-30', [], [], now);
     expect(d).toMatchObject({ periods: 46, state: 'gaps', members: null, expectedRows: 46, summary: 'periods 1-46 missing (46 of 46)' });
