@@ -2,10 +2,11 @@
 // the store's latest rows (read through the store port, closed again before the child starts so that
 // it can write), `bmrs ingest` as a child process, freshness, the log and the ping. The decisions
 // (windows, cap, exit code) are core/update-plan.ts; this file wires and words them.
+import { existsSync } from 'node:fs';
 import { storeLocation } from '../open-store.js';
 import { childEnv, loadConfig, loadUpdateEnv, type Config } from '../../config.js';
 import { toIsoZ } from '../../core/calendar.js';
-import { isBmrsError } from '../../core/errors.js';
+import { isBmrsError, UsageError } from '../../core/errors.js';
 import { checkFreshness, eventTimeOf, type Freshness } from '../../core/freshness.js';
 import { planUpdateWindow, updateExitCode, type UpdateWindow } from '../../core/update-plan.js';
 import { CYCLE_COMPLETED } from '../../core/update-log.js';
@@ -148,6 +149,10 @@ const storeWaitNote = (config: Config) => (holder: string) =>
 
 /** `--check-only`: the freshness of each dataset, nothing fetched, nothing logged; non-zero when stale. */
 async function checkOnly(config: Config, s: UpdateSettings, now: number, json: boolean): Promise<number> {
+  // As `bmrs check`: a mistyped path is a mistake, not a store with no rows (a cycle would create it; this never does).
+  if (config.sink === 'duckdb' && !existsSync(config.duckdbPath)) {
+    throw new UsageError(`there is no store at ${config.duckdbPath}`, { hint: 'point --db or BMRS_DUCKDB_PATH at the store, or load one first (bmrs update without --check-only)' });
+  }
   const freshness = await readFreshness(config, s, now);
   const code = updateExitCode({ kind: 'ingested', stale: freshness.some((f) => f.stale) });
   if (json) writeJson({ ok: code === 0, exitCode: code, store: storeLocation(config), freshness: freshness.map(freshnessJson) });
