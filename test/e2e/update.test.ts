@@ -224,6 +224,25 @@ describe('bmrs update: failures', () => {
     expect(logText()).toMatch(/ERROR - ❌ Update cycle failed: bmrs ingest exited 65/);
   });
 
+  it('a cycle whose ingest failed for one dataset still checks and logs freshness; the failure code wins', async () => {
+    sim.setFault({ kind: 'status', status: 400, path: 'MID' });
+    const r = await update(['--datasets', 'FUELINST,MID', '--json']);
+    expect(r.code, r.stderr).toBe(65);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ ok: false, exitCode: 65, ingest: { exitCode: 65 } });
+    expect(report.freshness).toEqual([
+      expect.objectContaining({ dataset: 'FUELINST', stale: false, ageMinutes: 5 }),
+      expect.objectContaining({ dataset: 'MID', hasRows: false, stale: true }),
+    ]);
+    const lines = logText().trim().split('\n');
+    expect(lines.some((l) => / - INFO - FUELINST: latest 2025-11-01 11:55 UTC, .*: fresh$/.test(l))).toBe(true);
+    expect(lines.some((l) => / - WARNING - MID: no rows in bmrs_mid: stale$/.test(l))).toBe(true);
+    // One ERROR line, the cycle's last; no completed marker.
+    expect(lines.filter((l) => /error/i.test(l))).toHaveLength(1);
+    expect(lines.at(-1)).toMatch(/ - ERROR - ❌ Update cycle failed: bmrs ingest exited 65: MID /);
+    expect(logText()).not.toContain('✅');
+  });
+
   it('a hanging ingest is killed with its process group at the timeout: exit 75', async () => {
     sim.setFault({ kind: 'hold' });
     try {
