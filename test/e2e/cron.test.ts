@@ -1,6 +1,6 @@
 // `bmrs cron install | uninstall` against a fake `crontab` on PATH (a shell script keeping the
 // crontab in a file), so the user's real crontab is never touched.
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBmrs } from '../support/cli.js';
@@ -22,6 +22,7 @@ beforeEach(async () => {
   file = join(tmp.dir, 'crontab.txt');
   writeFileSync(join(tmp.dir, 'crontab'), FAKE);
   chmodSync(join(tmp.dir, 'crontab'), 0o755);
+  mkdirSync(join(tmp.dir, 'project'));
 });
 afterEach(() => tmp.cleanup());
 
@@ -121,6 +122,46 @@ describe('bmrs cron', () => {
     const all = await cron(['uninstall', '--yes', '--all']);
     expect(all.code, all.stderr).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(USER_LINES);
+  });
+
+  it('install refuses an empty --dir, a folder that does not exist, a file: exit 2, nothing created or installed', async () => {
+    writeFileSync(file, USER_LINES);
+    writeFileSync(join(tmp.dir, 'a-file'), '');
+    const env = { PATH: `${tmp.dir}:${process.env.PATH}`, FAKE_CRONTAB_FILE: file };
+    const missing = join(tmp.dir, 'nonexist', 'x');
+    const cases: [string, RegExp][] = [
+      ['', /^error: --dir is empty\nhint: [^\n]+\n$/],
+      ['  ', /^error: --dir is empty\nhint: [^\n]+\n$/],
+      [missing, new RegExp(`^error: --dir ${missing} does not exist\nhint: [^\n]+\n$`)],
+      [join(tmp.dir, 'a-file'), /^error: --dir \S+\/a-file is not a folder\nhint: [^\n]+\n$/],
+    ];
+    for (const [dir, message] of cases) {
+      for (const yes of [['--yes'], []]) {
+        const r = await runBmrs(['cron', 'install', '--dir', dir, ...yes], env);
+        expect(r.code, `--dir '${dir}' ${yes}`).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stdout).toBe('');
+      }
+    }
+    expect((await runBmrs(['cron', 'uninstall', '--dir', '', '--yes'], env)).stderr).toMatch(/^error: --dir is empty\n/);
+    expect(readFileSync(file, 'utf8')).toBe(USER_LINES);
+    expect(existsSync(join(tmp.dir, 'nonexist'))).toBe(false);
+    expect(readdirSync(tmp.dir).sort()).toEqual(['a-file', 'crontab', 'crontab.txt', 'project']);
+  });
+
+  it('install refuses a folder whose logs/ is a file or whose .env is a folder: the job would fail every 5 minutes', async () => {
+    writeFileSync(file, USER_LINES);
+    writeFileSync(join(tmp.dir, 'project', 'logs'), '');
+    const logs = await cron(['install', '--yes']);
+    expect(logs.code).toBe(2);
+    expect(logs.stderr).toMatch(/^error: \S+\/project\/logs is not a folder: cron's output goes to /);
+    const other = join(tmp.dir, 'other');
+    mkdirSync(join(other, '.env'), { recursive: true });
+    const env = await runBmrs(['cron', 'install', '--dir', other, '--yes'], { PATH: `${tmp.dir}:${process.env.PATH}`, FAKE_CRONTAB_FILE: file });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toMatch(/^error: \S+\/other\/\.env cannot be read \(it is not a file\): every run of the job loads it\nhint: /);
+    expect(readFileSync(file, 'utf8')).toBe(USER_LINES);
+    expect(existsSync(join(other, 'logs'))).toBe(false);
   });
 
   it('no crontab program: the dry run still prints the line; --yes is one line and a hint, exit 2', async () => {

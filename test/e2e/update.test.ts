@@ -224,6 +224,25 @@ describe('bmrs update: failures', () => {
     expect(logText()).toMatch(/ERROR - ❌ Update cycle failed: bmrs ingest exited 65/);
   });
 
+  it('a cycle whose ingest failed for one dataset still checks and logs freshness; the failure code wins', async () => {
+    sim.setFault({ kind: 'status', status: 400, path: 'MID' });
+    const r = await update(['--datasets', 'FUELINST,MID', '--json']);
+    expect(r.code, r.stderr).toBe(65);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ ok: false, exitCode: 65, ingest: { exitCode: 65 } });
+    expect(report.freshness).toEqual([
+      expect.objectContaining({ dataset: 'FUELINST', stale: false, ageMinutes: 5 }),
+      expect.objectContaining({ dataset: 'MID', hasRows: false, stale: true }),
+    ]);
+    const lines = logText().trim().split('\n');
+    expect(lines.some((l) => / - INFO - FUELINST: latest 2025-11-01 11:55 UTC, .*: fresh$/.test(l))).toBe(true);
+    expect(lines.some((l) => / - WARNING - MID: no rows in bmrs_mid: stale$/.test(l))).toBe(true);
+    // One ERROR line, the cycle's last; no completed marker.
+    expect(lines.filter((l) => /error/i.test(l))).toHaveLength(1);
+    expect(lines.at(-1)).toMatch(/ - ERROR - ❌ Update cycle failed: bmrs ingest exited 65: MID /);
+    expect(logText()).not.toContain('✅');
+  });
+
   it('a hanging ingest is killed with its process group at the timeout: exit 75', async () => {
     sim.setFault({ kind: 'hold' });
     try {
@@ -298,6 +317,8 @@ describe('bmrs update: log, freshness, ping', () => {
   });
 
   it('--check-only reads freshness only and exits 1 when stale', async () => {
+    const session = await openSession(tmp.db, 'write', { waitMs: 0 });
+    await session.close();
     const empty = await update(['--check-only', '--datasets', 'FUELINST']);
     expect(empty.code).toBe(1);
     expect(empty.stdout).toBe('FUELINST: no rows in bmrs_fuelinst: stale\n');
@@ -309,6 +330,25 @@ describe('bmrs update: log, freshness, ping', () => {
     expect(later.code).toBe(1);
     expect(later.stdout).toMatch(/65 min old \(threshold 30\).*: stale\n$/);
     expect(sim.requests).toHaveLength(1);
+  });
+
+  it('--check-only on a store path that does not exist is a usage error (exit 2), and creates nothing', async () => {
+    const missing = join(tmp.dir, 'nonexist.duckdb');
+    const r = await update(['--check-only', '--db', missing]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`^error: there is no store at ${missing.replace(/[.]/g, '\\.')}\nhint: [^\n]+\n$`));
+    const json = await update(['--check-only', '--db', missing, '--json']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { name: 'UsageError', message: `there is no store at ${missing}` } });
+    expect(existsSync(missing)).toBe(false);
+    // BMRS_DUCKDB_PATH as well; a normal cycle on the same missing path still creates the store (first run).
+    expect((await update(['--check-only'])).code).toBe(2);
+    expect(existsSync(tmp.db)).toBe(false);
+    expect(existsSync(logFile)).toBe(false);
+    expect((await cycleAt(NOON)).code).toBe(0);
+    expect(existsSync(tmp.db)).toBe(true);
+    expect((await update(['--check-only', '--datasets', 'FUELINST'])).code).toBe(0);
   });
 
   it('a cycle that loads but finds the data stale exits 1, still completed, no error line', async () => {

@@ -16,7 +16,7 @@ Before any change the current crontab is saved to logs/crontab.backup.<YYYYMMDD-
   cron
     .command('install')
     .description('add the bmrs update line to the crontab, keeping every other line')
-    .option('--dir <path>', 'the project folder the line runs in (default: this folder)')
+    .option('--dir <path>', 'the project folder the line runs in: an existing, writable folder (default: this folder)')
     .option('-y, --yes', 'change the crontab (without it: only print what would change); --apply says the same')
     .option('--uninstall', 'remove the line instead: the same as `bmrs cron uninstall`')
     .addOption(new Option('--apply').hideHelp())

@@ -2,12 +2,13 @@
 // by default (prints what would change); --yes applies it through `crontab -`, after saving the
 // current crontab to a dated backup file. Idempotent: never a second update line, never another
 // line of the user's touched.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CRON_MARKER, hasUpdateLine, isUpdateLine, readCrontab, withoutUpdateLines, withUpdateLine, writeCrontab } from '../../adapters/crontab.js';
 import { BMRS_BIN } from '../update/child.js';
 import { shellWord } from '../update/report.js';
 import { makeDirsSync } from '../../platform/dirs.js';
+import { UsageError } from '../../core/errors.js';
 
 export interface CronOptions {
   dir?: string;
@@ -26,7 +27,7 @@ export function cronLine(dir: string, node = process.execPath, bin = BMRS_BIN): 
 }
 
 export async function cronInstall(o: CronOptions, now = new Date()): Promise<number> {
-  const dir = resolve(o.dir ?? '.');
+  const dir = projectDir(o.dir);
   const line = cronLine(dir);
   let current: string | null;
   try {
@@ -55,7 +56,8 @@ export async function cronInstall(o: CronOptions, now = new Date()): Promise<num
 }
 
 export async function cronUninstall(o: CronOptions, now = new Date()): Promise<number> {
-  const dir = resolve(o.dir ?? '.');
+  // Not checked further: the line of a folder since removed must still be removable.
+  const dir = resolve(nonEmptyDir(o.dir));
   const current = await readCrontab();
   // Only this folder's line, unless --all: another checkout's job is not ours to remove.
   const mine = o.all ? () => true : (line: string) => line.includes(`cd ${cronWord(dir)} `);
@@ -73,6 +75,47 @@ export async function cronUninstall(o: CronOptions, now = new Date()): Promise<n
   await writeCrontab(text);
   say(`removed:\n  ${removed.join('\n  ')}\nthe previous crontab is saved in ${backup}${left}`);
   return 0;
+}
+
+const nonEmptyDir = (dir: string | undefined): string => {
+  if (dir !== undefined && dir.trim() === '') throw new UsageError('--dir is empty', { hint: 'name the project folder, e.g. --dir /opt/bmrs (default: this folder)' });
+  return dir ?? '.';
+};
+
+/**
+ * The folder the line will `cd` into, checked now rather than by cron every 5 minutes: it must be an
+ * existing folder, writable (logs/ for cron's output and the backup, data/ for the default store),
+ * and its .env, when there is one, readable (every run loads it). The line's Node and bin/bmrs.js
+ * are this very Node and this installation's, by absolute path, so they exist.
+ */
+function projectDir(given: string | undefined): string {
+  const dir = resolve(nonEmptyDir(given));
+  const hint = 'point --dir at the project folder the job runs in (its .env, data/ and logs/), e.g. --dir /opt/bmrs';
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (st === undefined) throw new UsageError(`--dir ${dir} does not exist`, { hint });
+  if (!st.isDirectory()) throw new UsageError(`--dir ${dir} is not a folder`, { hint });
+  const logs = join(dir, 'logs');
+  const logsSt = statSync(logs, { throwIfNoEntry: false });
+  if (logsSt !== undefined && !logsSt.isDirectory()) throw new UsageError(`${logs} is not a folder: cron's output goes to ${join(logs, 'realtime_cron.log')}`, { hint: 'move that file away, or choose another --dir' });
+  for (const [path, why] of [[dir, 'the job writes logs/ and data/ there'], ...(logsSt ? [[logs, "cron's output is appended there"]] : [])] as const) {
+    try {
+      accessSync(path, constants.W_OK | constants.X_OK);
+    } catch {
+      throw new UsageError(`cannot write in ${path}: ${why}`, { hint: 'fix its permissions for the user whose crontab this is, or choose another --dir' });
+    }
+  }
+  const env = join(dir, '.env');
+  const envSt = statSync(env, { throwIfNoEntry: false });
+  if (envSt !== undefined) {
+    let readable = envSt.isFile();
+    try {
+      accessSync(env, constants.R_OK);
+    } catch {
+      readable = false;
+    }
+    if (!readable) throw new UsageError(`${env} cannot be read${envSt.isFile() ? '' : ' (it is not a file)'}: every run of the job loads it`, { hint: 'make it a readable file of settings, or remove it' });
+  }
+  return dir;
 }
 
 /** logs/crontab.backup.YYYYMMDD-HHMMSS (local time), as the old runbook asked; null when there was no crontab. */

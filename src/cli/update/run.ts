@@ -2,10 +2,11 @@
 // the store's latest rows (read through the store port, closed again before the child starts so that
 // it can write), `bmrs ingest` as a child process, freshness, the log and the ping. The decisions
 // (windows, cap, exit code) are core/update-plan.ts; this file wires and words them.
+import { existsSync } from 'node:fs';
 import { storeLocation } from '../open-store.js';
 import { childEnv, loadConfig, loadUpdateEnv, type Config } from '../../config.js';
 import { toIsoZ } from '../../core/calendar.js';
-import { isBmrsError } from '../../core/errors.js';
+import { isBmrsError, UsageError } from '../../core/errors.js';
 import { checkFreshness, eventTimeOf, type Freshness } from '../../core/freshness.js';
 import { planUpdateWindow, updateExitCode, type UpdateWindow } from '../../core/update-plan.js';
 import { CYCLE_COMPLETED } from '../../core/update-log.js';
@@ -55,7 +56,7 @@ export async function runUpdate(opts: UpdateOptions): Promise<number> {
     const compromised = lock.compromised();
     if (compromised !== null) log.warn(`the update lock was taken over by another run while this one ran (${compromised})`);
     // Completed whenever the ingest succeeded, stale or not: the staleness is its own WARNING line.
-    if (result.freshness !== null) log.info(`${CYCLE_COMPLETED} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    if (result.ingested) log.info(`${CYCLE_COMPLETED} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     sendPing(result.code === 0 ? 'success' : 'fail');
     await Promise.all(pings);
     if (opts.json) writeJson({ ok: result.code === 0, exitCode: result.code, store: storeLocation(config), log: s.logFile, seconds: Number(((performance.now() - t0) / 1000).toFixed(3)), ...result.json });
@@ -73,8 +74,8 @@ export async function runUpdate(opts: UpdateOptions): Promise<number> {
 
 interface CycleResult {
   readonly code: number;
-  /** Null when the ingest failed (no freshness was checked). */
-  readonly freshness: readonly Freshness[] | null;
+  /** Whether the child ingest succeeded (the cycle completed, stale or not). */
+  readonly ingested: boolean;
   readonly json: Record<string, unknown>;
 }
 
@@ -97,15 +98,32 @@ async function cycle(config: Config, s: UpdateSettings, now: number, log: Update
   });
   const json = { windows: windowsJson(windows, (w) => backfillCommand(w, flags)), ingest: { exitCode: child.code, timedOut: child.timedOut, pid: child.pid, seconds: Number(child.seconds.toFixed(3)), report: child.report } };
   if (child.code !== 0) {
-    log.error(`❌ Update cycle failed: bmrs ingest exited ${child.code}: ${failureSummary(child, s.timeoutSeconds)}`);
-    return { code: updateExitCode({ kind: 'ingest-failed', code: child.code }), freshness: null, json };
+    // Freshness still, for what the other datasets (or earlier cycles) loaded; the child's failure
+    // code wins over staleness, and a store that cannot be read now must not hide that failure:
+    // its reason joins the cycle's one ERROR line, which stays the cycle's last.
+    const code = updateExitCode({ kind: 'ingest-failed', code: child.code });
+    let freshness: Freshness[] | null = null;
+    let unread = '';
+    try {
+      freshness = await readFreshness(config, s, now);
+      logFreshness(log, freshness);
+    } catch (e) {
+      unread = isBmrsError(e) ? e.message : `internal: ${(e as Error)?.message ?? String(e)}`;
+    }
+    log.error(`❌ Update cycle failed: bmrs ingest exited ${child.code}: ${failureSummary(child, s.timeoutSeconds)}${unread ? `; freshness not checked: ${unread}` : ''}`);
+    const fresh = freshness === null ? { freshness: null, freshnessNotChecked: unread } : { freshness: freshness.map(freshnessJson) };
+    return { code, ingested: false, json: { ...json, ...fresh } };
   }
   for (const d of child.report?.datasets ?? []) log.info(ingestedLine(d));
 
   const freshness = await readFreshness(config, s, now);
-  for (const f of freshness) (f.stale ? log.warn : log.info)(freshnessLine(f));
+  logFreshness(log, freshness);
   const stale = freshness.some((f) => f.stale);
-  return { code: updateExitCode({ kind: 'ingested', stale }), freshness, json: { ...json, freshness: freshness.map(freshnessJson) } };
+  return { code: updateExitCode({ kind: 'ingested', stale }), ingested: true, json: { ...json, freshness: freshness.map(freshnessJson) } };
+}
+
+function logFreshness(log: UpdateLog, freshness: readonly Freshness[]): void {
+  for (const f of freshness) (f.stale ? log.warn : log.info)(freshnessLine(f));
 }
 
 /** Each dataset's window from its latest stored row; the store is closed again before the child runs. */
@@ -148,6 +166,10 @@ const storeWaitNote = (config: Config) => (holder: string) =>
 
 /** `--check-only`: the freshness of each dataset, nothing fetched, nothing logged; non-zero when stale. */
 async function checkOnly(config: Config, s: UpdateSettings, now: number, json: boolean): Promise<number> {
+  // As `bmrs check`: a mistyped path is a mistake, not a store with no rows (a cycle would create it; this never does).
+  if (config.sink === 'duckdb' && !existsSync(config.duckdbPath)) {
+    throw new UsageError(`there is no store at ${config.duckdbPath}`, { hint: 'point --db or BMRS_DUCKDB_PATH at the store, or load one first (bmrs update without --check-only)' });
+  }
   const freshness = await readFreshness(config, s, now);
   const code = updateExitCode({ kind: 'ingested', stale: freshness.some((f) => f.stale) });
   if (json) writeJson({ ok: code === 0, exitCode: code, store: storeLocation(config), freshness: freshness.map(freshnessJson) });
