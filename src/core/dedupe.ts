@@ -165,6 +165,20 @@ export function conflictError(keys: number, tables: readonly string[] = []): Dat
   });
 }
 
+/**
+ * What a restore throws, changing nothing, when the table holds rows the backup lacks (loaded after
+ * it was made): rows whose `_hash_key` is not in the backup, and rows without a key that are not
+ * in it (compared as whole rows, as many times as each is stored).
+ */
+export function restoreRefused(table: string, backup: string, keyed: number, keyless: number): DataError {
+  const parts: string[] = [];
+  if (keyed > 0) parts.push(`${keyed} row${keyed === 1 ? '' : 's'} whose _hash_key is not in ${backup}`);
+  if (keyless > 0) parts.push(`${keyless} row${keyless === 1 ? '' : 's'} without a _hash_key that ${keyless === 1 ? 'is' : 'are'} not in ${backup}`);
+  return new DataError(`restore refused, nothing changed: ${table} holds ${parts.join(' and ')} (loaded after the backup was made); the restore would drop them`, {
+    hint: 'to restore anyway and lose those rows, add --force (bmrs backfill --repair loads them again from the API); or leave the table as it is',
+  });
+}
+
 export interface AuditFinding {
   readonly kind: 'duplicates' | 'null-keys' | 'malformed-keys' | 'key-mismatch' | 'key-conflicts';
   readonly dataset: string;

@@ -288,7 +288,8 @@ export interface Store {
   /** Puts a backup's rows back in place of the table's, verified by count, atomically; the backup is kept. */
   /**
    * The backup's rows in place of the table's, atomically. Refused (DataError) when the table holds
-   * keys the backup lacks (rows loaded after it, which the restore would drop) unless `force`.
+   * keys the backup lacks, or rows without a key the backup does not hold (compared as whole rows,
+   * each copy counted): rows loaded after it, which the restore would drop; unless `force`.
    */
   restore(table: string, backup: string, options?: { readonly force?: boolean }): Promise<RestoreResult>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@
 // table's partition column (settlementDate, else the event time) on whole UTC days.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetSpec } from '../core/datasets.js';
+import { restoreRefused } from '../core/dedupe.js';
 import { DataError, UsageError } from '../core/errors.js';
 import type { KeyAudit, RestoreResult, RowRange } from '../core/store.js';
 import { inTransaction } from './duckdb-open.js';
@@ -90,11 +91,9 @@ export async function restoreTable(c: DuckDBConnection, table: string, backup: s
     const rows = await scalar(c, `SELECT count(*) FROM ${b}`);
     // Rows loaded since the backup was made are not in it: a restore would drop them.
     const newer = await scalar(c, `SELECT count(*) FROM (SELECT _hash_key FROM ${t} WHERE _hash_key IS NOT NULL) x ANTI JOIN ${b} USING (_hash_key)`);
-    if (newer > 0 && !force) {
-      throw new DataError(`restore refused, nothing changed: ${table} holds ${newer} rows whose _hash_key is not in ${backup} (loaded after the backup was made); the restore would drop them`, {
-        hint: `to restore anyway and lose those rows, add --force (bmrs backfill --repair loads them again from the API); or leave the table as it is`,
-      });
-    }
+    // Rows without a key have no key to look up: they are compared as whole rows, each copy counted.
+    const keyless = await scalar(c, `SELECT count(*) FROM (SELECT * FROM ${t} WHERE _hash_key IS NULL EXCEPT ALL SELECT * FROM ${b} WHERE _hash_key IS NULL)`);
+    if (newer + keyless > 0 && !force) throw restoreRefused(table, backup, newer, keyless);
     await c.run(`DELETE FROM ${t}`);
     await c.run(`INSERT INTO ${t} SELECT * FROM ${b}`);
     const after = await scalar(c, `SELECT count(*) FROM ${t}`);

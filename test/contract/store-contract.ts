@@ -243,6 +243,24 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       expect(await h.store.countRows(t.name)).toBe(16);
     });
 
+    it('a restore counts rows without a _hash_key added after the backup (as whole rows, each copy) and refuses them unless forced', async () => {
+      const t = await h.store.openTable(FUELINST);
+      await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1))]);
+      const [one, two] = await h.store.sampleRows(t.name, 2);
+      await h.insertRaw(t.name, [{ ...one }, { ...two, _hash_key: null }]);
+      await h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: false, backup: 'bmrs_fuelinst__backup_1' });
+      // The row without a key the backup holds is no newer row: the restore goes ahead.
+      expect(await h.store.restore(t.name, 'bmrs_fuelinst__backup_1')).toMatchObject({ before: 5, rows: 6 });
+      // A new row without a key, and a second copy of the one the backup holds once.
+      await h.insertRaw(t.name, [{ ...one, generation: 7, _hash_key: null }, { ...two, _hash_key: null }]);
+      const refused = await h.store.restore(t.name, 'bmrs_fuelinst__backup_1').catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(DataError);
+      expect((refused as Error).message).toMatch(/^restore refused, nothing changed: bmrs_fuelinst holds 2 rows without a _hash_key that are not in bmrs_fuelinst__backup_1 /);
+      expect(await h.store.countRows(t.name)).toBe(8);
+      expect(await h.store.restore(t.name, 'bmrs_fuelinst__backup_1', { force: true })).toMatchObject({ before: 8, rows: 6 });
+      expect(await h.store.countRows(t.name)).toBe(6);
+    });
+
     it('counts a key shared by rows of different content as a conflict, and a repair refuses it, changing nothing', async () => {
       const t = await h.store.openTable(FUELINST);
       await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1))]);

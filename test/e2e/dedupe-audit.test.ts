@@ -168,6 +168,21 @@ describe('bmrs dedupe-audit', () => {
     expect(await dump(ctx.tmp.db)).toEqual(await dump(ctx.tmp.db, BACKUP));
   });
 
+  it('--restore refuses (65, nothing changed) a row without a _hash_key added after the backup; --force restores anyway', async () => {
+    await twoDays();
+    await sql(ctx.tmp.db, copy('settlementPeriod = 1', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`));
+    expect((await dedupe(ctx, ['--fix'], ENV)).code).toBe(0);
+    await sql(ctx.tmp.db, copy(`settlementPeriod = 12 AND fuelType = 'WIND' AND minute(startTime) % 30 = 0`, `NULL AS _hash_key, '2025-10-28T13:00:00+00:00' AS _ingested_utc`));
+    const now = await dump(ctx.tmp.db);
+    const refused = await dedupe(ctx, ['--restore', BACKUP], ENV);
+    expect(refused.code).toBe(65);
+    expect(refused.stderr).toMatch(/^error: restore refused, nothing changed: bmrs_fuelinst holds 1 row without a _hash_key that is not in bmrs_fuelinst__backup_20251028T120000Z .*\nhint: .*--force/);
+    expect(await dump(ctx.tmp.db)).toEqual(now);
+    const forced = await dedupe(ctx, ['--restore', BACKUP, '--force'], ENV);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await dump(ctx.tmp.db)).toEqual(await dump(ctx.tmp.db, BACKUP));
+  });
+
   it('only duplicates: --fix exits 0 and prints the undo; --drop-null-keys removes rows without a key', async () => {
     await twoDays();
     await sql(ctx.tmp.db, copy('settlementPeriod <= 4', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`), copy('settlementPeriod = 5', 'NULL AS _hash_key'));

@@ -1,7 +1,7 @@
 // An in-memory implementation of the store port that fails on command (the way dlt's dummy
 // destination does): the Nth write, its commit, the gap after its rows and before its ledger
 // entries, or a write held open until the test lets it go. The contract suite runs against it too.
-import { conflictError } from '../../src/core/dedupe.js';
+import { conflictError, restoreRefused } from '../../src/core/dedupe.js';
 import { DataError, StoreFailure, UsageError } from '../../src/core/errors.js';
 import type { ColumnType, DatasetSpec } from '../../src/core/datasets.js';
 import type { Row } from '../../src/core/rows.js';
@@ -297,7 +297,18 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
       const before = table(name).rows.length;
       const kept = new Set(b.rows.map((r) => r._hash_key));
       const newer = table(name).rows.filter((r) => r._hash_key !== null && r._hash_key !== undefined && !kept.has(r._hash_key)).length;
-      if (newer > 0 && opts?.force !== true) throw new DataError(`restore refused, nothing changed: ${name} holds ${newer} rows whose _hash_key is not in ${backup}`);
+      // Rows without a key, compared as whole rows, each copy counted.
+      const whole = (r: Row) => JSON.stringify(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+      const inBackup = new Map<string, number>();
+      for (const r of b.rows) if (r._hash_key === null || r._hash_key === undefined) inBackup.set(whole(r), (inBackup.get(whole(r)) ?? 0) + 1);
+      let keyless = 0;
+      for (const r of table(name).rows) {
+        if (r._hash_key !== null && r._hash_key !== undefined) continue;
+        const left = inBackup.get(whole(r)) ?? 0;
+        if (left > 0) inBackup.set(whole(r), left - 1);
+        else keyless++;
+      }
+      if (newer + keyless > 0 && opts?.force !== true) throw restoreRefused(name, backup, newer, keyless);
       if (faults.failRestore) throw new StoreFailure('restore failed before its commit (injected)');
       tables = clone(tables, (x) => x);
       tables.set(name, { actual: table(name).actual, rows: b.rows.map((r) => ({ ...r })) });
