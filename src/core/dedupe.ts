@@ -161,8 +161,13 @@ export function conflictError(keys: number, tables: readonly string[] = []): Dat
   const where = tables.length ? ` (in ${tables.join(', ')})` : '';
   const t = tables[0] ?? 'bmrs_<dataset>';
   return new DataError(`repair refused, nothing changed: ${s(keys, '_hash_key')} ${keys === 1 ? 'is' : 'are'} shared by rows of different content${where}`, {
-    hint: `bmrs dedupe-audit --json counts them per table (duplicates.conflicts); bmrs query "SELECT * FROM ${t} WHERE _hash_key IN (SELECT _hash_key FROM ${t} GROUP BY 1 HAVING count(*) > 1) ORDER BY _hash_key" shows the duplicated keys, where the rows that differ in content are the conflict: a person decides which is right`,
+    hint: `bmrs dedupe-audit --json counts them per table (duplicates.conflicts); ${conflictQuery(t)}`,
   });
+}
+
+/** The query that shows the rows of a table's key conflicts, for the hints of the audit and the refused repair. */
+export function conflictQuery(table: string): string {
+  return `bmrs query "SELECT * FROM ${table} WHERE _hash_key IN (SELECT _hash_key FROM ${table} GROUP BY 1 HAVING count(*) > 1) ORDER BY _hash_key" shows the duplicated keys, where the rows that differ in content are the conflict: a person decides which is right`;
 }
 
 /**

@@ -28,7 +28,9 @@ export function rangeSql(range: RowRange | undefined): string {
  * 64-bit hashes of natural keys stored more than once (duplicates, revisions, or a hash shared by
  * two keys), then only those rows grouped by the natural key itself with their distinct contents
  * (counting them over every natural key costs several times more). A revision is different
- * content: the same row stored under two keys (the old system's and bmrs's) is none.
+ * content: the same row stored under two keys (the old system's and bmrs's) is none. A version is
+ * a key's content; a key whose rows differ (a conflict, NULL here) is one version of its own, so a
+ * conflict alone is no revision: it is counted once, by `duplicates`.
  */
 export async function keyAudit(c: DuckDBConnection, d: DatasetSpec, worst: number, range?: RowRange): Promise<KeyAudit> {
   const t = quoteIdent(d.table);
@@ -43,10 +45,12 @@ export async function keyAudit(c: DuckDBConnection, d: DatasetSpec, worst: numbe
   const keys = d.naturalKey.map(quoteIdent).join(', ');
   const top = await c.runAndReadAll(
     `WITH cand AS (SELECT hash(${keys}) AS h FROM ${t} ${where} GROUP BY 1 HAVING count(*) > 1),
-     v AS (SELECT ${keys}, count(DISTINCT content) AS n, list(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
+     p AS (SELECT ${keys}, _hash_key, CASE WHEN min(content) = max(content) THEN min(content) END AS content
            FROM (SELECT ${keys}, _hash_key, ${CONTENT_HASH} AS content
                  FROM ${t} SEMI JOIN cand ON hash(${keys}) = cand.h ${where} AND ${WELL_FORMED_KEY} AND ${d.naturalKey.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(' AND ')})
-           GROUP BY ${keys} HAVING count(DISTINCT content) > 1)
+           GROUP BY ${keys}, _hash_key),
+     v AS (SELECT ${keys}, count(DISTINCT content) + count(*) FILTER (WHERE content IS NULL) AS n, list(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
+           FROM p GROUP BY ${keys} HAVING count(DISTINCT content) + count(*) FILTER (WHERE content IS NULL) > 1)
      SELECT count(*) OVER (), sum(n - 1) OVER (), ${d.naturalKey.map((k) => `CAST(${quoteIdent(k)} AS VARCHAR)`).join(', ')}, n, hashes
      FROM v ORDER BY n DESC, ${keys} LIMIT ${Math.max(1, limit)}`,
   );
