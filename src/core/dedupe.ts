@@ -161,7 +161,26 @@ export function conflictError(keys: number, tables: readonly string[] = []): Dat
   const where = tables.length ? ` (in ${tables.join(', ')})` : '';
   const t = tables[0] ?? 'bmrs_<dataset>';
   return new DataError(`repair refused, nothing changed: ${s(keys, '_hash_key')} ${keys === 1 ? 'is' : 'are'} shared by rows of different content${where}`, {
-    hint: `bmrs dedupe-audit --json counts them per table (duplicates.conflicts); bmrs query "SELECT * FROM ${t} WHERE _hash_key IN (SELECT _hash_key FROM ${t} GROUP BY 1 HAVING count(*) > 1) ORDER BY _hash_key" shows the duplicated keys, where the rows that differ in content are the conflict: a person decides which is right`,
+    hint: `bmrs dedupe-audit --json counts them per table (duplicates.conflicts); ${conflictQuery(t)}`,
+  });
+}
+
+/** The query that shows the rows of a table's key conflicts, for the hints of the audit and the refused repair. */
+export function conflictQuery(table: string): string {
+  return `bmrs query "SELECT * FROM ${table} WHERE _hash_key IN (SELECT _hash_key FROM ${table} GROUP BY 1 HAVING count(*) > 1) ORDER BY _hash_key" shows the duplicated keys, where the rows that differ in content are the conflict: a person decides which is right`;
+}
+
+/**
+ * What a restore throws, changing nothing, when the table holds rows the backup lacks (loaded after
+ * it was made): rows whose `_hash_key` is not in the backup, and rows without a key that are not
+ * in it (compared as whole rows, as many times as each is stored).
+ */
+export function restoreRefused(table: string, backup: string, keyed: number, keyless: number): DataError {
+  const parts: string[] = [];
+  if (keyed > 0) parts.push(`${keyed} row${keyed === 1 ? '' : 's'} whose _hash_key is not in ${backup}`);
+  if (keyless > 0) parts.push(`${keyless} row${keyless === 1 ? '' : 's'} without a _hash_key that ${keyless === 1 ? 'is' : 'are'} not in ${backup}`);
+  return new DataError(`restore refused, nothing changed: ${table} holds ${parts.join(' and ')} (loaded after the backup was made); the restore would drop them`, {
+    hint: 'to restore anyway and lose those rows, add --force (bmrs backfill --repair loads them again from the API); or leave the table as it is',
   });
 }
 

@@ -67,9 +67,11 @@ export async function checkDataset(store: Store, d: DatasetSpec, range: CheckRan
     const counts = rows === null ? { periods: [], members: [] } : await store.coverageCounts(d, range.from, range.to);
     coverage = coverageOf(d, range.from, range.to, counts.periods, counts.members, now);
   }
-  // One pass over the table; the worst groups only when there are any.
+  // One pass over the table; the worst groups only when there are any. The counts are the pass's:
+  // every key stored more than once (dedupe-audit tells copies from key conflicts, check does not).
   const counted = rows === null ? { groups: 0, extraRows: 0, nullKeys: 0 } : await store.duplicateCount(d.table);
-  const duplicates = counted.groups > 0 ? await store.duplicates(d.table, 3) : { ...counted, worst: [] };
+  const found = counted.groups > 0 ? await store.duplicates(d.table, 3) : null;
+  const duplicates = found ? { ...counted, conflicts: found.conflicts, worst: found.worst } : { ...counted, worst: [] };
   const start = settlementDayStart(range.from), end = settlementDayStart(addDays(range.to, 1));
   const entries = await store.ledger({ dataset: d.code, from: start, to: end });
   return {

@@ -170,13 +170,17 @@ export interface DuplicateReport {
   /**
    * Well-formed `_hash_key` values (32 lower-case hex digits) stored more than once, and the rows
    * beyond the first of each. A malformed key (`None` shared by unrelated rows) is a bad key, not a duplicate.
+   * From `duplicates`: exact copies only (every row of the key has the same content; a key whose
+   * rows differ is a conflict, below, and counted there only). From `duplicateCount` (check's one
+   * pass): every key stored more than once, content unread.
    */
   readonly groups: number;
   readonly extraRows: number;
   readonly nullKeys: number;
   /**
-   * Groups whose rows differ in content (by a 64-bit hash of the content columns): one key for
-   * different rows, so at least one key is wrong. `duplicates` counts them; a repair refuses them.
+   * Keys stored more than once whose rows differ in content (by a hash of the content columns):
+   * one key for different rows, so at least one key is wrong. Not in `groups`/`extraRows` (not
+   * copies) nor in revisions; a repair refuses them.
    */
   readonly conflicts?: number;
   readonly worst: readonly { readonly hashKey: string; readonly count: number; readonly firstIngested: string; readonly lastIngested: string }[];
@@ -193,7 +197,9 @@ export interface RowRange {
 export interface RevisionReport {
   /**
    * Natural keys (with no NULL part, rows with well-formed keys) stored with more than one content,
-   * and the versions beyond the first of each. The same content under two keys is no revision.
+   * and the versions beyond the first of each. The same content under two keys is no revision. A
+   * version is a `_hash_key`'s content: the rows of a key in conflict (different content under one
+   * key) make one version of their natural key, so a conflict alone is no revision.
    */
   readonly keys: number;
   readonly extraVersions: number;
@@ -279,7 +285,7 @@ export interface Store {
   duplicates(table: string, worst: number, range?: RowRange): Promise<DuplicateReport>;
   /** Malformed keys and revisions of a dataset's table (by its registry natural key), optionally in a range. */
   keyAudit(dataset: DatasetSpec, worst: number, range?: RowRange): Promise<KeyAudit>;
-  /** `duplicates` without the worst groups: one pass over the table, for a check that runs every hour. */
+  /** `duplicates` without the worst groups, and without telling copies from conflicts (both counted): one pass over the table, for a check that runs every hour. */
   duplicateCount(table: string): Promise<Omit<DuplicateReport, 'worst'>>;
   /** Stored rows as cells of the table's columns (content and metadata), for hash recomputation. */
   sampleRows(table: string, limit: number, range?: RowRange): Promise<Row[]>;
@@ -288,7 +294,8 @@ export interface Store {
   /** Puts a backup's rows back in place of the table's, verified by count, atomically; the backup is kept. */
   /**
    * The backup's rows in place of the table's, atomically. Refused (DataError) when the table holds
-   * keys the backup lacks (rows loaded after it, which the restore would drop) unless `force`.
+   * keys the backup lacks, or rows without a key the backup does not hold (compared as whole rows,
+   * each copy counted): rows loaded after it, which the restore would drop; unless `force`.
    */
   restore(table: string, backup: string, options?: { readonly force?: boolean }): Promise<RestoreResult>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@
 // table's partition column (settlementDate, else the event time) on whole UTC days.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { DatasetSpec } from '../core/datasets.js';
+import { restoreRefused } from '../core/dedupe.js';
 import { DataError, UsageError } from '../core/errors.js';
 import type { KeyAudit, RestoreResult, RowRange } from '../core/store.js';
 import { inTransaction } from './duckdb-open.js';
@@ -27,7 +28,9 @@ export function rangeSql(range: RowRange | undefined): string {
  * 64-bit hashes of natural keys stored more than once (duplicates, revisions, or a hash shared by
  * two keys), then only those rows grouped by the natural key itself with their distinct contents
  * (counting them over every natural key costs several times more). A revision is different
- * content: the same row stored under two keys (the old system's and bmrs's) is none.
+ * content: the same row stored under two keys (the old system's and bmrs's) is none. A version is
+ * a key's content; a key whose rows differ (a conflict, NULL here) is one version of its own, so a
+ * conflict alone is no revision: it is counted once, by `duplicates`.
  */
 export async function keyAudit(c: DuckDBConnection, d: DatasetSpec, worst: number, range?: RowRange): Promise<KeyAudit> {
   const t = quoteIdent(d.table);
@@ -42,10 +45,12 @@ export async function keyAudit(c: DuckDBConnection, d: DatasetSpec, worst: numbe
   const keys = d.naturalKey.map(quoteIdent).join(', ');
   const top = await c.runAndReadAll(
     `WITH cand AS (SELECT hash(${keys}) AS h FROM ${t} ${where} GROUP BY 1 HAVING count(*) > 1),
-     v AS (SELECT ${keys}, count(DISTINCT content) AS n, list(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
+     p AS (SELECT ${keys}, _hash_key, CASE WHEN min(content) = max(content) THEN min(content) END AS content
            FROM (SELECT ${keys}, _hash_key, ${CONTENT_HASH} AS content
                  FROM ${t} SEMI JOIN cand ON hash(${keys}) = cand.h ${where} AND ${WELL_FORMED_KEY} AND ${d.naturalKey.map((k) => `${quoteIdent(k)} IS NOT NULL`).join(' AND ')})
-           GROUP BY ${keys} HAVING count(DISTINCT content) > 1)
+           GROUP BY ${keys}, _hash_key),
+     v AS (SELECT ${keys}, count(DISTINCT content) + count(*) FILTER (WHERE content IS NULL) AS n, list(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
+           FROM p GROUP BY ${keys} HAVING count(DISTINCT content) + count(*) FILTER (WHERE content IS NULL) > 1)
      SELECT count(*) OVER (), sum(n - 1) OVER (), ${d.naturalKey.map((k) => `CAST(${quoteIdent(k)} AS VARCHAR)`).join(', ')}, n, hashes
      FROM v ORDER BY n DESC, ${keys} LIMIT ${Math.max(1, limit)}`,
   );
@@ -90,11 +95,9 @@ export async function restoreTable(c: DuckDBConnection, table: string, backup: s
     const rows = await scalar(c, `SELECT count(*) FROM ${b}`);
     // Rows loaded since the backup was made are not in it: a restore would drop them.
     const newer = await scalar(c, `SELECT count(*) FROM (SELECT _hash_key FROM ${t} WHERE _hash_key IS NOT NULL) x ANTI JOIN ${b} USING (_hash_key)`);
-    if (newer > 0 && !force) {
-      throw new DataError(`restore refused, nothing changed: ${table} holds ${newer} rows whose _hash_key is not in ${backup} (loaded after the backup was made); the restore would drop them`, {
-        hint: `to restore anyway and lose those rows, add --force (bmrs backfill --repair loads them again from the API); or leave the table as it is`,
-      });
-    }
+    // Rows without a key have no key to look up: they are compared as whole rows, each copy counted.
+    const keyless = await scalar(c, `SELECT count(*) FROM (SELECT * FROM ${t} WHERE _hash_key IS NULL EXCEPT ALL SELECT * FROM ${b} WHERE _hash_key IS NULL)`);
+    if (newer + keyless > 0 && !force) throw restoreRefused(table, backup, newer, keyless);
     await c.run(`DELETE FROM ${t}`);
     await c.run(`INSERT INTO ${t} SELECT * FROM ${b}`);
     const after = await scalar(c, `SELECT count(*) FROM ${t}`);

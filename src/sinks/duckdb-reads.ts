@@ -69,7 +69,8 @@ export async function periodCounts(c: DuckDBConnection, d: DatasetSpec, from: st
  * Duplicate groups in two passes, exact and cheap: the keys' 64-bit hashes seen more than once
  * (a GROUP BY on integers), then only those rows grouped by the key itself, where the counts and
  * ingest times are taken. Only well-formed keys group: rows under a malformed key (the text `None`
- * shared by unrelated rows, say) are bad keys, counted by `keyAudit` and kept by a repair. Grouping 2 M text keys with their ingest times at once needs several
+ * shared by unrelated rows, say) are bad keys, counted by `keyAudit` and kept by a repair. A key
+ * whose rows differ in content is a conflict, counted apart from the copies (groups, extra rows, worst). Grouping 2 M text keys with their ingest times at once needs several
  * times the memory the store is given (docs/benchmarks.md, bench:dedupe).
  */
 export async function duplicates(c: DuckDBConnection, table: string, worst: number, range?: RowRange): Promise<DuplicateReport> {
@@ -82,8 +83,8 @@ export async function duplicates(c: DuckDBConnection, table: string, worst: numb
        g AS (SELECT _hash_key, count(*) AS n, min(_ingested_utc) AS lo, max(_ingested_utc) AS hi, min(content) <> max(content) AS conflict
              FROM (SELECT _hash_key, _ingested_utc, ${CONTENT_HASH} AS content FROM ${t} SEMI JOIN cand ON hash(_hash_key) = cand.h WHERE ${WELL_FORMED_KEY}${r})
              GROUP BY 1 HAVING count(*) > 1)
-       SELECT count(*) OVER (), sum(n - 1) OVER (), sum(CAST(conflict AS INTEGER)) OVER (), _hash_key, n, lo, hi
-       FROM g ORDER BY n DESC, _hash_key LIMIT ${Math.max(1, limit)}`,
+       SELECT sum(CASE WHEN conflict THEN 0 ELSE 1 END) OVER (), sum(CASE WHEN conflict THEN 0 ELSE n - 1 END) OVER (), sum(CAST(conflict AS INTEGER)) OVER (), _hash_key, n, lo, hi, conflict
+       FROM g ORDER BY conflict, n DESC, _hash_key LIMIT ${Math.max(1, limit)}`,
     )
   ).getRows();
   const nulls = await c.runAndReadAll(`SELECT count(*) FROM ${t} WHERE _hash_key IS NULL${r}`);
@@ -92,7 +93,7 @@ export async function duplicates(c: DuckDBConnection, table: string, worst: numb
     extraRows: Number(rows[0]?.[1] ?? 0),
     nullKeys: Number(nulls.getRows()[0][0]),
     conflicts: Number(rows[0]?.[2] ?? 0),
-    worst: rows.slice(0, limit).map((v) => ({ hashKey: String(v[3]), count: Number(v[4]), firstIngested: String(v[5]), lastIngested: String(v[6]) })),
+    worst: rows.filter((v) => v[7] !== true).slice(0, limit).map((v) => ({ hashKey: String(v[3]), count: Number(v[4]), firstIngested: String(v[5]), lastIngested: String(v[6]) })),
   };
 }
 

@@ -243,17 +243,50 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       expect(await h.store.countRows(t.name)).toBe(16);
     });
 
-    it('counts a key shared by rows of different content as a conflict, and a repair refuses it, changing nothing', async () => {
+    it('a restore counts rows without a _hash_key added after the backup (as whole rows, each copy) and refuses them unless forced', async () => {
+      const t = await h.store.openTable(FUELINST);
+      await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1))]);
+      const [one, two] = await h.store.sampleRows(t.name, 2);
+      await h.insertRaw(t.name, [{ ...one }, { ...two, _hash_key: null }]);
+      await h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: false, backup: 'bmrs_fuelinst__backup_1' });
+      // The row without a key the backup holds is no newer row: the restore goes ahead.
+      expect(await h.store.restore(t.name, 'bmrs_fuelinst__backup_1')).toMatchObject({ before: 5, rows: 6 });
+      // A new row without a key, and a second copy of the one the backup holds once.
+      await h.insertRaw(t.name, [{ ...one, generation: 7, _hash_key: null }, { ...two, _hash_key: null }]);
+      const refused = await h.store.restore(t.name, 'bmrs_fuelinst__backup_1').catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(DataError);
+      expect((refused as Error).message).toMatch(/^restore refused, nothing changed: bmrs_fuelinst holds 2 rows without a _hash_key that are not in bmrs_fuelinst__backup_1 /);
+      expect(await h.store.countRows(t.name)).toBe(8);
+      expect(await h.store.restore(t.name, 'bmrs_fuelinst__backup_1', { force: true })).toMatchObject({ before: 8, rows: 6 });
+      expect(await h.store.countRows(t.name)).toBe(6);
+    });
+
+    it('counts a key shared by rows of different content as a conflict only (no copy, no revision), and a repair refuses it, changing nothing', async () => {
       const t = await h.store.openTable(FUELINST);
       await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1))]);
       const [one, two] = await h.store.sampleRows(t.name, 2);
       await h.insertRaw(t.name, [{ ...one }, { ...two, generation: -1 }]);
-      expect(await h.store.duplicates(t.name, 5)).toMatchObject({ groups: 2, extraRows: 2, conflicts: 1 });
+      // One copy (of `one`), one conflict (`two` and its changed row under its key): each counted once.
+      expect(await h.store.duplicates(t.name, 5)).toMatchObject({ groups: 1, extraRows: 1, conflicts: 1, worst: [{ hashKey: one._hash_key, count: 2 }] });
+      expect((await h.store.duplicates(t.name, 5)).worst).toHaveLength(1);
+      expect(await h.store.keyAudit(FUELINST, 5)).toMatchObject({ revisions: { keys: 0, extraVersions: 0, worst: [] } });
+      // check's one pass counts every key stored more than once, copies and conflicts alike.
+      expect(await h.store.duplicateCount(t.name)).toEqual({ groups: 2, extraRows: 2, nullKeys: 0 });
       const refused = await h.store.repair(t.name, { kind: 'dedupe', dropNullKeys: false, backup: 'bmrs_fuelinst__backup_1' }).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(DataError);
       expect((refused as Error).message).toBe('repair refused, nothing changed: 1 _hash_key is shared by rows of different content');
       expect(await h.store.countRows(t.name)).toBe(6);
       expect(await h.store.countRows('bmrs_fuelinst__backup_1')).toBeNull();
+    });
+
+    it('a natural key with a conflict and a real revision (another key, other content) is a revision of two versions', async () => {
+      const t = await h.store.openTable(FUELINST);
+      await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1))]);
+      const [one] = await h.store.sampleRows(t.name, 1);
+      const revised = { ...one, generation: 4242 };
+      await h.insertRaw(t.name, [{ ...one, generation: -1 }, { ...revised, _hash_key: hashRow(t.spec.columns, revised) }]);
+      expect(await h.store.duplicates(t.name, 5)).toMatchObject({ groups: 0, extraRows: 0, conflicts: 1 });
+      expect(await h.store.keyAudit(FUELINST, 5)).toMatchObject({ revisions: { keys: 1, extraVersions: 1, worst: [{ versions: 2 }] } });
     });
 
     it('a malformed key is a bad key, never a duplicate or a conflict, and a repair keeps its rows; one content under two keys is no revision', async () => {

@@ -168,6 +168,21 @@ describe('bmrs dedupe-audit', () => {
     expect(await dump(ctx.tmp.db)).toEqual(await dump(ctx.tmp.db, BACKUP));
   });
 
+  it('--restore refuses (65, nothing changed) a row without a _hash_key added after the backup; --force restores anyway', async () => {
+    await twoDays();
+    await sql(ctx.tmp.db, copy('settlementPeriod = 1', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`));
+    expect((await dedupe(ctx, ['--fix'], ENV)).code).toBe(0);
+    await sql(ctx.tmp.db, copy(`settlementPeriod = 12 AND fuelType = 'WIND' AND minute(startTime) % 30 = 0`, `NULL AS _hash_key, '2025-10-28T13:00:00+00:00' AS _ingested_utc`));
+    const now = await dump(ctx.tmp.db);
+    const refused = await dedupe(ctx, ['--restore', BACKUP], ENV);
+    expect(refused.code).toBe(65);
+    expect(refused.stderr).toMatch(/^error: restore refused, nothing changed: bmrs_fuelinst holds 1 row without a _hash_key that is not in bmrs_fuelinst__backup_20251028T120000Z .*\nhint: .*--force/);
+    expect(await dump(ctx.tmp.db)).toEqual(now);
+    const forced = await dedupe(ctx, ['--restore', BACKUP, '--force'], ENV);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(await dump(ctx.tmp.db)).toEqual(await dump(ctx.tmp.db, BACKUP));
+  });
+
   it('only duplicates: --fix exits 0 and prints the undo; --drop-null-keys removes rows without a key', async () => {
     await twoDays();
     await sql(ctx.tmp.db, copy('settlementPeriod <= 4', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`), copy('settlementPeriod = 5', 'NULL AS _hash_key'));
@@ -227,7 +242,7 @@ describe('bmrs dedupe-audit', () => {
     await sql(ctx.tmp.db, copy(`settlementPeriod = 8 AND fuelType = 'WIND' AND minute(startTime) % 30 = 0`, 'generation + 1 AS generation'), copy('settlementPeriod = 9', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`));
     const before = await dump(ctx.tmp.db);
     const audit = await dedupe(ctx, ['--json'], ENV);
-    expect(audit.json.tables[0].duplicates).toMatchObject({ groups: 121, extraRows: 121, conflicts: 1 });
+    expect(audit.json.tables[0].duplicates).toMatchObject({ groups: 120, extraRows: 120, conflicts: 1 });
     expect(audit.json.findings.map((f: { kind: string }) => f.kind)).toContain('key-conflicts');
     const fix = await dedupe(ctx, ['--fix'], ENV);
     expect(fix.code).toBe(65);
@@ -237,6 +252,29 @@ describe('bmrs dedupe-audit', () => {
     expect(dry.code).toBe(65);
     expect(dry.stderr).toMatch(/^error: repair refused, nothing changed: 1 _hash_key is shared/);
     expect(await dump(ctx.tmp.db)).toEqual(before);
+  });
+
+  it('rows of different content under their original keys are counted once, as key conflicts (no copies, no revisions), and the hint does not offer --fix', async () => {
+    await twoDays();
+    await sql(ctx.tmp.db, `INSERT INTO bmrs_fuelinst SELECT * REPLACE (generation + 5 AS generation) FROM (SELECT * FROM bmrs_fuelinst WHERE settlementDate = DATE '2025-10-27' AND settlementPeriod = 12 ORDER BY _hash_key LIMIT 2)`);
+    const audit = await dedupe(ctx, ['--json', '--sample', '20000'], ENV);
+    expect(audit.code).toBe(1);
+    expect(audit.json.tables[0]).toMatchObject({ duplicates: { groups: 0, extraRows: 0, conflicts: 2, worst: [] }, keys: { revisions: { keys: 0, extraVersions: 0 } } });
+    // The key recomputation names which rows' keys do not match their content: the changed ones.
+    expect(audit.json.findings.map((f: { kind: string }) => f.kind)).toEqual(['key-conflicts', 'key-mismatch']);
+    expect(audit.json.tables[0].hashes).toMatchObject({ mismatched: 2 });
+    const text = await dedupe(ctx, [], ENV);
+    expect(text.stdout).toMatch(/duplicates {6}none\n/);
+    expect(text.stdout).toContain('2 _hash_keys shared by rows of different content: not copies, --fix refuses them');
+    expect(text.stdout).toMatch(/revisions {7}none\n/);
+    expect(text.stdout).toContain('hint: --fix refuses while rows of different content share a _hash_key; bmrs query "SELECT * FROM bmrs_fuelinst WHERE');
+    expect(text.stdout).not.toContain('--fix makes it');
+    // With copies as well, the hint still names the conflicts: --fix would refuse.
+    await sql(ctx.tmp.db, copy('settlementPeriod = 1', `'2025-10-28T13:00:00+00:00' AS _ingested_utc`));
+    const both = await dedupe(ctx, [], ENV);
+    expect(both.stdout).toContain('duplicates      120 extra rows in 120 groups');
+    expect(both.stdout).toContain('hint: --fix refuses while rows of different content share a _hash_key');
+    expect(both.stdout).not.toContain('--fix makes it');
   });
 
   it('SIGKILL between the steps of --fix leaves the table as it was and no backup; a re-run succeeds', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { StoreFailure } from '../../src/core/errors.js';
 import { findDataset } from '../../src/core/datasets.js';
 import { runAudit, runRestore, type AuditOptions } from '../../src/cli/dedupe/run.js';
+import { checkDataset, datasetFindings } from '../../src/core/health.js';
 import { createMemoryStore, type MemoryFaults } from '../support/memory-store.js';
 import { dayWindow, fuelinstRaws, windowWrite } from '../contract/store-contract.js';
 import { openDuckDbStore } from '../../src/sinks/duckdb.js';
@@ -69,6 +70,20 @@ describe('dedupe-audit --fix against a failing store', () => {
     expect(audit.findings.map((f) => f.kind)).toEqual(['duplicates', 'key-conflicts', 'null-keys', 'key-mismatch']);
     await expect(runAudit(store, fix, NOW)).rejects.toThrow('repair refused, nothing changed: 1 _hash_key is shared by rows of different content');
     expect(snapshot(store)).toBe(before);
+  });
+
+  it('a key conflict is no duplicate for dedupe-audit, but check still counts the key stored more than once', async () => {
+    const store = createMemoryStore();
+    const t = await store.openTable(FUELINST);
+    await store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1))]);
+    const [first] = store.tables.get(t.name)!.rows;
+    store.insertRaw(t.name, [{ ...first, generation: 1 }]);
+    const audit = await runAudit(store, { ...fix, mode: 'audit' }, NOW);
+    expect(audit.tables[0].duplicates).toMatchObject({ groups: 0, extraRows: 0, conflicts: 1 });
+    expect(audit.findings.map((f) => f.kind)).toEqual(['key-conflicts', 'key-mismatch']);
+    const health = await checkDataset(store, FUELINST, { from: '2025-10-27', to: '2025-10-27' }, NOW);
+    expect(health.duplicates).toMatchObject({ groups: 1, extraRows: 1, conflicts: 1, worst: [] });
+    expect(datasetFindings(health).filter((f) => f.kind === 'duplicates').map((f) => f.message)).toEqual(['FUELINST: 1 duplicate row (1 _hash_key stored more than once)']);
   });
 
   it('a dry run changes nothing and says what --fix would do', async () => {

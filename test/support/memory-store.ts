@@ -1,7 +1,7 @@
 // An in-memory implementation of the store port that fails on command (the way dlt's dummy
 // destination does): the Nth write, its commit, the gap after its rows and before its ledger
 // entries, or a write held open until the test lets it go. The contract suite runs against it too.
-import { conflictError } from '../../src/core/dedupe.js';
+import { conflictError, restoreRefused } from '../../src/core/dedupe.js';
 import { DataError, StoreFailure, UsageError } from '../../src/core/errors.js';
 import type { ColumnType, DatasetSpec } from '../../src/core/datasets.js';
 import type { Row } from '../../src/core/rows.js';
@@ -44,6 +44,8 @@ const inRange = (r: Row, range: RowRange | undefined) => {
   return day !== null && day >= range.from && day <= range.to;
 };
 const WELL_FORMED = /^[0-9a-f]{32}$/;
+/** A row's content columns (names not starting with `_`), as text. */
+const content = (r: Row) => JSON.stringify(Object.entries(r).filter(([k]) => !k.startsWith('_')), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
 const clone = <T>(m: Map<string, T>, f: (v: T) => T) => new Map([...m].map(([k, v]) => [k, f(v)]));
 
 export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabilities>; faults?: MemoryFaults } = {}): MemoryStore {
@@ -96,6 +98,31 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
     });
   }
 
+  // Copies (every row of the key the same content) apart from conflicts (rows that differ under one key).
+  const duplicatesOf = (name: string, worst: number, range?: RowRange) => {
+    const groups = new Map<string, Row[]>();
+    let nullKeys = 0;
+    for (const r of table(name).rows) {
+      if (!inRange(r, range)) continue;
+      if (r._hash_key === null) nullKeys++;
+      else if (WELL_FORMED.test(String(r._hash_key))) groups.set(String(r._hash_key), [...(groups.get(String(r._hash_key)) ?? []), r]);
+    }
+    const dups = [...groups].filter(([, rs]) => rs.length > 1);
+    const conflicted = dups.filter(([, rs]) => new Set(rs.map(content)).size > 1);
+    const copies = dups.filter(([, rs]) => new Set(rs.map(content)).size === 1);
+    const ingested = (rs: Row[]) => rs.map((r) => String(r._ingested_utc)).sort();
+    return {
+      groups: copies.length,
+      extraRows: copies.reduce((n, [, rs]) => n + rs.length - 1, 0),
+      nullKeys,
+      conflicts: conflicted.length,
+      conflictRows: conflicted.reduce((n, [, rs]) => n + rs.length - 1, 0),
+      worst: copies
+        .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
+        .slice(0, worst)
+        .map(([hashKey, rs]) => ({ hashKey, count: rs.length, firstIngested: ingested(rs)[0], lastIngested: ingested(rs).at(-1)! })),
+    };
+  };
   const store: MemoryStore = {
     name: 'memory',
     location: 'memory',
@@ -204,59 +231,45 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
         .map((s) => ({ ...s.point, value: s.sum / s.n }))
         .sort((a, b) => a.date.localeCompare(b.date) || (a.period ?? 0) - (b.period ?? 0) || a.group.localeCompare(b.group));
     },
+    // Every key stored more than once, copies and conflicts alike (the content is not read), as DuckDB's and BigQuery's one pass.
     async duplicateCount(name) {
-      const { worst: _worst, conflicts: _conflicts, ...counts } = await this.duplicates(name, 0);
-      return counts;
+      const { worst: _worst, conflicts, groups, extraRows, nullKeys, conflictRows } = await duplicatesOf(name, 0);
+      return { groups: groups + conflicts, extraRows: extraRows + conflictRows, nullKeys };
     },
     async duplicates(name, worst, range) {
-      const groups = new Map<string, Row[]>();
-      let nullKeys = 0;
-      for (const r of table(name).rows) {
-        if (!inRange(r, range)) continue;
-        if (r._hash_key === null) nullKeys++;
-        else if (WELL_FORMED.test(String(r._hash_key))) groups.set(String(r._hash_key), [...(groups.get(String(r._hash_key)) ?? []), r]);
-      }
-      const dups = [...groups].filter(([, rs]) => rs.length > 1);
-      const content = (r: Row) => JSON.stringify(Object.entries(r).filter(([k]) => !k.startsWith('_')), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
-      const conflicts = dups.filter(([, rs]) => new Set(rs.map(content)).size > 1).length;
-      const ingested = (rs: Row[]) => rs.map((r) => String(r._ingested_utc)).sort();
-      return {
-        groups: dups.length,
-        extraRows: dups.reduce((n, [, rs]) => n + rs.length - 1, 0),
-        nullKeys,
-        conflicts,
-        worst: dups
-          .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
-          .slice(0, worst)
-          .map(([hashKey, rs]) => ({ hashKey, count: rs.length, firstIngested: ingested(rs)[0], lastIngested: ingested(rs).at(-1)! })),
-      };
+      const { conflictRows: _rows, ...report } = await duplicatesOf(name, worst, range);
+      return report;
     },
     async keyAudit(d, worst, range) {
       const rows = table(d.table).rows.filter((r) => inRange(r, range));
       const malformed = rows.filter((r) => r._hash_key !== null && !WELL_FORMED.test(String(r._hash_key))).map((r) => String(r._hash_key));
-      const content = (r: Row) => JSON.stringify(Object.entries(r).filter(([k]) => !k.startsWith('_')), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
-      const versions = new Map<string, { naturalKey: Record<string, string | null>; hashes: Set<string>; contents: Set<string> }>();
+      // A version is a key's content; a key whose rows differ (a conflict) is one version of its own.
+      const versions = new Map<string, { naturalKey: Record<string, string | null>; hashes: Set<string>; contents: Map<string, Set<string>> }>();
       for (const r of rows) {
         if (r._hash_key === null || !WELL_FORMED.test(String(r._hash_key)) || d.naturalKey.some((k) => r[k] === null)) continue;
         const naturalKey = Object.fromEntries(d.naturalKey.map((k) => [k, r[k] === null ? null : String(r[k])]));
         const k = JSON.stringify(naturalKey);
-        const v = versions.get(k) ?? { naturalKey, hashes: new Set<string>(), contents: new Set<string>() };
+        const v = versions.get(k) ?? { naturalKey, hashes: new Set<string>(), contents: new Map<string, Set<string>>() };
         v.hashes.add(String(r._hash_key));
-        v.contents.add(content(r));
+        v.contents.set(String(r._hash_key), (v.contents.get(String(r._hash_key)) ?? new Set<string>()).add(content(r)));
         versions.set(k, v);
       }
-      const revised = [...versions].filter(([, v]) => v.contents.size > 1);
+      const count = (v: { contents: Map<string, Set<string>> }) => {
+        const agreed = [...v.contents.values()].filter((c) => c.size === 1).map((c) => [...c][0]);
+        return new Set(agreed).size + [...v.contents.values()].filter((c) => c.size > 1).length;
+      };
+      const revised = [...versions].map(([k, v]) => [k, { ...v, n: count(v) }] as const).filter(([, v]) => v.n > 1);
       return {
         rows: rows.length,
         malformedKeys: malformed.length,
         malformedExamples: [...new Set(malformed)].sort().slice(0, worst),
         revisions: {
           keys: revised.length,
-          extraVersions: revised.reduce((n, [, v]) => n + v.contents.size - 1, 0),
+          extraVersions: revised.reduce((n, [, v]) => n + v.n - 1, 0),
           worst: revised
-            .sort((a, b) => b[1].contents.size - a[1].contents.size || (a[0] < b[0] ? -1 : 1))
+            .sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))
             .slice(0, worst)
-            .map(([, v]) => ({ naturalKey: v.naturalKey, versions: v.contents.size, hashKeys: [...v.hashes].sort() })),
+            .map(([, v]) => ({ naturalKey: v.naturalKey, versions: v.n, hashKeys: [...v.hashes].sort() })),
         },
       };
     },
@@ -297,7 +310,18 @@ export function createMemoryStore(opts: { capabilities?: Partial<StoreCapabiliti
       const before = table(name).rows.length;
       const kept = new Set(b.rows.map((r) => r._hash_key));
       const newer = table(name).rows.filter((r) => r._hash_key !== null && r._hash_key !== undefined && !kept.has(r._hash_key)).length;
-      if (newer > 0 && opts?.force !== true) throw new DataError(`restore refused, nothing changed: ${name} holds ${newer} rows whose _hash_key is not in ${backup}`);
+      // Rows without a key, compared as whole rows, each copy counted.
+      const whole = (r: Row) => JSON.stringify(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)), (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+      const inBackup = new Map<string, number>();
+      for (const r of b.rows) if (r._hash_key === null || r._hash_key === undefined) inBackup.set(whole(r), (inBackup.get(whole(r)) ?? 0) + 1);
+      let keyless = 0;
+      for (const r of table(name).rows) {
+        if (r._hash_key !== null && r._hash_key !== undefined) continue;
+        const left = inBackup.get(whole(r)) ?? 0;
+        if (left > 0) inBackup.set(whole(r), left - 1);
+        else keyless++;
+      }
+      if (newer + keyless > 0 && opts?.force !== true) throw restoreRefused(name, backup, newer, keyless);
       if (faults.failRestore) throw new StoreFailure('restore failed before its commit (injected)');
       tables = clone(tables, (x) => x);
       tables.set(name, { actual: table(name).actual, rows: b.rows.map((r) => ({ ...r })) });

@@ -1,6 +1,6 @@
 // The human report of `bmrs dedupe-audit`: per table its duplicates, keys, revisions and hash
 // recomputation, then what --fix did (or --dry-run would do) and the command that undoes it.
-import type { TableAudit } from '../../core/dedupe.js';
+import { conflictQuery, type TableAudit } from '../../core/dedupe.js';
 import type { Row } from '../../core/rows.js';
 import type { RestoreResult } from '../../core/store.js';
 import { num, plural, style } from '../render.js';
@@ -25,7 +25,10 @@ export function renderText(r: AuditReport, restoreCommand: (backup: string) => s
   else {
     lines.push(style.error(`✗ ${plural(r.findings.length, 'finding')}`));
     for (const f of r.findings) lines.push(`  ${style.error('✗')} ${f.message}`);
-    if (r.mode === 'audit' && r.findings.some((f) => f.kind === 'duplicates')) lines.push(style.dim('  hint: bmrs dedupe-audit --dry-run shows what a fix would change; --fix makes it, after a verified backup'));
+    // --fix refuses while any key is in conflict: the hint then says what to do instead.
+    const conflicted = r.tables.find((t) => (t.duplicates?.conflicts ?? 0) > 0);
+    if (r.mode === 'audit' && conflicted) lines.push(style.dim(`  hint: --fix refuses while rows of different content share a _hash_key; ${conflictQuery(conflicted.table)}`));
+    else if (r.mode === 'audit' && r.findings.some((f) => f.kind === 'duplicates')) lines.push(style.dim('  hint: bmrs dedupe-audit --dry-run shows what a fix would change; --fix makes it, after a verified backup'));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -22,8 +22,8 @@ export function duplicatesSql(g: Pick<Gateway, 'ref'>, table: string, info: Tabl
   SELECT _hash_key, COUNT(*) AS n, MIN(_ingested_utc) AS lo, MAX(_ingested_utc) AS hi, MIN(${rowText(contentColumns(info))}) <> MAX(${rowText(contentColumns(info))}) AS conflict
   FROM ${g.ref(table)} WHERE ${WELL_FORMED}${rangeAnd(range, typesOf(info))}
   GROUP BY _hash_key HAVING COUNT(*) > 1)
-SELECT COUNT(*) OVER () AS dup_groups, SUM(n - 1) OVER () AS extra, COUNTIF(conflict) OVER () AS conflicts, _hash_key, n, lo, hi
-FROM grp ORDER BY n DESC, _hash_key LIMIT ${Math.max(1, limit)}`;
+SELECT COUNTIF(NOT conflict) OVER () AS dup_groups, SUM(IF(conflict, 0, n - 1)) OVER () AS extra, COUNTIF(conflict) OVER () AS conflicts, _hash_key, n, lo, hi, conflict
+FROM grp ORDER BY conflict, n DESC, _hash_key LIMIT ${Math.max(1, limit)}`;
 }
 
 export async function duplicates(g: Gateway, table: string, worst: number, range?: RowRange): Promise<DuplicateReport> {
@@ -38,7 +38,7 @@ export async function duplicates(g: Gateway, table: string, worst: number, range
     extraRows: num(first?.extra),
     nullKeys: num(nulls.rows[0]?.n),
     conflicts: num(first?.conflicts),
-    worst: r.rows.slice(0, limit).map((v) => ({ hashKey: text(v._hash_key), count: num(v.n), firstIngested: text(v.lo), lastIngested: text(v.hi) })),
+    worst: r.rows.filter((v) => plain(v.conflict) !== 'true').slice(0, limit).map((v) => ({ hashKey: text(v._hash_key), count: num(v.n), firstIngested: text(v.lo), lastIngested: text(v.hi) })),
   };
 }
 
@@ -67,12 +67,18 @@ export async function keyAudit(g: Gateway, d: DatasetSpec, worst: number, range?
       ? []
       : (await g.query(`SELECT DISTINCT _hash_key FROM ${t} ${where} AND _hash_key IS NOT NULL AND NOT ${WELL_FORMED} ORDER BY _hash_key LIMIT ${limit}`, `auditing keys of ${d.table}`)).rows.map((v) => text(v._hash_key));
   const keys = d.naturalKey.map(q);
+  const ks = keys.map((_, i) => `k${i}`).join(', ');
+  // A version is a key's content; a key whose rows differ (a conflict, NULL here) is one version of its own.
   const found = (
     await g.query(
-      `WITH v AS (
-  SELECT ${keys.map((k, i) => `CAST(${k} AS STRING) AS k${i}`).join(', ')}, COUNT(DISTINCT ${rowText(contentColumns(info))}) AS n, ARRAY_AGG(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
-  FROM ${t} ${where} AND ${WELL_FORMED} AND ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')}
-  GROUP BY ${keys.map((_, i) => `k${i}`).join(', ')} HAVING COUNT(DISTINCT ${rowText(contentColumns(info))}) > 1)
+      `WITH p AS (
+  SELECT ${ks}, _hash_key, IF(MIN(content) = MAX(content), MIN(content), NULL) AS content
+  FROM (SELECT ${keys.map((k, i) => `CAST(${k} AS STRING) AS k${i}`).join(', ')}, _hash_key, ${rowText(contentColumns(info))} AS content
+    FROM ${t} ${where} AND ${WELL_FORMED} AND ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')})
+  GROUP BY ${ks}, _hash_key),
+v AS (
+  SELECT ${ks}, COUNT(DISTINCT content) + COUNTIF(content IS NULL) AS n, ARRAY_AGG(DISTINCT _hash_key ORDER BY _hash_key) AS hashes
+  FROM p GROUP BY ${ks} HAVING COUNT(DISTINCT content) + COUNTIF(content IS NULL) > 1)
 SELECT COUNT(*) OVER () AS total, SUM(n - 1) OVER () AS extra, v.* FROM v ORDER BY n DESC, ${keys.map((_, i) => `k${i}`).join(', ')} LIMIT ${Math.max(1, limit)}`,
       `finding revisions in ${d.table}`,
     )

@@ -4,7 +4,7 @@
 // verified (row count, no duplicate left, every distinct key of the backup present); only then does
 // a copy job replace the table's rows with it, atomically (WRITE_TRUNCATE). Any failed step leaves
 // the table as it was. Restore is the same copy from the backup, after checking it drops nothing.
-import { conflictError } from '../../core/dedupe.js';
+import { conflictError, restoreRefused } from '../../core/dedupe.js';
 import { DataError, UsageError } from '../../core/errors.js';
 import type { RepairRequest, RepairResult, RestoreResult, RowRange } from '../../core/store.js';
 import type { TableMetadata } from '@google-cloud/bigquery';
@@ -125,11 +125,16 @@ export async function restoreTable(g: Gateway, table: string, backup: string, fo
     `SELECT COUNT(*) AS n FROM ${g.ref(table)} t WHERE t._hash_key IS NOT NULL AND t._hash_key NOT IN (SELECT _hash_key FROM ${g.ref(backup)} WHERE _hash_key IS NOT NULL)`,
     `comparing ${table} with ${backup}`,
   );
-  if (newer > 0 && !force) {
-    throw new DataError(`restore refused, nothing changed: ${table} holds ${newer} rows whose _hash_key is not in ${backup} (loaded after the backup was made); the restore would drop them`, {
-      hint: 'to restore anyway and lose those rows, add --force (bmrs backfill --repair loads them again from the API); or leave the table as it is',
-    });
-  }
+  // Rows without a key, compared as whole rows (no EXCEPT ALL in GoogleSQL): each row's text, counted in the table beyond its count in the backup.
+  const whole = rowText(info.fields.filter((f) => f.mode !== 'REPEATED').map((f) => f.name));
+  const keyless = await count(
+    g,
+    `SELECT IFNULL(SUM(GREATEST(x.n - IFNULL(y.n, 0), 0)), 0) AS n
+FROM (SELECT ${whole} AS r, COUNT(*) AS n FROM ${g.ref(table)} WHERE _hash_key IS NULL GROUP BY r) x
+LEFT JOIN (SELECT ${whole} AS r, COUNT(*) AS n FROM ${g.ref(backup)} WHERE _hash_key IS NULL GROUP BY r) y ON y.r = x.r`,
+    `comparing the rows without a key of ${table} with ${backup}`,
+  );
+  if (newer + keyless > 0 && !force) throw restoreRefused(table, backup, newer, keyless);
   await g.copy(backup, table, 'WRITE_TRUNCATE', `restoring ${table} from ${backup}`);
   const after = await count(g, `SELECT COUNT(*) AS n FROM ${g.ref(table)}`, `counting ${table}`);
   if (after !== rows) throw new DataError(`restore incomplete: ${table} holds ${after} rows where the backup has ${rows}`, { hint: `BigQuery time travel can bring back the table as it was: FOR SYSTEM_TIME AS OF` });
