@@ -248,7 +248,9 @@ function render(c: Column): string {
     case 'BOOLEAN':
       return `CASE WHEN ${x} THEN 'true' WHEN NOT ${x} THEN 'false' END`;
     case 'STRING':
-      return `'"' || replace(replace(${x}, '\\', '\\\\'), '"', '\\"') || '"'`;
+      // A cell is a string only where its JSON text has no escape (value), so it holds neither a
+      // backslash nor a quote: json.dumps would escape nothing in it.
+      return `'"' || ${x} || '"'`;
     case 'DATE':
       return when(isTimeNamed(c.name) ? `'"' || ${api} || ' 00:00:00"'` : `'"' || ${api} || '"'`);
     default:
