@@ -34,3 +34,21 @@ describe('update log', () => {
     expect(s.lastError?.message).toBe('Error: ingest exited 75');
   });
 });
+
+describe('the update log file', () => {
+  it('an INFO or WARNING line never says "error" (the operators grep it as a failure); an ERROR line keeps its words', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openUpdateLog } = await import('../../src/cli/update/log.js');
+    const path = join(mkdtempSync(join(tmpdir(), 'bmrs-log-')), 'realtime_updates.log');
+    const log = openUpdateLog(path, { now: () => at('2025-06-01T12:00:00Z'), echo: () => undefined, maxBytes: 1 << 20, rotate: true });
+    log.warn('monitoring ping (start) not delivered: TypeError: fetch failed (ERROR 7, error)');
+    log.info('nothing to do');
+    log.error('FUELINST: Error: ingest exited 75');
+    const lines = readFileSync(path, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(/ - WARNING - monitoring ping \(start\) not delivered: TypeFault: fetch failed \(FAULT 7, fault\)$/);
+    expect(lines.filter((l) => /error/i.test(l))).toEqual([lines[2]]);
+    expect(lines[2]).toMatch(/ - ERROR - FUELINST: Error: ingest exited 75$/);
+  });
+});
