@@ -50,6 +50,8 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
   let scratch: Scratch | undefined = acquireScratch();
   /** Tables written since this store's last checkpoint (checkpointIfHeavy). */
   const dirtyTables = new Set<string>();
+  /** The store types of the columns `keySet` bounds by, per table (duckdb-reads.ts). */
+  const boundsTypes = new Map<string, string>();
   let seq = 0;
 
   async function writeRows(c: DuckDBConnection, w: WindowWrite): Promise<WriteResult> {
@@ -132,7 +134,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
       }),
 
     ledger: (q = {}) => read((c) => readLedger(c, q), []),
-    keySet: (table, bounds) => read((c) => keySet(c, table, bounds), { count: 0, xor: '0' }),
+    keySet: (table, bounds) => read((c) => keySet(c, table, bounds, boundsTypes), { count: 0, xor: '0' }),
     listTables: () => read((c) => listTables(c), []),
     countRows: (table) => read((c) => countRows(c, table), null),
     latestRow: (d) => read((c) => latestRow(c, d), null),
