@@ -4,7 +4,7 @@ import { addDays, settlementDayStart, settlementDateOf, toIsoZ } from './calenda
 import { coverageOf, type DayCoverage } from './coverage.js';
 import type { DatasetSpec } from './datasets.js';
 import { checkFreshness, type Freshness } from './freshness.js';
-import { missingWindows, type MissingWindows } from './ledger-missing.js';
+import { gapsIn, mergeSpans, missingWindows, type MissingWindows } from './ledger-missing.js';
 import { eventLagMinutes } from './update-plan.js';
 import type { DuplicateReport, LedgerEntry, Store } from './store.js';
 import type { UpdateLogSummary } from './update-log.js';
@@ -98,13 +98,14 @@ export async function checkDataset(store: Store, d: DatasetSpec, range: CheckRan
  */
 export function ledgerProblems(entries: readonly LedgerEntry[], lagMs = 0): LedgerProblem[] {
   const good = entries.filter((e) => e.status === 'loaded' || e.status === 'empty');
+  const spansOf = (es: readonly LedgerEntry[], to: (g: LedgerEntry) => number) => mergeSpans(es.map((g) => [g.from, to(g)] as const));
   const out: LedgerProblem[] = [];
   for (const e of entries) {
     if (e.status !== 'failed' && e.status !== 'incomplete') continue;
-    const later = good.filter((g) => g.updatedAt >= e.updatedAt);
-    const before = good.filter((g) => g.updatedAt < e.updatedAt).map((g) => ({ from: g.from, to: Math.min(g.to, g.updatedAt - lagMs) }));
-    const open = e.status === 'failed' ? uncovered([{ from: e.from, to: e.to }], before) : [{ from: e.from, to: e.to }];
-    if (uncovered(open, later).length === 0) continue;
+    const before = spansOf(good.filter((g) => g.updatedAt < e.updatedAt), (g) => Math.min(g.to, g.updatedAt - lagMs));
+    const later = spansOf(good.filter((g) => g.updatedAt >= e.updatedAt), (g) => g.to);
+    const open = e.status === 'failed' ? gapsIn(before, e.from, e.to) : [[e.from, e.to] as const];
+    if (open.every(([a, b]) => gapsIn(later, a, b).length === 0)) continue;
     out.push({
       status: e.status,
       from: toIsoZ(e.from),
@@ -113,29 +114,6 @@ export function ledgerProblems(entries: readonly LedgerEntry[], lagMs = 0): Ledg
       errorCode: e.errorCode,
       message: e.status === 'failed' ? e.errorMessage : e.detail,
     });
-  }
-  return out;
-}
-
-interface Span {
-  readonly from: number;
-  readonly to: number;
-}
-
-/** The parts of `spans` that no window of `by` covers. */
-export function uncovered(spans: readonly Span[], by: readonly Span[]): Span[] {
-  const cover = [...by].sort((a, b) => a.from - b.from);
-  const out: Span[] = [];
-  for (const s of spans) {
-    let at = s.from;
-    for (const c of cover) {
-      if (c.to <= at) continue;
-      if (c.from >= s.to) break;
-      if (c.from > at) out.push({ from: at, to: c.from });
-      at = Math.max(at, c.to);
-      if (at >= s.to) break;
-    }
-    if (at < s.to) out.push({ from: at, to: s.to });
   }
   return out;
 }

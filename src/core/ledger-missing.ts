@@ -44,7 +44,7 @@ export function mergeSpans(spans: readonly (readonly [number, number])[]): [numb
 }
 
 /** The parts of [from, to) that the merged, sorted spans `covered` leave out. */
-function gapsIn(covered: readonly (readonly [number, number])[], from: number, to: number): [number, number][] {
+export function gapsIn(covered: readonly (readonly [number, number])[], from: number, to: number): [number, number][] {
   const out: [number, number][] = [];
   // The first span ending after `from` (a year of 5-minute update windows is ~100k spans).
   let lo = 0, hi = covered.length;
