@@ -6,7 +6,7 @@
 // twice. `--years 3` shows whether the footprint grows with the range.
 // Usage: npm run bench:backfill [-- --from 2025-01-01 --years 1 --concurrency 4 --transform sql|js]
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,7 +56,25 @@ function bmrs(args) {
         // exited between samples
       }
     };
-    const timer = setInterval(sample, 20);
+    // CPU by thread name: the JS thread (node), libuv's pool (DuckDB statements run there), V8's
+    // helpers (GC), DuckDB's own workers.
+    const threads = new Map();
+    const sampleThreads = () => {
+      try {
+        for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+          const st = readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8');
+          const comm = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')'));
+          const f = st.slice(st.lastIndexOf(') ') + 2).split(' ');
+          threads.set(tid, { comm, ticks: Number(f[11]) + Number(f[12]) });
+        }
+      } catch {
+        // exited between samples
+      }
+    };
+    const timer = setInterval(() => {
+      sample();
+      sampleThreads();
+    }, 20);
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -65,18 +83,29 @@ function bmrs(args) {
       clearInterval(timer);
       const wall = (performance.now() - t0) / 1000;
       if (code !== 0) reject(new Error(`bmrs ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`));
-      else resolve({ wall, peakMb: peakKb / 1024, cpu: cpuTicks / 100, report: JSON.parse(out) });
+      // Threads are all named after the process: the JS thread is the one whose id is the PID.
+      const byName = [...threads].map(([tid, { comm, ticks }]) => [tid === String(child.pid) ? 'JS' : `${comm}:${tid}`, ticks / 100]).filter(([, sec]) => sec >= 0.1);
+      if (code !== 0) reject(new Error(`bmrs ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`));
+      else resolve({ wall, peakMb: peakKb / 1024, cpu: cpuTicks / 100, byThread: byName.sort((a, b) => b[1] - a[1]), report: JSON.parse(out) });
     });
   });
 }
 
+/** CPU seconds the simulator (another process on the same cores) has used so far. */
+function simCpu() {
+  const stat = readFileSync(`/proc/${sim.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(stat[11]) + Number(stat[12])) / 100;
+}
+
 async function pass(label, extra) {
+  const simBefore = simCpu();
   const r = await bmrs(['backfill', '--dataset', 'FUELINST', '--from', from, '--to', to, '--concurrency', values.concurrency, '--json', ...extra]);
   const ds = r.report.datasets?.[0] ?? {};
   const fetched = ds.fetched ?? 0;
   console.log(
-    `${label.padEnd(10)} ${fetched.toLocaleString('en-GB')} rows fetched, ${(ds.inserted ?? 0).toLocaleString('en-GB')} inserted in ${r.wall.toFixed(1)} s = ${Math.round(fetched / r.wall).toLocaleString('en-GB')} rows/s; CPU ${r.cpu.toFixed(1)} s (${((r.cpu * 1e6) / Math.max(1, fetched)).toFixed(1)} µs a row); peak RSS ${r.peakMb.toFixed(0)} MiB; row work: ${ds.rowWork?.sql ?? 0} windows by SQL, ${ds.rowWork?.js ?? 0} by JS, ${ds.rowWork?.unchanged ?? 0} unchanged${ds.rowWork?.reasons?.length ? ` (${ds.rowWork.reasons.join('; ')})` : ''}`,
+    `${label.padEnd(10)} ${fetched.toLocaleString('en-GB')} rows fetched, ${(ds.inserted ?? 0).toLocaleString('en-GB')} inserted in ${r.wall.toFixed(1)} s = ${Math.round(fetched / r.wall).toLocaleString('en-GB')} rows/s; CPU ${r.cpu.toFixed(1)} s (${((r.cpu * 1e6) / Math.max(1, fetched)).toFixed(1)} µs a row); peak RSS ${r.peakMb.toFixed(0)} MiB; row work: ${ds.rowWork?.sql ?? 0} windows by SQL, ${ds.rowWork?.js ?? 0} by JS, ${ds.rowWork?.unchanged ?? 0} unchanged${ds.rowWork?.reasons?.length ? ` (${ds.rowWork.reasons.join('; ')})` : ''}; the simulator's CPU ${(simCpu() - simBefore).toFixed(1)} s`,
   );
+  console.log(`           CPU by thread: ${r.byThread.map(([n, sec]) => `${n} ${sec.toFixed(1)} s`).join(', ')}`);
   return r;
 }
 

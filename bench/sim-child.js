@@ -13,5 +13,5 @@ export async function startSimChild(now) {
     });
     sim.once('exit', (c) => reject(new Error(`simulator exited ${c}`)));
   });
-  return { url, stop: () => sim.kill('SIGTERM') };
+  return { url, pid: sim.pid, stop: () => sim.kill('SIGTERM') };
 }

@@ -35,6 +35,12 @@ export interface ReadyWindow {
 export interface FetchDeps {
   readonly api: ApiClient;
   readonly transform?: WindowTransform;
+  /**
+   * Runs each request (the runner's request slots): the row work happens outside it, so the next
+   * windows are fetched while this one's rows are worked, and the SQL transform finds several
+   * windows waiting to read in one statement.
+   */
+  readonly requests?: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -51,8 +57,9 @@ export async function fetchAndPrepare(
   unchanged?: (md5: string) => Promise<{ fetched: number; keys: KeySet } | null>,
 ): Promise<{ ready: ReadyWindow; body: string }> {
   const stream = window.path.endsWith('/stream');
+  const request = deps.requests ?? ((task) => task());
   const fetchDecoded = () =>
-    deps.api.fetch(window.path, window.query, (body, type) => ({ raws: decodeRows(window.dataset, stream, body, type), body }));
+    request(() => deps.api.fetch(window.path, window.query, (body, type) => ({ raws: decodeRows(window.dataset, stream, body, type), body })));
   const byJs = (raws: readonly RawRow[], md5: string, reason?: string): ReadyWindow => {
     onFetched(raws.length);
     const p = prepareWindow(window, table, raws, micros);
@@ -94,10 +101,12 @@ export async function fetchAndPrepare(
     const md5 = bodyMd5(body);
     return (await same(body, md5)) ?? { ready: byJs(raws, md5), body };
   }
-  const { body, type } = await deps.api.fetch(window.path, window.query, (b, t) => {
-    checkBodyEnds(window.dataset, stream, b, t);
-    return { body: b, type: t };
-  });
+  const { body, type } = await request(() =>
+    deps.api.fetch(window.path, window.query, (b, t) => {
+      checkBodyEnds(window.dataset, stream, b, t);
+      return { body: b, type: t };
+    }),
+  );
   const md5 = bodyMd5(body);
   const skip = await same(body, md5);
   if (skip) return skip;

@@ -96,9 +96,11 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
   const fetchSlots = slots(concurrency);
   const fetching: Slots = (task) => fetchSlots(() => (state.busy ? Promise.reject(state.busy) : task().catch(busy)));
   if (!deps.store.capabilities.fillGroups) {
-    // `concurrency` bounds the requests in flight; a window waiting for its write has let go of its
-    // fetch slot, so the next windows are fetched and transformed meanwhile (a pipeline, not lockstep).
-    // At most `writeBehind` more windows wait for the store, which bounds what is held in memory.
+    // `concurrency` bounds the requests in flight; a window holds its request slot only while its
+    // request is on the wire (fetch-prepare.ts), so the next windows are fetched while earlier ones
+    // are transformed or written (a pipeline, not lockstep), and the SQL transform finds several
+    // windows waiting for one statement. At most `writeBehind` more windows are in the pipeline
+    // beside those being fetched, which bounds what is held in memory.
     const depth = concurrency + (deps.writeBehind ?? writeBehind(concurrency));
     return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching));
   }
@@ -184,7 +186,7 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
     // Once another process has kept the store past the wait, the windows not fetched yet fail at
     // once with the same error, without asking the API (`fetching` rejects with it).
     const unchanged = unchangedCheck(deps.store, table, window, deps.previous?.(key));
-    const got = await fetching(() => fetchAndPrepare({ api: deps.api, transform }, window, table, deps.clock.nowMicros(), (n) => (fetched = n), unchanged));
+    const got = await fetchAndPrepare({ api: deps.api, transform, requests: fetching }, window, table, deps.clock.nowMicros(), (n) => (fetched = n), unchanged);
     ready = got.ready;
     if (deps.archive) await archiving(() => deps.archive!.save(window, got.body));
   } catch (e) {

@@ -12,7 +12,7 @@ import type { StagedWindow, WindowTransform } from '../core/ports.js';
 import type { TableHandle } from '../core/store.js';
 import type { Window } from '../core/windows.js';
 import { acquireScratch, type Scratch } from '../sinks/duckdb-scratch.js';
-import { batchSql, sqlIneligible, type BatchWindow } from './sql.js';
+import { batchSql, fastKeys, sqlIneligible, type BatchWindow } from './sql.js';
 
 export interface DuckDbTransformOptions {
   /** DuckDB threads (default 1: the store's writes and the JS thread share the machine). */
@@ -23,9 +23,13 @@ export interface DuckDbTransformOptions {
   readonly connections?: number;
   /** Most windows read by one statement (default 8). */
   readonly batchSize?: number;
+  /** Test hook: each statement's mode (sql.ts) and how many windows it read. */
+  readonly onBatch?: (mode: 'fast' | 'general', windows: number) => void;
 }
 
 type Result = StagedWindow | { readonly fallback: string };
+/** A window the fast mode could not prove canonical: read again in the general mode (sql.ts). */
+const AGAIN = Symbol('general mode');
 
 interface Job {
   readonly window: Window;
@@ -34,6 +38,8 @@ interface Job {
   readonly out: string;
   readonly bytes: number;
   readonly micros: bigint;
+  /** The fast mode's key order (sql.ts, fastKeys); null reads the window in the general mode. */
+  keys: readonly string[] | null;
   readonly done: (r: Result) => void;
   readonly failed: (e: unknown) => void;
 }
@@ -66,11 +72,11 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
           return;
         }
       }
-      // Windows of the first job's table, up to a batch.
-      const table = queue[0].table;
+      // Windows of the first job's table and mode, up to a batch.
+      const { table, keys } = queue[0];
       const jobs: Job[] = [];
       for (let i = 0; i < queue.length && jobs.length < batchSize; ) {
-        if (queue[i].table === table) jobs.push(...queue.splice(i, 1));
+        if (queue[i].table === table && (queue[i].keys === null) === (keys === null)) jobs.push(...queue.splice(i, 1));
         else i++;
       }
       const conn = c;
@@ -82,21 +88,25 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
   }
 
   async function runBatch(c: DuckDBConnection, jobs: readonly Job[]): Promise<void> {
+    let results: (Result | typeof AGAIN)[];
     try {
-      const results = await transformBatch(c, jobs);
-      jobs.forEach((j, i) => j.done(results[i]));
+      results = await transformBatch(c, jobs);
     } catch (e) {
       // One body DuckDB cannot read fails the statement: each window alone then tells which.
       if (jobs.length > 1) {
         for (const j of jobs) await runBatch(c, [j]);
         return;
       }
-      const reason = `DuckDB could not read the body: ${(e as Error).message.split('\n')[0]}`;
-      jobs.forEach((j) => j.done({ fallback: reason }));
+      if (jobs[0].keys !== null) results = [AGAIN]; // json_transform_strict: a key missing or repeated
+      else return jobs[0].done({ fallback: `DuckDB could not read the body: ${(e as Error).message.split('\n')[0]}` });
     }
+    const again = jobs.filter((j, i) => results[i] === AGAIN);
+    jobs.forEach((j, i) => results[i] !== AGAIN && j.done(results[i] as Result));
+    for (const j of again) j.keys = null;
+    if (again.length > 0) await runBatch(c, again);
   }
 
-  async function transformBatch(c: DuckDBConnection, jobs: readonly Job[]): Promise<Result[]> {
+  async function transformBatch(c: DuckDBConnection, jobs: readonly Job[]): Promise<(Result | typeof AGAIN)[]> {
     const batch: BatchWindow[] = jobs.map((j) => ({
       window: j.window,
       file: j.file,
@@ -104,8 +114,10 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       windowTo: pyIsoformatUtc(BigInt(j.window.to) * 1000n),
       ingested: pyIsoformatUtc(j.micros),
       bytes: j.bytes,
+      keys: j.keys,
     }));
     const sql = batchSql(jobs[0].table, batch, `stage_${++seq}`);
+    options.onBatch?.(jobs[0].keys === null ? 'general' : 'fast', jobs.length);
     try {
       await c.run(sql.stage);
       const summaries = new Map((await c.runAndReadAll(sql.summary)).getRowObjects().map((r) => [Number(r.wid), r]));
@@ -119,11 +131,12 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
           p.members = Number(r.members);
         }
       }
-      const results: Result[] = [];
+      const results: (Result | typeof AGAIN)[] = [];
       for (let wid = 0; wid < jobs.length; wid++) {
         const s = summaries.get(wid);
         const anomalies = Number(s?.anomalies ?? 0), repeated = Number(s?.repeated ?? 0);
-        if (anomalies > 0) results.push({ fallback: `${anomalies} rows outside the canonical form` });
+        if (anomalies > 0 && jobs[wid].keys !== null) results.push(AGAIN);
+        else if (anomalies > 0) results.push({ fallback: `${anomalies} rows outside the canonical form` });
         else if (repeated > 0) results.push({ fallback: `${repeated} repeated rows` });
         else {
           const fetched = Number(s?.fetched ?? 0), outside = Number(s?.outside ?? 0);
@@ -162,7 +175,8 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       await writeFile(file, body);
       try {
         return await new Promise<Result>((done, failed) => {
-          queue.push({ window, table, file, out: join(scratch!.dir, `window-${n}.parquet`), bytes: Buffer.byteLength(body), micros, done, failed });
+          const keys = fastKeys(table, body, window.path.endsWith('/stream'));
+          queue.push({ window, table, file, out: join(scratch!.dir, `window-${n}.parquet`), bytes: Buffer.byteLength(body), micros, keys, done, failed });
           pump().catch((e: unknown) => {
             for (const j of queue.splice(0)) j.failed(e);
             failed(e);

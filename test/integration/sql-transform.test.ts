@@ -15,7 +15,7 @@ import { planWindows, type Range, type Window } from '../../src/core/windows.js'
 import { openDuckDbStore } from '../../src/sinks/duckdb.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { duckDbTransform } from '../../src/transform/duckdb-transform.js';
-import { sqlIneligible } from '../../src/transform/sql.js';
+import { fastKeys, sqlIneligible } from '../../src/transform/sql.js';
 import { FAST_RETRY, tempDir, type TempDir } from '../support/pipeline.js';
 
 const NOW = Date.parse('2026-01-10T00:00:00Z');
@@ -24,6 +24,8 @@ const FUELINST = findDataset('FUELINST')!;
 interface Run {
   readonly outcomes: unknown[];
   readonly paths: string[];
+  /** The mode of each statement the SQL transform ran (sql.ts: fast, general). */
+  readonly modes: string[];
   readonly db: string;
 }
 
@@ -62,10 +64,11 @@ async function runBoth(dir: TempDir, api: ApiClient, windows: readonly Window[])
   for (const mode of ['js', 'sql']) {
     const db = join(dir.dir, `${mode}-${Math.random().toString(36).slice(2)}.duckdb`);
     const store = await openDuckDbStore(db);
-    const transform = mode === 'sql' ? recording(duckDbTransform({ batchSize: 3 })) : undefined;
+    const modes: string[] = [];
+    const transform = mode === 'sql' ? recording(duckDbTransform({ batchSize: 3, onBatch: (m) => modes.push(m) })) : undefined;
     try {
       const outcomes = await runWindows({ api, store, clock: fixedClock(NOW), runId: 'run', transform }, windows, 3);
-      out[mode] = { outcomes: outcomes.map(facts), paths: transform?.paths ?? [], db };
+      out[mode] = { outcomes: outcomes.map(facts), paths: transform?.paths ?? [], modes, db };
     } finally {
       await store.close();
       await transform?.close();
@@ -142,6 +145,8 @@ describe('SQL transform = JS path, on the simulator', () => {
     const windows = planWindows(findDataset(code)!, range);
     const r = await expectSame(dir, api, windows, findDataset(code)!.table);
     expect(r.sql.paths).toEqual(windows.map(() => 'sql'));
+    expect(r.sql.modes.length).toBeGreaterThan(0);
+    expect(r.sql.modes.every((m) => m === 'fast')).toBe(true);
     expect(r.rows).toBe(rows);
   });
 
@@ -230,6 +235,31 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     else expect(r.sql.paths.every((p) => p.startsWith('js: '))).toBe(true);
   });
 
+  // The fast mode proves a row's keys without listing them (sql.ts): a body it cannot prove is read
+  // again in the general mode, which loads it or hands it to the JS path; never loaded otherwise.
+  const second = (text: string) => raw(`[${JSON.stringify(row())},${text}]`);
+  const wind = (over: Record<string, unknown> = {}, drop: string[] = []) => row({ fuelType: 'WIND', ...over }, drop);
+  // [label, body, who does it in the end: 'fast', 'general' (SQL, after the fast mode declined) or 'js']
+  const modeCases: [string, ApiClient, 'fast' | 'general' | 'js'][] = [
+    ['canonical rows in one key order', body([row(), wind(), row({ fuelType: 'PS' })]), 'fast'],
+    ['every row in the same unusual order', body([Object.fromEntries(Object.entries(row()).reverse()), Object.fromEntries(Object.entries(wind()).reverse())]), 'fast'],
+    ['a later row in another key order', second(JSON.stringify(Object.fromEntries(Object.entries(wind()).reverse()))), 'general'],
+    ['a later row missing a key', body([row(), wind({}, ['generation'])]), 'general'],
+    ['a later row with a null value', body([row(), wind({ generation: null })]), 'fast'],
+    ['a later row with an unknown key', body([row(), wind({ extra: 1 })]), 'js'],
+    ['a later row with an unknown key where a known one is missing', body([row(), wind({ generatioX: 12345 }, ['generation'])]), 'js'],
+    ['a later row hiding a key in an unknown nested object', second(JSON.stringify(wind({ zz: { a: 1, generation: 5 } }, ['generation']))), 'js'],
+    ['whitespace between the tokens of a later row', second(JSON.stringify(wind(), null, 1)), 'general'],
+    ['a key repeated in a later row', second(JSON.stringify(wind()).replace('"generation":1234', '"generation":1234,"generation":99')), 'js'],
+  ];
+
+  it.each(modeCases)('fast mode: %s', async (_label, api, by) => {
+    const r = await expectSame(dir, api, windows, FUELINST.table);
+    if (by === 'js') return expect(r.sql.paths.every((p) => p.startsWith('js: '))).toBe(true);
+    expect(r.sql.paths).toEqual(['sql']);
+    expect(r.sql.modes).toEqual(by === 'fast' ? ['fast'] : ['fast', 'general']);
+  });
+
   it('a publishTime days away loads by both paths where the registry does not ask for the check', async () => {
     const { publishNearSettlement: _near, ...rest } = FUELINST;
     const loose: DatasetSpec = { ...rest, table: 'bmrs_fuelinst_loose' };
@@ -277,5 +307,23 @@ describe('which tables the SQL path takes', () => {
   it('not an existing table whose settlementDate is a TIMESTAMP', () => {
     const cols = FUELINST.columns.map((c) => (c.name === 'settlementDate' ? { ...c, type: 'TIMESTAMP' as const } : c));
     expect(sqlIneligible(handle(FUELINST, cols))).toMatch(/settlementDate/);
+  });
+});
+
+describe('the fast mode key order (fastKeys)', () => {
+  const table = { name: FUELINST.table, spec: FUELINST, columns: FUELINST.columns, created: false };
+  const names = FUELINST.columns.map((c) => c.name);
+  const first = JSON.stringify(row());
+  it('is the first row\'s keys in a stream, an envelope and an envelope with metadata', () => {
+    expect(fastKeys(table, `[${first},${first}]`, true)).toEqual(names);
+    expect(fastKeys(table, `{"data":[${first}]}`, false)).toEqual(names);
+    expect(fastKeys(table, `{"metadata":{"datasets":["FUELINST"]},"data":[${JSON.stringify(Object.fromEntries(Object.entries(row()).reverse()))}]}`, false)).toEqual([...names].reverse());
+  });
+  it('is null without a row, or when the first row lacks a column or has another key', () => {
+    expect(fastKeys(table, '[]', true)).toBeNull();
+    expect(fastKeys(table, '{"data":[]}', false)).toBeNull();
+    expect(fastKeys(table, `[${JSON.stringify(row({}, ['generation']))}]`, true)).toBeNull();
+    expect(fastKeys(table, `[${JSON.stringify(row({ extra: 1 }))}]`, true)).toBeNull();
+    expect(fastKeys(table, '[{"dataset":"FUELINST","fuelType":"A}B"}]', true)).toBeNull();
   });
 });
