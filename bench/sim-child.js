@@ -13,5 +13,8 @@ export async function startSimChild(now) {
     });
     sim.once('exit', (c) => reject(new Error(`simulator exited ${c}`)));
   });
-  return { url, pid: sim.pid, stop: () => sim.kill('SIGTERM') };
+  // A benchmark that dies (or whose output pipe closes) must not leave the simulator running.
+  const kill = () => sim.kill('SIGTERM');
+  process.once('exit', kill);
+  return { url, pid: sim.pid, stop: kill };
 }

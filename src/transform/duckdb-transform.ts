@@ -1,6 +1,6 @@
 // The SQL transform (sql.ts) run in an in-memory DuckDB of its own. Each body is written to a
 // scratch file; the windows waiting when a connection comes free are read together by one
-// read_json_objects (statements have a fixed cost, rows are cheap), verified, sanitised and hashed
+// statement (read_text and json_extract; statements have a fixed cost, rows are cheap), verified, sanitised and hashed
 // in SQL, and each window's kept rows are staged as a Parquet file that the store reads in its
 // write transaction. The store's file is not held meanwhile, and the JS thread only moves bytes.
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
@@ -17,7 +17,7 @@ import { batchSql, fastKeys, sqlIneligible, type BatchWindow } from './sql.js';
 export interface DuckDbTransformOptions {
   /** DuckDB threads (default 1: the store's writes and the JS thread share the machine). */
   readonly threads?: number;
-  /** DuckDB memory_limit (default 128MB): reading a body takes a 32 MB buffer, a batch some tens of MB more. A batch that runs out falls back to the JS path (reports say so: rowWork). */
+  /** DuckDB memory_limit (default 128MB): a batch of 4 FUELINST days peaks at about 75 MB. A batch that runs out falls back to the JS path (reports say so: rowWork). */
   readonly memoryLimit?: string;
   /** Batches transformed at once, one connection each (default 1). */
   readonly connections?: number;
@@ -36,7 +36,6 @@ interface Job {
   readonly table: TableHandle;
   readonly file: string;
   readonly out: string;
-  readonly bytes: number;
   readonly micros: bigint;
   /** The fast mode's key order (sql.ts, fastKeys); null reads the window in the general mode. */
   keys: readonly string[] | null;
@@ -113,7 +112,6 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       windowFrom: pyIsoformatUtc(BigInt(j.window.from) * 1000n),
       windowTo: pyIsoformatUtc(BigInt(j.window.to) * 1000n),
       ingested: pyIsoformatUtc(j.micros),
-      bytes: j.bytes,
       keys: j.keys,
     }));
     const sql = batchSql(jobs[0].table, batch, `stage_${++seq}`);
@@ -176,7 +174,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       try {
         return await new Promise<Result>((done, failed) => {
           const keys = fastKeys(table, body, window.path.endsWith('/stream'));
-          queue.push({ window, table, file, out: join(scratch!.dir, `window-${n}.parquet`), bytes: Buffer.byteLength(body), micros, keys, done, failed });
+          queue.push({ window, table, file, out: join(scratch!.dir, `window-${n}.parquet`), micros, keys, done, failed });
           pump().catch((e: unknown) => {
             for (const j of queue.splice(0)) j.failed(e);
             failed(e);

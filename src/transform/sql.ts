@@ -53,8 +53,6 @@ export interface BatchWindow {
   readonly windowFrom: string;
   readonly windowTo: string;
   readonly ingested: string;
-  /** The body's size in bytes: DuckDB's JSON reader needs a buffer that holds the largest object. */
-  readonly bytes: number;
   /**
    * The fast mode's key order (every column once, as the body's first row has them), or null for
    * the general mode (`fastKeys`).
@@ -110,12 +108,12 @@ export function fastKeys(table: TableHandle, body: string, stream: boolean): str
  *
  * Two modes tell a row's keys. The general mode lists them (`json_keys`): any subset of the
  * columns, in any order. The fast mode (every window of the batch has `keys`) proves instead that
- * a row has exactly those keys, in that order, with no whitespace: `json_transform_strict` fails
- * the statement on a missing or repeated key; the row's text is as long as its keys and the
- * re-serialised values together (an unknown key or any whitespace makes it longer; a canonical
- * value is never re-serialised longer than it was sent); and it matches `{"k1":%,"k2":%,...}` (a
- * canonical value holds no quote, so `"k":` occurs only as a key). A row that fails is an anomaly,
- * and the window is then read again in the general mode.
+ * a row has exactly those keys, in that order. Each row is read as json_extract writes it again
+ * (compact), and each value as json_transform writes it: `json_transform_strict` fails the
+ * statement on a missing or repeated key; the row is as long as its keys and values written
+ * together (an unknown key makes it longer); and it matches `{"k1":%,"k2":%,...}` (a canonical
+ * value holds no quote, so `"k":` occurs only as a key). A row that fails is an anomaly, and the
+ * window is then read again in the general mode.
  */
 export function batchSql(table: TableHandle, batch: readonly BatchWindow[], name: string): BatchSql {
   const d = table.spec;
@@ -124,12 +122,11 @@ export function batchSql(table: TableHandle, batch: readonly BatchWindow[], name
   const structType = lit(JSON.stringify(Object.fromEntries(cols.map((c) => [c.name, 'JSON']))));
   const files = `[${batch.map((b) => lit(b.file)).join(', ')}]`;
   const stream = batch[0].window.path.endsWith('/stream');
-  // The reader's buffer is twice its largest object; by default that is 16 MB (a 32 MB buffer, most
-  // of the transform's memory), while the largest object here is at most the largest body.
-  const objectSize = `maximum_object_size = ${Math.max(...batch.map((b) => b.bytes)) + 1024}`;
-  const objects = stream
-    ? `SELECT filename, json AS j FROM read_json_objects(${files}, format = 'array', filename = true, ${objectSize})`
-    : `SELECT filename, unnest(json_extract(json, '$.data[*]')) AS j FROM read_json_objects(${files}, format = 'unstructured', filename = true, ${objectSize})`;
+  // Each body is read whole as text and split by json_extract: DuckDB's JSON file reader takes
+  // about 69 MB of buffers whatever the body's size (18 MB this way), and its objects would be the
+  // rows' raw text; json_extract gives each row's text written compactly, which is all the checks
+  // below need (they are about keys, and a value's text comes from json_transform either way).
+  const objects = `SELECT filename, unnest(json_extract(content, ${stream ? `'$[*]'` : `'$.data[*]'`})) AS j FROM read_text(${files})`;
   const fast = batch.every((b) => b.keys !== null);
   const known = `[${cols.map((c) => lit(c.name)).join(', ')}]`;
   // Each field as its JSON text (DuckDB writes it compactly): the first character tells its JSON
@@ -141,7 +138,8 @@ export function batchSql(table: TableHandle, batch: readonly BatchWindow[], name
 FROM (SELECT filename, j, unnest(json_transform_strict(j, ${structType})) FROM (${objects}))`
     : `SELECT filename, k, json_type(j) = 'OBJECT' AND list_has_all(${known}, k) AND len(list_distinct(k)) = len(k) AS ok_keys, ${fields}
 FROM (SELECT filename, j, json_keys(j) AS k, unnest(json_transform(j, ${structType})) FROM (${objects}))`;
-  // Fast mode: the row's length with its keys and values written compactly (a null is `null`).
+  // Fast mode: the row's length with its keys and values written compactly (a JSON null value
+  // comes out of json_transform as SQL NULL: `null`, 4 characters).
   const bare = 2 + cols.reduce((n, c) => n + c.name.length + 3, 0) + cols.length - 1;
   const compact = `strlen(j) = ${bare} + ${cols.map((c) => `coalesce(strlen(${s(c.name)}), 4)`).join(' + ')}`;
   const orders = new Map<string, number[]>();
@@ -161,14 +159,17 @@ FROM (SELECT filename, j, json_keys(j) AS k, unnest(json_transform(j, ${structTy
   const hashText = `'{' || concat_ws(', ', ${sorted.map((c) => `${lit(`"${c.name}": `)} || ${render(c)}`).join(', ')}) || '}'`;
   const hashFast = `concat(${sorted.map((c, i) => `${lit(`${i === 0 ? '{' : ', '}"${c.name}": `)}, ${render(c, true)}`).join(', ')}, '}')`;
   const hashCols = `CASE WHEN ${allPresent} THEN ${lit(pyListRepr(cols.map((c) => c.name)))} ELSE '[' || concat_ws(', ', ${cols.map((c) => `CASE WHEN ${v(c.name)} IS NOT NULL THEN ${lit(`'${c.name}'`)} END`).join(', ')}) || ']' END`;
-  const params = batch.map((b, wid) => `(${lit(b.file)}, ${wid}, ${windowParams(b.window)})`).join(',\n  ');
+  // Each row's window, and its constants, by CASE on the file name and window number: a join with
+  // a table of them would build its hash table on the rows (about 40 MB for a batch).
+  const wid = `CASE filename ${batch.map((b, i) => `WHEN ${lit(b.file)} THEN ${i}`).join(' ')} END`;
+  const perWindow = (expr: (w: Window) => string) => `CASE wid ${batch.map((b, i) => `WHEN ${i} THEN ${expr(b.window)}`).join(' ')} END`;
   const date = names.has('settlementDate') ? v('settlementDate') : 'NULL';
   const stage = `CREATE OR REPLACE TEMP TABLE ${name} AS
 WITH typed AS (
-  SELECT p.*,${fast ? '' : ' r.k,'}
+  SELECT r.wid,${fast ? '' : ' r.k,'}
     ${cols.map((c) => `${value(c)} AS ${v(c.name)}, ${s(c.name)}, ${t(c.name)}`).join(',\n    ')},
     ${okKeys} AS ok_keys
-  FROM (${raw}) r JOIN (VALUES ${params}) p(filename, wid, acc_by, acc_d1, acc_d2, acc_m1, acc_m2, keep_by, keep_d1, keep_d2, keep_before) USING (filename)
+  FROM (SELECT ${wid} AS wid, * FROM (${raw})) r
 ),
 timed AS (
   SELECT typed.*, cal.day_start, cal.periods, ${eventMsExpr(d.eventTime)} AS event_ms,
@@ -176,8 +177,8 @@ timed AS (
   FROM typed LEFT JOIN (${calendarValues(batch.map((b) => b.window))}) cal(day, day_start, periods) ON cal.day = ${date}
 )
 SELECT wid, ${cols.map((c) => v(c.name)).join(', ')}, ok,
-  coalesce(CASE acc_by WHEN 'date' THEN ${date} BETWEEN acc_d1 AND acc_d2 ELSE event_ms BETWEEN acc_m1 AND acc_m2 END, false) AS accepted,
-  coalesce(CASE keep_by WHEN 'all' THEN true WHEN 'date' THEN ${date} BETWEEN keep_d1 AND keep_d2 ELSE event_ms < keep_before END, false) AS kept,
+  coalesce(${perWindow((w) => accepts(w, date))}, false) AS accepted,
+  coalesce(${perWindow((w) => keeps(w, date))}, false) AS kept,
   ${contradictionExpr(d, names)} AS contra,
   md5(CASE WHEN ${allPresent} THEN ${hashFast} ELSE ${hashText} END) AS _hash_key,
   ${hashCols} AS _hash_source_cols${fast ? '' : `,\n  CASE WHEN len(k) = 0 THEN '[]' ELSE '[''' || array_to_string(k, ''', ''') || ''']' END AS _source_columns`}
@@ -235,16 +236,16 @@ FROM ${name} o WHERE kept GROUP BY ALL ORDER BY 1, 2`
   };
 }
 
-/** acc_by, acc_d1, acc_d2, acc_m1, acc_m2, keep_by, keep_d1, keep_d2, keep_before of a window. */
-function windowParams(w: Window): string {
-  const a = w.accept, k = w.keep;
-  const acc = a.by === 'settlementDate'
-    ? `'date', DATE ${lit(a.from)}, DATE ${lit(a.to)}, NULL::BIGINT, NULL::BIGINT`
-    : `'time', NULL::DATE, NULL::DATE, ${a.from}::BIGINT, ${a.to}::BIGINT`;
-  const keep = k.by === 'all' ? `'all', NULL::DATE, NULL::DATE, NULL::BIGINT`
-    : k.by === 'settlementDate' ? `'date', DATE ${lit(k.from)}, DATE ${lit(k.to)}, NULL::BIGINT`
-    : `'time', NULL::DATE, NULL::DATE, ${k.before}::BIGINT`;
-  return `${acc}, ${keep}`;
+/** Whether a row belongs to the window's response (its accept range), as SQL on the row's date or event time. */
+function accepts(w: Window, date: string): string {
+  const a = w.accept;
+  return a.by === 'settlementDate' ? `${date} BETWEEN DATE ${lit(a.from)} AND DATE ${lit(a.to)}` : `event_ms BETWEEN ${a.from} AND ${a.to}`;
+}
+
+/** Whether the window keeps the row (the rest belongs to a neighbouring window). */
+function keeps(w: Window, date: string): string {
+  const k = w.keep;
+  return k.by === 'all' ? 'true' : k.by === 'settlementDate' ? `${date} BETWEEN DATE ${lit(k.from)} AND DATE ${lit(k.to)}` : `event_ms < ${k.before}`;
 }
 
 const absent = (c: Column) => `(${t(c.name)} IS NULL OR ${t(c.name)} = 'n')`;

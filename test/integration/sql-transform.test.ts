@@ -249,7 +249,7 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     ['a later row with an unknown key', body([row(), wind({ extra: 1 })]), 'js'],
     ['a later row with an unknown key where a known one is missing', body([row(), wind({ generatioX: 12345 }, ['generation'])]), 'js'],
     ['a later row hiding a key in an unknown nested object', second(JSON.stringify(wind({ zz: { a: 1, generation: 5 } }, ['generation']))), 'js'],
-    ['whitespace between the tokens of a later row', second(JSON.stringify(wind(), null, 1)), 'general'],
+    ['whitespace between the tokens of a later row (the checks read each row as written again)', second(JSON.stringify(wind(), null, 1)), 'fast'],
     ['a key repeated in a later row', second(JSON.stringify(wind()).replace('"generation":1234', '"generation":1234,"generation":99')), 'js'],
   ];
 
