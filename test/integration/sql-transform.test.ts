@@ -253,6 +253,52 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     ['a key repeated in a later row', second(JSON.stringify(wind()).replace('"generation":1234', '"generation":1234,"generation":99')), 'js'],
   ];
 
+  // Adversarial bodies: every one must end the same way by both paths (review of the fast mode).
+  const later = (edit: (text: string) => string) => second(edit(JSON.stringify(wind())));
+  const odd: [string, ApiClient, 'fast' | 'general' | 'js'][] = [
+    ['NaN in an INTEGER column', later((t) => t.replace('1234', 'NaN')), 'js'],
+    ['Infinity in an INTEGER column', later((t) => t.replace('1234', 'Infinity')), 'js'],
+    ['a \\u escape of a letter in a string', later((t) => t.replace('"WIND"', '"WIN\\u0044"')), 'general'],
+    ['an escaped slash in a string', later((t) => t.replace('"WIND"', '"W\\/D"')), 'general'],
+    ['an escaped quote written \\u0022', later((t) => t.replace('"WIND"', '"W\\u0022D"')), 'js'],
+    ['a key spelled with a \\u escape', later((t) => t.replace('"generation"', '"gener\\u0061tion"')), 'general'],
+    ['a key given twice, once spelled with an escape', later((t) => t.replace('"generation":1234', '"generation":1234,"gener\\u0061tion":99')), 'js'],
+    ['a key differing only in case, in place of the key', later((t) => t.replace('"generation"', '"Generation"')), 'js'],
+    ['a key differing only in case, beside the key', later((t) => t.replace('"generation":1234', '"generation":1234,"Generation":1234')), 'js'],
+    ['a key with LIKE wildcards in place of one', later((t) => t.replace('"fuelType"', '"fuel_ype"')), 'js'],
+    ['a later row that is null', raw(`[${JSON.stringify(row())},null]`), 'js'],
+    ['a later row that is an empty object', raw(`[${JSON.stringify(row())},{}]`), 'js'],
+    ['a later row that is an array', raw(`[${JSON.stringify(row())},[1]]`), 'js'],
+    ['an empty string', body([row(), wind({ fuelType: '' })]), 'fast'],
+    ['a string of separators and a fake key', body([row(), wind({ fuelType: ',generation:1}{' })]), 'fast'],
+    ['-0 in a later row', later((t) => t.replace('1234', '-0')), 'general'],
+    ['1.0 in a later row', later((t) => t.replace('1234', '1.0')), 'js'],
+    ['1e2 in a later row', later((t) => t.replace('1234', '1e2')), 'js'],
+    ['INT64 max and min', raw(`[${JSON.stringify(row()).replace('1234', '9223372036854775807')},${JSON.stringify(wind()).replace('1234', '-9223372036854775808')}]`), 'fast'],
+    ['one below INT64 min', later((t) => t.replace('1234', '-9223372036854775809')), 'js'],
+    ['past UINT64', later((t) => t.replace('1234', '18446744073709551616')), 'js'],
+    ['true in an INTEGER column', body([row(), wind({ generation: true })]), 'js'],
+    ['an object in an INTEGER column', body([row(), wind({ generation: { generation: 1 } })]), 'js'],
+    ['an array in a STRING column', body([row(), wind({ fuelType: ['WIND'] })]), 'js'],
+    ['a number in a STRING column', body([row(), wind({ fuelType: 7 })]), 'js'],
+    ['every value null in a later row', body([row(), Object.fromEntries(Object.keys(row()).map((k) => [k, null]))]), 'js'],
+    ['a lowercase t in a time', body([row(), wind({ publishTime: '2025-06-01t00:05:00Z' })]), 'js'],
+    ['a space for the T in a time', body([row(), wind({ publishTime: '2025-06-01 00:05:00Z' })]), 'js'],
+    ['a time with +00:00', body([row(), wind({ publishTime: '2025-06-01T00:05:00+00:00' })]), 'js'],
+    ['a date with a time', body([row(), wind({ settlementDate: '2025-06-01T00:00:00Z' })]), 'js'],
+    ['24:00:00', body([row(), wind({ publishTime: '2025-06-01T24:00:00Z' })]), 'js'],
+    ['a leap second', body([row(), wind({ publishTime: '2025-06-01T00:05:60Z' })]), 'js'],
+    ['whitespace around the body and between rows', raw(` \n[ ${JSON.stringify(row())} ,\n${JSON.stringify(wind())} ]\n `), 'fast'],
+    ['whitespace inside the first row only', raw(`[${JSON.stringify(row(), null, 1)},${JSON.stringify(wind())}]`), 'general'],
+  ];
+
+  it.each(odd)('adversarial: %s', async (_label, api, by) => {
+    const r = await expectSame(dir, api, windows, FUELINST.table);
+    if (by === 'js') return expect(r.sql.paths.every((p) => p.startsWith('js: '))).toBe(true);
+    expect(r.sql.paths).toEqual(['sql']);
+    expect(r.sql.modes).toEqual(by === 'fast' ? ['fast'] : ['fast', 'general']);
+  });
+
   it.each(modeCases)('fast mode: %s', async (_label, api, by) => {
     const r = await expectSame(dir, api, windows, FUELINST.table);
     if (by === 'js') return expect(r.sql.paths.every((p) => p.startsWith('js: '))).toBe(true);
@@ -268,6 +314,28 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     const r = await expectSame(dir, api, ws, loose.table);
     expect(r.sql.paths).toEqual(['sql']);
     expect(r.rows).toBe(1);
+  });
+
+  it('a batch of windows where one is odd: the others stay fast, the odd one alone is read again', async () => {
+    const ws = planWindows(FUELINST, { kind: 'days', from: '2025-06-01', to: '2025-06-07' });
+    const day = (w: Window) => new Date(w.to - 1).toISOString().slice(0, 10);
+    const rowsOf = (w: Window) => {
+      const d = day(w);
+      return [row({ settlementDate: d, startTime: `${d}T00:00:00Z`, publishTime: `${d}T00:05:00Z` }), wind({ settlementDate: d, startTime: `${d}T00:00:00Z`, publishTime: `${d}T00:05:00Z` })];
+    };
+    const api = fakeApi(ws, (w, i) => {
+      const [a, b] = rowsOf(w).map((x) => JSON.stringify(x));
+      if (i === 1) return `[${a},${JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(b) as object).reverse()))}]`; // another key order: general
+      if (i === 3) return `[${a},${b.replace('"generation":1234,', '')}]`; // a key missing: the fast statement fails
+      if (i === 4) return `[${a},${b.replace('"generation":1234', '"generation":1234,"extra":1')}]`; // an unknown key: JS
+      return `[${a},${b}]`;
+    });
+    const r = await expectSame(dir, api, ws, FUELINST.table);
+    expect(ws).toHaveLength(6);
+    expect(r.sql.paths.filter((p) => p === 'sql')).toHaveLength(5);
+    expect(r.sql.paths.filter((p) => p.startsWith('js: '))).toHaveLength(1);
+    expect(r.sql.modes).toContain('general');
+    expect(r.rows).toBe(12);
   });
 
   it('the 19 rows of the real 2024-02-12 body get the production hashes by SQL', async () => {
