@@ -135,11 +135,14 @@ export function batchSql(table: TableHandle, batch: readonly BatchWindow[], name
   // Each field as its JSON text (DuckDB writes it compactly): the first character tells its JSON
   // type, and a string without escapes is that text without its quotes. Escapes are not canonical.
   // A key given twice is not either: json_transform keeps the first value, JSON.parse the last.
+  // Nor is a trailing comma, which DuckDB reads and JSON.parse refuses: in a row whose values are
+  // all canonical scalars it can only stand before the closing brace (the fast mode's length check
+  // refuses it too; in an envelope the row's text is re-serialised, so the envelope is checked).
   const fields = cols.map((c) => `left(${q(c.name)}::VARCHAR, 1) AS ${t(c.name)}, ${q(c.name)}::VARCHAR AS ${s(c.name)}`).join(',\n  ');
   const raw = fast
     ? `SELECT filename, j, ${fields}
 FROM (SELECT filename, j, unnest(json_transform_strict(j, ${structType})) FROM (${objects}))`
-    : `SELECT filename, k, json_type(j) = 'OBJECT' AND list_has_all(${known}, k) AND len(list_distinct(k)) = len(k) AS ok_keys, ${fields}
+    : `SELECT filename, k, json_type(j) = 'OBJECT' AND list_has_all(${known}, k) AND len(list_distinct(k)) = len(k)${stream ? ` AND NOT regexp_matches(j, ',\\s*}$')` : ''} AS ok_keys, ${fields}
 FROM (SELECT filename, j, json_keys(j) AS k, unnest(json_transform(j, ${structType})) FROM (${objects}))`;
   // Fast mode: the row's length with its keys and values written compactly (a null is `null`).
   const bare = 2 + cols.reduce((n, c) => n + c.name.length + 3, 0) + cols.length - 1;

@@ -256,6 +256,12 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
   // Adversarial bodies: every one must end the same way by both paths (review of the fast mode).
   const later = (edit: (text: string) => string) => second(edit(JSON.stringify(wind())));
   const odd: [string, ApiClient, 'fast' | 'general' | 'js'][] = [
+    ['a trailing comma in a later row (DuckDB reads it, JSON.parse does not)', later((t) => t.replace(/}$/, ',}')), 'js'],
+    ['a trailing comma in the first row', raw(`[${JSON.stringify(row()).replace(/}$/, ',}')}]`), 'js'],
+    ['a byte order mark before the body (DuckDB skips it, JSON.parse does not)', raw(`\ufeff${JSON.stringify([row(), wind()])}`), 'js'],
+    ['a trailing comma after whitespace in a later row', later((t) => t.replace(/}$/, ' ,\n }')), 'js'],
+    ['a form feed between rows (DuckDB skips it, JSON.parse does not)', raw(`[${JSON.stringify(row())},\f${JSON.stringify(wind())}]`), 'js'],
+    ['a vertical tab after the body', raw(`${JSON.stringify([row(), wind()])}\v`), 'js'],
     ['NaN in an INTEGER column', later((t) => t.replace('1234', 'NaN')), 'js'],
     ['Infinity in an INTEGER column', later((t) => t.replace('1234', 'Infinity')), 'js'],
     ['a \\u escape of a letter in a string', later((t) => t.replace('"WIND"', '"WIN\\u0044"')), 'general'],
