@@ -288,12 +288,13 @@ function canonical(c: Column): string {
     case 'BOOLEAN':
       ok = `${cell} IS NOT NULL`;
       break;
-    // Compared with the JSON text, quotes and all: no substring made per row.
+    // Compared with the JSON text, quotes and all: no substring made per row. Four-digit years only:
+    // DuckDB reads and writes 10000-01-01, the JS path refuses it (sanitise.ts, INSTANT).
     case 'DATE':
-      ok = `${cell} IS NOT NULL AND ${json} >= '"0001' AND strftime(${cell}, '"%Y-%m-%d"') = ${json}`;
+      ok = `${cell} IS NOT NULL AND strlen(${json}) = 12 AND ${json} >= '"0001' AND strftime(${cell}, '"%Y-%m-%d"') = ${json}`;
       break;
     default:
-      ok = `${cell} IS NOT NULL AND ${json} >= '"0001' AND strftime(${cell}, '"%Y-%m-%dT%H:%M:%SZ"') = ${json}`;
+      ok = `${cell} IS NOT NULL AND strlen(${json}) = 22 AND ${json} >= '"0001' AND strftime(${cell}, '"%Y-%m-%dT%H:%M:%SZ"') = ${json}`;
   }
   return `coalesce(${absent(c)} OR (${ok}), false)`;
 }

@@ -322,6 +322,15 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     expect(r.rows).toBe(1);
   });
 
+  it('a five-digit year in a time no check bounds: DuckDB reads it, the JS path refuses it', async () => {
+    const { publishNearSettlement: _near, ...rest } = FUELINST;
+    const loose: DatasetSpec = { ...rest, table: 'bmrs_fuelinst_loose' };
+    const ws = planWindows(loose, { kind: 'days', from: '2025-06-01', to: '2025-06-02' });
+    const api = fakeApi(ws, () => JSON.stringify([row(), row({ fuelType: 'WIND', publishTime: '10000-06-09T00:00:00Z' })]));
+    const r = await expectSame(dir, api, ws, loose.table);
+    expect(r.sql.paths.every((p) => p.startsWith('js: '))).toBe(true);
+  });
+
   it('a batch of windows where one is odd: the others stay fast, the odd one alone is read again', async () => {
     const ws = planWindows(FUELINST, { kind: 'days', from: '2025-06-01', to: '2025-06-07' });
     const day = (w: Window) => new Date(w.to - 1).toISOString().slice(0, 10);
