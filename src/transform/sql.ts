@@ -127,9 +127,17 @@ export function batchSql(table: TableHandle, batch: readonly BatchWindow[], name
   // The reader's buffer is twice its largest object; by default that is 16 MB (a 32 MB buffer, most
   // of the transform's memory), while the largest object here is at most the largest body.
   const objectSize = `maximum_object_size = ${Math.max(...batch.map((b) => b.bytes)) + 1024}`;
+  // An envelope the JS path would refuse (decode.ts) gives one row that is no object, an anomaly:
+  // DuckDB reads several values one after another, a trailing comma, NaN or Infinity anywhere, and
+  // takes the first of two data keys (JSON.parse the last); it finds no rows where data is missing
+  // or no array. Its rows come re-serialised, so the text checks are made on the whole envelope
+  // (a string holding ',]' or 'NaN' is refused too: the JS path then loads it, more slowly).
+  const envelopeOk = `count(*) OVER (PARTITION BY filename) = 1 AND coalesce(json_type(json, '$.data') = 'ARRAY', false)
+    AND len(json_keys(json)) = len(list_distinct(json_keys(json))) AND NOT regexp_matches(json, ',\\s*[}\\]]|NaN|Infinity')`;
   const objects = stream
     ? `SELECT filename, json AS j FROM read_json_objects(${files}, format = 'array', filename = true, ${objectSize})`
-    : `SELECT filename, unnest(json_extract(json, '$.data[*]')) AS j FROM read_json_objects(${files}, format = 'unstructured', filename = true, ${objectSize})`;
+    : `SELECT filename, unnest(CASE WHEN envelope_ok THEN json_extract(json, '$.data[*]') ELSE [NULL::JSON] END) AS j
+FROM (SELECT filename, json, ${envelopeOk} AS envelope_ok FROM read_json_objects(${files}, format = 'unstructured', filename = true, ${objectSize}))`;
   const fast = batch.every((b) => b.keys !== null);
   const known = `[${cols.map((c) => lit(c.name)).join(', ')}]`;
   // Each field as its JSON text (DuckDB writes it compactly): the first character tells its JSON

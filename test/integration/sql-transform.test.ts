@@ -322,6 +322,37 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     expect(r.rows).toBe(1);
   });
 
+  // The non-stream endpoint's envelope (FOU2T14D, NOU2T14D... take it): DuckDB reads the rows out of it
+  // re-serialised, so what it accepts around and inside them must be checked on the envelope.
+  const enveloped: DatasetSpec = { ...FUELINST, stream: false, table: 'bmrs_fuelinst_envelope' };
+  const envWindows = planWindows(enveloped, { kind: 'days', from: '2025-06-01', to: '2025-06-02' });
+  const env = (text: string) => fakeApi(envWindows, () => text);
+  const two = `${JSON.stringify(row())},${JSON.stringify(wind())}`;
+  const envelopes: [string, ApiClient, 'fast' | 'sql' | 'js'][] = [
+    ['rows in an envelope', env(`{"data":[${two}]}`), 'fast'],
+    ['metadata before the rows', env(`{"metadata":{"datasets":["FUELINST"]},"data":[${two}]}`), 'fast'],
+    ['whitespace in the rows of an envelope', env(JSON.stringify({ data: [row(), wind()] }, null, 2)), 'sql'],
+    ['an empty data array', env('{"data":[]}'), 'sql'],
+    ['a trailing comma in a row of an envelope', env(`{"data":[${two.replace(/}$/, ',}')}]}`), 'js'],
+    ['a trailing comma in the data array', env(`{"data":[${two},]}`), 'js'],
+    ['a trailing comma in the metadata', env(`{"metadata":{"a":1,},"data":[${two}]}`), 'js'],
+    ['NaN in the metadata', env(`{"metadata":{"a":NaN},"data":[${two}]}`), 'js'],
+    ['two envelopes one after the other', env(`{"data":[${JSON.stringify(row())}]} {"data":[${JSON.stringify(wind())}]}`), 'js'],
+    ['the data key twice', env(`{"data":[${JSON.stringify(row())}],"data":[${JSON.stringify(wind())}]}`), 'js'],
+    ['no data key', env(`{"dat":[${two}]}`), 'js'],
+    ['data null', env('{"data":null}'), 'js'],
+    ['data an object', env(`{"data":${JSON.stringify(row())}}`), 'js'],
+    ['a null row in the data', env(`{"data":[${JSON.stringify(row())},null]}`), 'js'],
+    ['a byte order mark before the envelope', env(`\ufeff{"data":[${two}]}`), 'js'],
+  ];
+
+  it.each(envelopes)('envelope: %s', async (_label, api, by) => {
+    const r = await expectSame(dir, api, envWindows, enveloped.table);
+    if (by === 'js') return expect(r.sql.paths.every((p) => p.startsWith('js: '))).toBe(true);
+    expect(r.sql.paths).toEqual(['sql']);
+    if (by === 'fast') expect(r.sql.modes).toEqual(['fast']);
+  });
+
   it('a five-digit year in a time no check bounds: DuckDB reads it, the JS path refuses it', async () => {
     const { publishNearSettlement: _near, ...rest } = FUELINST;
     const loose: DatasetSpec = { ...rest, table: 'bmrs_fuelinst_loose' };
