@@ -295,6 +295,10 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     ['24:00:00', body([row(), wind({ publishTime: '2025-06-01T24:00:00Z' })]), 'js'],
     ['a leap second', body([row(), wind({ publishTime: '2025-06-01T00:05:60Z' })]), 'js'],
     ['whitespace around the body and between rows', raw(` \n[ ${JSON.stringify(row())} ,\n${JSON.stringify(wind())} ]\n `), 'fast'],
+    ['a key with a NUL escape in place of the key', later((t) => t.replace('"generation"', '"generation\\u0000"')), 'js'],
+    ['a key with a NUL escape beside the key', later((t) => t.replace('"generation":1234', '"generation":1234,"generation\\u0000":1')), 'js'],
+    ['a key with a trailing space', later((t) => t.replace('"generation"', '"generation "')), 'js'],
+    ['an unknown key __proto__', later((t) => t.replace('"generation":1234', '"generation":1234,"__proto__":{}')), 'js'],
     ['whitespace inside the first row only', raw(`[${JSON.stringify(row(), null, 1)},${JSON.stringify(wind())}]`), 'general'],
   ];
 
@@ -381,6 +385,21 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     expect(r.sql.paths.filter((p) => p === 'sql')).toHaveLength(5);
     expect(r.sql.paths.filter((p) => p.startsWith('js: '))).toHaveLength(1);
     expect(r.sql.modes).toContain('general');
+    expect(r.rows).toBe(12);
+  });
+
+  it('windows of one batch in different key orders stay fast, and a window the fast mode cannot take is read apart', async () => {
+    const ws = planWindows(FUELINST, { kind: 'days', from: '2025-06-01', to: '2025-06-07' });
+    const api = fakeApi(ws, (w, i) => {
+      const d = new Date(w.to - 1).toISOString().slice(0, 10);
+      const at = { settlementDate: d, startTime: `${d}T00:00:00Z`, publishTime: `${d}T00:05:00Z` };
+      const rows = [row(at), wind(at)];
+      if (i === 2) return JSON.stringify([row(at, ['generation']), wind(at)]); // no fast keys: the general mode from the start
+      return JSON.stringify(i % 2 === 1 ? rows.map((x) => Object.fromEntries(Object.entries(x).reverse())) : rows);
+    });
+    const r = await expectSame(dir, api, ws, FUELINST.table);
+    expect(r.sql.paths).toEqual(ws.map(() => 'sql'));
+    expect(r.sql.modes.filter((m) => m === 'general')).toHaveLength(1);
     expect(r.rows).toBe(12);
   });
 
