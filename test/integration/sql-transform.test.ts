@@ -357,6 +357,30 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     if (by === 'fast') expect(r.sql.modes).toEqual(['fast']);
   });
 
+  // FOU2T14D: an envelope, TIMESTAMP times (hashed with +00:00) and a BOOLEAN (hashed from its JSON text).
+  const FOU = findDataset('FOU2T14D')!;
+  const fouWindows = planWindows(FOU, { kind: 'days', from: '2025-06-01', to: '2025-06-02' });
+  const fou = (over: Record<string, unknown> = {}) => ({
+    dataset: 'FOU2T14D', fuelType: 'WIND', publishTime: '2025-06-01T12:00:00Z', systemZone: 'N', forecastDate: '2025-06-05T00:00:00Z',
+    forecastDateTimezone: 'Europe/London', outputUsable: 900, biddingZone: '10YGB----------A', interconnectorName: 'IFA', interconnector: false, ...over,
+  });
+  const fouBody = (rows: unknown[]) => fakeApi(fouWindows, () => JSON.stringify({ data: rows }));
+  const fous: [string, ApiClient, 'fast' | 'js'][] = [
+    ['booleans and null in a BOOLEAN column', fouBody([fou(), fou({ fuelType: 'CCGT', interconnector: true }), fou({ fuelType: 'PS', interconnector: null })]), 'fast'],
+    ['a boolean sent as a string', fouBody([fou(), fou({ fuelType: 'CCGT', interconnector: 'true' })]), 'js'],
+    ['a boolean sent as 1', fouBody([fou(), fou({ fuelType: 'CCGT', interconnector: 1 })]), 'js'],
+    ['a forecastDate with a five-digit year', fouBody([fou(), fou({ fuelType: 'CCGT', forecastDate: '10000-06-05T00:00:00Z' })]), 'js'],
+    ['a forecastDate at midnight sent as a date', fouBody([fou(), fou({ fuelType: 'CCGT', forecastDate: '2025-06-05' })]), 'js'],
+  ];
+
+  it.each(fous)('FOU2T14D: %s', async (_label, api, by) => {
+    const r = await expectSame(dir, api, fouWindows, FOU.table);
+    if (by === 'js') return expect(r.sql.paths.every((p) => p.startsWith('js: '))).toBe(true);
+    expect(r.sql.paths).toEqual(['sql']);
+    expect(r.sql.modes).toEqual(['fast']);
+    expect(r.rows).toBeGreaterThan(0);
+  });
+
   it('a five-digit year in a time no check bounds: DuckDB reads it, the JS path refuses it', async () => {
     const { publishNearSettlement: _near, ...rest } = FUELINST;
     const loose: DatasetSpec = { ...rest, table: 'bmrs_fuelinst_loose' };
