@@ -347,6 +347,9 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     ['data null', env('{"data":null}'), 'js'],
     ['data an object', env(`{"data":${JSON.stringify(row())}}`), 'js'],
     ['a null row in the data', env(`{"data":[${JSON.stringify(row())},null]}`), 'js'],
+    ['a key repeated in a row of an envelope', env(`{"data":[${two.replace('"generation":1234', '"generation":1234,"generation":99')}]}`), 'js'],
+    ['a key spelled with an escape in a row of an envelope', env(`{"data":[${two.replace('"generation"', '"gener\\u0061tion"')}]}`), 'fast'],
+    ['a key given twice, once with an escape, in a row of an envelope', env(`{"data":[${two.replace('"generation":1234', '"generation":1234,"gener\\u0061tion":99')}]}`), 'js'],
     ['a byte order mark before the envelope', env(`\ufeff{"data":[${two}]}`), 'js'],
   ];
 
