@@ -56,7 +56,11 @@ export function checkBodyEnds(dataset: DatasetSpec, stream: boolean, body: strin
   let end = body.length - 1;
   while (end >= 0 && /\s/.test(body[end])) end--;
   const expected = stream ? ']' : '}';
-  if (body[end] !== expected || /text\/html/i.test(contentType) || /^\s*</.test(body)) decodeRows(dataset, stream, body, contentType);
+  // DuckDB also skips a byte order mark at the start, and \f or \v between values, which JSON.parse
+  // refuses anywhere (outside a string they are not JSON whitespace; inside one, raw control bytes).
+  if (body[end] !== expected || /text\/html/i.test(contentType) || /^\s*</.test(body) || body.charCodeAt(0) === 0xfeff || body.includes('\f') || body.includes('\v')) {
+    decodeRows(dataset, stream, body, contentType);
+  }
 }
 
 function isObject(v: JsonValue | undefined): v is { [key: string]: JsonValue } {

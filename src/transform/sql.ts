@@ -126,12 +126,25 @@ export function batchSql(table: TableHandle, batch: readonly BatchWindow[], name
   // about 69 MB of buffers whatever the body's size (18 MB this way), and its objects would be the
   // rows' raw text; json_extract gives each row's text written compactly, which is all the checks
   // below need (they are about keys, and a value's text comes from json_transform either way).
-  const objects = `SELECT filename, unnest(json_extract(content, ${stream ? `'$[*]'` : `'$.data[*]'`})) AS j FROM read_text(${files})`;
+  // A body the JS path would refuse (decode.ts) gives one row that is no object, an anomaly:
+  // DuckDB reads a trailing comma, NaN or Infinity, and in an envelope takes the first of two data
+  // keys (JSON.parse the last) and finds no rows where data is missing or no array. The text check
+  // is made on the whole body (a string holding ',]' or 'NaN' is refused too: the JS path then
+  // loads it, more slowly).
+  const bodyOk = stream
+    ? `NOT regexp_matches(content, ',\\s*[}\\]]|NaN|Infinity')`
+    : `coalesce(json_type(content, '$.data') = 'ARRAY', false) AND len(json_keys(content)) = len(list_distinct(json_keys(content)))
+    AND NOT regexp_matches(content, ',\\s*[}\\]]|NaN|Infinity')`;
+  const objects = `SELECT filename, unnest(CASE WHEN body_ok THEN json_extract(content, ${stream ? `'$[*]'` : `'$.data[*]'`}) ELSE [NULL::JSON] END) AS j
+FROM (SELECT filename, content, ${bodyOk} AS body_ok FROM read_text(${files}))`;
   const fast = batch.every((b) => b.keys !== null);
   const known = `[${cols.map((c) => lit(c.name)).join(', ')}]`;
   // Each field as its JSON text (DuckDB writes it compactly): the first character tells its JSON
   // type, and a string without escapes is that text without its quotes. Escapes are not canonical.
   // A key given twice is not either: json_transform keeps the first value, JSON.parse the last.
+  // Nor is a trailing comma, which DuckDB reads and JSON.parse refuses: in a row whose values are
+  // all canonical scalars it can only stand before the closing brace (the fast mode's length check
+  // refuses it too; in an envelope the row's text is re-serialised, so the envelope is checked).
   const fields = cols.map((c) => `left(${q(c.name)}::VARCHAR, 1) AS ${t(c.name)}, ${q(c.name)}::VARCHAR AS ${s(c.name)}`).join(',\n  ');
   const raw = fast
     ? `SELECT filename, j, ${fields}
@@ -286,12 +299,13 @@ function canonical(c: Column): string {
     case 'BOOLEAN':
       ok = `${cell} IS NOT NULL`;
       break;
-    // Compared with the JSON text, quotes and all: no substring made per row.
+    // Compared with the JSON text, quotes and all: no substring made per row. Four-digit years only:
+    // DuckDB reads and writes 10000-01-01, the JS path refuses it (sanitise.ts, INSTANT).
     case 'DATE':
-      ok = `${cell} IS NOT NULL AND ${json} >= '"0001' AND strftime(${cell}, '"%Y-%m-%d"') = ${json}`;
+      ok = `${cell} IS NOT NULL AND strlen(${json}) = 12 AND ${json} >= '"0001' AND strftime(${cell}, '"%Y-%m-%d"') = ${json}`;
       break;
     default:
-      ok = `${cell} IS NOT NULL AND ${json} >= '"0001' AND strftime(${cell}, '"%Y-%m-%dT%H:%M:%SZ"') = ${json}`;
+      ok = `${cell} IS NOT NULL AND strlen(${json}) = 22 AND ${json} >= '"0001' AND strftime(${cell}, '"%Y-%m-%dT%H:%M:%SZ"') = ${json}`;
   }
   return `coalesce(${absent(c)} OR (${ok}), false)`;
 }
