@@ -102,7 +102,7 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
     // windows waiting for one statement. At most `writeBehind` more windows are in the pipeline
     // beside those being fetched, which bounds what is held in memory.
     const depth = concurrency + (deps.writeBehind ?? writeBehind(concurrency));
-    return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching));
+    return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy));
   }
   // The store writes full groups: a worker goes on to its next window once this one is queued
   // for writing (or settled), and the queue writes what it holds once every window is handed over.
@@ -110,7 +110,7 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
   try {
     await mapPool(windows, concurrency, async (w) => {
       const queued = new Promise<void>((resolve) => handed.set(`${w.dataset.code}/${w.from}/${w.to}`, resolve));
-      const outcome = runWindow(deps, w, tables.get(w.dataset)!, writes, fetching);
+      const outcome = runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy);
       outcomes.push(outcome);
       await Promise.race([outcome, queued]);
     });
@@ -158,7 +158,14 @@ async function openTable(store: Store, dataset: DatasetSpec): Promise<TableHandl
   }
 }
 
-async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | BmrsError, writes: WriteQueue, fetching: Slots): Promise<WindowOutcome> {
+async function runWindow(
+  deps: RunnerDeps,
+  window: Window,
+  table: TableHandle | BmrsError,
+  writes: WriteQueue,
+  fetching: Slots,
+  busy: (e: unknown) => never,
+): Promise<WindowOutcome> {
   const started = deps.clock.monotonic();
   deps.onEvent?.({ type: 'window-started', window });
   const key: WindowKey = { dataset: window.dataset.code, from: window.from, to: window.to };
@@ -185,7 +192,9 @@ async function runWindow(deps: RunnerDeps, window: Window, table: TableHandle | 
     const transform = deps.store.capabilities.readsStaged ? deps.transform : undefined;
     // Once another process has kept the store past the wait, the windows not fetched yet fail at
     // once with the same error, without asking the API (`fetching` rejects with it).
-    const unchanged = unchangedCheck(deps.store, table, window, deps.previous?.(key));
+    // Its read of the store counts as the store's answer: held past the wait, the run stops asking.
+    const check = unchangedCheck(deps.store, table, window, deps.previous?.(key));
+    const unchanged = check && ((md5: string) => check(md5).catch(busy));
     const got = await fetchAndPrepare({ api: deps.api, transform, requests: fetching }, window, table, deps.clock.nowMicros(), (n) => (fetched = n), unchanged);
     ready = got.ready;
     if (deps.archive) await archiving(() => deps.archive!.save(window, got.body));

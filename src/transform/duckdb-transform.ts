@@ -65,7 +65,12 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       if (!c) {
         if (connections >= (options.connections ?? 1)) return;
         connections++;
-        c = await (await open()).connect();
+        try {
+          c = await (await open()).connect();
+        } catch (e) {
+          connections--; // the jobs fail (prepare); a later window may try again
+          throw e;
+        }
         if (queue.length === 0) {
           idle.push(c);
           return;

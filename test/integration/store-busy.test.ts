@@ -6,6 +6,8 @@ import { createHttpClient } from '../../src/adapters/http.js';
 import { findDataset } from '../../src/core/datasets.js';
 import { StoreBusyError } from '../../src/core/errors.js';
 import { ingest } from '../../src/core/ingest.js';
+import { runWindows } from '../../src/core/runner.js';
+import { planWindows } from '../../src/core/windows.js';
 import { createMemoryStore } from '../support/memory-store.js';
 import { days, FAST_RETRY, useSimulatorAndStore } from '../support/pipeline.js';
 
@@ -56,4 +58,31 @@ it('with windows fetched ahead (the default write-behind), none of them goes to 
   for (const f of r.failures) expect(f.error).toBeInstanceOf(StoreBusyError);
   expect(new Set(r.failures.map((f) => f.error))).toHaveProperty('size', 1);
   expect((await store.ledger()).every((e) => e.status === 'loaded')).toBe(true);
+});
+
+it('--force: a store found busy by the unchanged-window check fails the remaining windows at once too', async () => {
+  const api = createHttpClient({ base: ctx.sim.url, timeoutMs: 5_000, retry: FAST_RETRY, userAgent: 'bmrs-test' });
+  const clock = fixedClock(Date.parse('2025-11-01T00:00:00Z'));
+  const store = createMemoryStore();
+  const windows = planWindows(findDataset('FUELINST')!, days('2025-10-20', '2025-10-25'));
+  await runWindows({ api, store, clock, runId: 'first' }, windows, 1);
+  const before = new Map((await store.ledger()).map((e) => [`${e.from}|${e.to}`, e]));
+  expect(before.size).toBe(5);
+  // The same store, whose key-set read (the check that a refetched body is already stored) finds
+  // another process holding it past the wait.
+  let keySets = 0;
+  const held = new Proxy(store, {
+    get: (target, p, receiver) =>
+      p === 'keySet'
+        ? async () => {
+            keySets++;
+            throw new StoreBusyError('the store is in use by a reader (injected)');
+          }
+        : Reflect.get(target, p, receiver),
+  });
+  const requests = ctx.sim.requests.length;
+  const outcomes = await runWindows({ api, store: held, clock, runId: 'force', writeBehind: 0, previous: (k) => before.get(`${k.from}|${k.to}`) }, windows, 1);
+  expect(outcomes.map((o) => o.error?.name)).toEqual(Array(5).fill('StoreBusyError'));
+  expect(keySets).toBe(1);
+  expect(ctx.sim.requests.length - requests).toBe(1);
 });
