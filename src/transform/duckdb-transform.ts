@@ -124,14 +124,13 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
     try {
       await c.run(sql.stage);
       const summaries = new Map((await c.runAndReadAll(sql.summary)).getRowObjects().map((r) => [Number(r.wid), r]));
-      const periods = new Map<number, { keys: Map<number, number>; members: number }>();
+      const periods = new Map<number, Map<number, number>>();
       if (sql.periods) {
         for (const r of (await c.runAndReadAll(sql.periods)).getRowObjects()) {
           const wid = Number(r.wid);
           let p = periods.get(wid);
-          if (!p) periods.set(wid, (p = { keys: new Map(), members: 0 }));
-          p.keys.set(Number(r.period), Number(r.keys));
-          p.members = Number(r.members);
+          if (!p) periods.set(wid, (p = new Map()));
+          p.set(Number(r.period), Number(r.keys));
         }
       }
       const results: (Result | typeof AGAIN)[] = [];
@@ -154,8 +153,8 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
             outside,
             repeated: 0,
             revisions: Number(s?.revisions ?? 0),
-            periodKeys: sql.periods ? (periods.get(wid)?.keys ?? new Map()) : null,
-            members: periods.get(wid)?.members ?? 0,
+            periodKeys: sql.periods ? (periods.get(wid) ?? new Map()) : null,
+            members: Number(s?.members ?? 0),
             keys: { count: Number(s?.key_count ?? 0), xor: String(s?.key_xor ?? '0') },
             dispose: () => rm(out, { force: true }),
           });

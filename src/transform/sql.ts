@@ -66,9 +66,9 @@ export interface BatchSql {
    * `<name>` from it: typed cells, checks, hash and metadata per row, with its window number `wid`.
    */
   readonly stage: string;
-  /** Per window: fetched, anomalies, outside, repeated, revisions, bounds min/max text, unbounded, the kept keys' count and XOR. */
+  /** Per window: fetched, anomalies, outside, repeated, revisions, bounds min/max text, unbounded, the kept keys' count and XOR, and the members of its set (a cadence's set column) among the kept rows. */
   readonly summary: string;
-  /** Per window: distinct natural keys per settlement period and the set's members; null without a cadence. */
+  /** Per window: distinct natural keys per settlement period; null without a cadence. */
   readonly periods: string | null;
   /** Writes window `wid`'s kept rows, in the table's column order, to the Parquet file `out`. */
   readonly copy: (wid: number, out: string) => string;
@@ -203,7 +203,13 @@ FROM timed`;
     boundsType === 'DATE'
       ? `strftime(${agg}(${v(boundsCol)}) FILTER (WHERE kept), '%Y-%m-%d')`
       : `replace(strftime(${agg}(${v(boundsCol)}) FILTER (WHERE kept), '%Y-%m-%d %H:%M:%S.%f'), '.000000', '')`;
-  const natural = d.naturalKey.map((k) => v(k)).join(', ');
+  // One pass, no correlated subquery: a natural key's revisions are its distinct hashes but one,
+  // so a window's are its distinct hashes less its distinct natural keys (a hash covers the key).
+  const natural = `(${d.naturalKey.map((k) => v(k)).join(', ')})`;
+  const set = d.cadence?.setColumn;
+  const members = set
+    ? `count(DISTINCT ${v(set)}) FILTER (WHERE kept) + coalesce(max(CASE WHEN ${v(set)} IS NULL THEN 1 ELSE 0 END) FILTER (WHERE kept), 0)`
+    : `CASE WHEN count(*) FILTER (WHERE kept) > 0 THEN 1 ELSE 0 END`;
   const summary = `SELECT wid, count(*) AS fetched,
   count(*) FILTER (WHERE ok IS NOT TRUE OR accepted IS NOT TRUE OR contra IS NOT FALSE) AS anomalies,
   count(*) FILTER (WHERE kept IS NOT TRUE) AS outside,
@@ -211,17 +217,12 @@ FROM timed`;
   ${boundsText('min')} AS lo, ${boundsText('max')} AS hi,
   count(*) FILTER (WHERE kept AND ${v(boundsCol)} IS NULL) AS unbounded,
   count(DISTINCT _hash_key) FILTER (WHERE kept) AS key_count, ${keyXorSql('_hash_key', 'kept')}::VARCHAR AS key_xor,
-  (SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(DISTINCT _hash_key) AS n FROM ${name} x WHERE x.wid = o.wid AND kept GROUP BY ${natural})) AS revisions
-FROM ${name} o GROUP BY wid`;
+  count(DISTINCT _hash_key) FILTER (WHERE kept) - count(DISTINCT ${natural}) FILTER (WHERE kept) AS revisions,
+  ${members} AS members
+FROM ${name} GROUP BY wid`;
 
-  const cadence = d.cadence;
-  const set = cadence?.setColumn;
-  const members = set
-    ? `(SELECT count(DISTINCT ${v(set)}) + max(CASE WHEN ${v(set)} IS NULL THEN 1 ELSE 0 END) FROM ${name} x WHERE x.wid = o.wid AND kept)`
-    : '1';
-  const periods = cadence && names.has('settlementPeriod')
-    ? `SELECT wid, ${v('settlementPeriod')} AS period, count(DISTINCT [${d.naturalKey.map((k) => `CAST(${v(k)} AS VARCHAR)`).join(', ')}]) AS keys, ${members} AS members
-FROM ${name} o WHERE kept GROUP BY ALL ORDER BY 1, 2`
+  const periods = d.cadence && names.has('settlementPeriod')
+    ? `SELECT wid, ${v('settlementPeriod')} AS period, count(DISTINCT ${natural}) AS keys FROM ${name} WHERE kept GROUP BY ALL ORDER BY 1, 2`
     : null;
 
   // A window's constants go in as literals (in the fast mode, its rows' keys too).
