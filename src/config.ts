@@ -30,8 +30,9 @@ export interface Config {
    */
   readonly transform: 'sql' | 'js';
   /**
-   * Prepared windows that may wait for the store while later ones are fetched (BMRS_WRITE_BEHIND);
-   * undefined: the runner's default for the concurrency, 0: each window is stored before its fetch slot is freed.
+   * Windows that may be in the pipeline (transformed, or waiting for the store) beside those being
+   * fetched (BMRS_WRITE_BEHIND); undefined: the runner's default for the concurrency, 0: at most
+   * `concurrency` windows, each from its request to its commit.
    */
   readonly writeBehind: number | undefined;
   /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY, the lower-case form first (as curl); the HTTP client picks. */
