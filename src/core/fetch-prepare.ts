@@ -3,7 +3,7 @@
 // JS path in prepare.ts, the reference. Either way the result is the same rows, counts and gaps.
 import { findGaps, gapsOfCounts, type DayGaps } from './completeness.js';
 import { checkBodyEnds, decodeRows, MalformedBodyError } from './decode.js';
-import { bodyMd5, keySetOfRows, type KeySet } from './digest.js';
+import { bodyHash, keySetOfRows, type KeySet } from './digest.js';
 import type { ApiClient, WindowTransform } from './ports.js';
 import { prepareWindow } from './prepare.js';
 import type { RawRow } from './rows.js';
@@ -21,8 +21,8 @@ export interface ReadyWindow {
   readonly unknownFields: readonly string[];
   /** Rows to store. */
   readonly count: number;
-  /** The MD5 of the body and the key set of the rows to store (core/digest.ts), for the ledger. */
-  readonly bodyMd5: string;
+  /** The SHA-256 of the body and the key set of the rows to store (core/digest.ts), for the ledger. */
+  readonly bodyHash: string;
   readonly keys: KeySet;
   /** The gaps of settlement day `date` in the kept rows (completeness.ts). */
   gaps(date: string): DayGaps | null;
@@ -45,7 +45,7 @@ export interface FetchDeps {
 
 /**
  * Fetches and prepares one window; returns the body too, for the archive. `unchanged`, when given,
- * is asked with the body's MD5 before any row work: true means the store already holds exactly what
+ * is asked with the body's SHA-256 before any row work: true means the store already holds exactly what
  * this body gives (core/digest.ts), and the window is ready with nothing to write.
  */
 export async function fetchAndPrepare(
@@ -54,19 +54,19 @@ export async function fetchAndPrepare(
   table: TableHandle,
   micros: bigint,
   onFetched: (rows: number) => void,
-  unchanged?: (md5: string) => Promise<{ fetched: number; keys: KeySet } | null>,
+  unchanged?: (hash: string) => Promise<{ fetched: number; keys: KeySet } | null>,
 ): Promise<{ ready: ReadyWindow; body: string }> {
   const stream = window.path.endsWith('/stream');
   const request = deps.requests ?? ((task) => task());
   const fetchDecoded = () =>
     request(() => deps.api.fetch(window.path, window.query, (body, type) => ({ raws: decodeRows(window.dataset, stream, body, type), body })));
-  const byJs = (raws: readonly RawRow[], md5: string, reason?: string): ReadyWindow => {
+  const byJs = (raws: readonly RawRow[], hash: string, reason?: string): ReadyWindow => {
     onFetched(raws.length);
     const p = prepareWindow(window, table, raws, micros);
     return {
       ...p,
       count: p.rows.length,
-      bodyMd5: md5,
+      bodyHash: hash,
       keys: keySetOfRows(p.rows, p.columns.findIndex((c) => c.name === '_hash_key')),
       gaps: (date) => findGaps(table.spec, p.columns, p.rows, date),
       dispose: async () => undefined,
@@ -74,8 +74,8 @@ export async function fetchAndPrepare(
     };
   };
 
-  const same = async (body: string, md5: string): Promise<{ ready: ReadyWindow; body: string } | null> => {
-    const stored = unchanged ? await unchanged(md5) : null;
+  const same = async (body: string, hash: string): Promise<{ ready: ReadyWindow; body: string } | null> => {
+    const stored = unchanged ? await unchanged(hash) : null;
     if (!stored) return null;
     onFetched(stored.fetched);
     const ready: ReadyWindow = {
@@ -87,7 +87,7 @@ export async function fetchAndPrepare(
       revisions: 0,
       unknownFields: [],
       count: 0,
-      bodyMd5: md5,
+      bodyHash: hash,
       keys: stored.keys,
       gaps: () => null,
       dispose: async () => undefined,
@@ -98,8 +98,8 @@ export async function fetchAndPrepare(
 
   if (!deps.transform) {
     const { raws, body } = await fetchDecoded();
-    const md5 = bodyMd5(body);
-    return (await same(body, md5)) ?? { ready: byJs(raws, md5), body };
+    const hash = bodyHash(body);
+    return (await same(body, hash)) ?? { ready: byJs(raws, hash), body };
   }
   const { body, type } = await request(() =>
     deps.api.fetch(window.path, window.query, (b, t) => {
@@ -107,8 +107,8 @@ export async function fetchAndPrepare(
       return { body: b, type: t };
     }),
   );
-  const md5 = bodyMd5(body);
-  const skip = await same(body, md5);
+  const hash = bodyHash(body);
+  const skip = await same(body, hash);
   if (skip) return skip;
   const r = await deps.transform.prepare(window, table, body, micros);
   if (!('fallback' in r)) {
@@ -123,7 +123,7 @@ export async function fetchAndPrepare(
       revisions: r.revisions,
       unknownFields: [],
       count: r.staged.count,
-      bodyMd5: md5,
+      bodyHash: hash,
       keys: r.keys,
       gaps: (date) => (r.periodKeys ? gapsOfCounts(table.spec, date, (p) => r.periodKeys!.get(p) ?? 0, r.members) : null),
       dispose: r.dispose,
@@ -138,7 +138,7 @@ export async function fetchAndPrepare(
     // Malformed in a way the cheap check did not see: fetch it again, retrying as the JS path does.
     if (!(e instanceof MalformedBodyError)) throw e;
     const again = await fetchDecoded();
-    return { ready: byJs(again.raws, bodyMd5(again.body), r.fallback), body: again.body };
+    return { ready: byJs(again.raws, bodyHash(again.body), r.fallback), body: again.body };
   }
-  return { ready: byJs(raws, md5, r.fallback), body };
+  return { ready: byJs(raws, hash, r.fallback), body };
 }

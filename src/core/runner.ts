@@ -199,7 +199,7 @@ async function runWindow(
     // once with the same error, without asking the API (`fetching` rejects with it).
     // Its read of the store counts as the store's answer: held past the wait, the run stops asking.
     const check = unchangedCheck(deps.store, table, window, deps.previous?.(key));
-    const unchanged = check && ((md5: string) => check(md5).catch(busy));
+    const unchanged = check && ((hash: string) => check(hash).catch(busy));
     const got = await fetchAndPrepare({ api: deps.api, transform, requests: fetching }, window, table, deps.clock.nowMicros(), (n) => (fetched = n), unchanged);
     ready = got.ready;
     if (deps.archive) await archiving(() => deps.archive!.save(window, got.body));
@@ -215,7 +215,7 @@ async function runWindow(
   const digest: WindowDigest | undefined =
     status === 'empty'
       ? undefined
-      : prior ?? { version: ROW_WORK_VERSION, body: ready.bodyMd5, columns: columnsMd5(table.columns), loadedAt: deps.clock.now(), ...ready.keys, bounds: ready.bounds };
+      : prior ?? { version: ROW_WORK_VERSION, body: ready.bodyHash, columns: columnsMd5(table.columns), loadedAt: deps.clock.now(), ...ready.keys, bounds: ready.bounds };
   try {
     const { inserted, skipped } = await writes({
       table: table.name,

@@ -67,7 +67,7 @@ export interface LedgerRecord {
   readonly runId: string;
   /** UTC ms of the attempt (from the run's clock). */
   readonly at: number;
-  /** For loaded and incomplete windows: the body's MD5 and the stored key set (core/digest.ts). */
+  /** For loaded and incomplete windows: the body's SHA-256 and the stored key set (core/digest.ts). */
   readonly digest?: WindowDigest;
   /** Rows known to be stored already without being written (a window verified unchanged): counted as skipped. */
   readonly alreadyStored?: number;

@@ -8,7 +8,7 @@ import { columnsMd5, ROW_WORK_VERSION, type KeySet } from './digest.js';
 import type { LedgerEntry, Store, TableHandle } from './store.js';
 import type { Window } from './windows.js';
 
-export type UnchangedCheck = (md5: string) => Promise<{ fetched: number; keys: KeySet } | null>;
+export type UnchangedCheck = (hash: string) => Promise<{ fetched: number; keys: KeySet } | null>;
 
 export function unchangedCheck(store: Store, table: TableHandle, window: Window, prior: LedgerEntry | undefined): UnchangedCheck | undefined {
   const digest = prior?.digest;
@@ -20,8 +20,8 @@ export function unchangedCheck(store: Store, table: TableHandle, window: Window,
   // (A dataset without a cadence has no gaps to check.)
   if (window.dataset.cadence && window.days && !isSettled(window.dataset, window, digest.loadedAt)) return undefined;
   const keySet = store.keySet.bind(store);
-  return async (md5) => {
-    if (md5 !== digest.body) return null;
+  return async (hash) => {
+    if (hash !== digest.body) return null;
     const stored = await keySet(table.name, bounds);
     return stored.count === digest.count && stored.xor === digest.xor ? { fetched: prior.fetched, keys: stored } : null;
   };

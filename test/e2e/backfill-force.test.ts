@@ -2,6 +2,7 @@
 // from, its rows all still stored, needs no row work and no write (rowWork.unchanged); a window whose
 // stored rows changed since (a row deleted, a foreign row added) or whose body changed goes the whole
 // way, and the table ends exactly as a first load leaves it, without a duplicate.
+import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { makeStore, runBmrs } from '../support/cli.js';
 import { query, scalar, useSimulatorAndStore } from '../support/pipeline.js';
@@ -79,4 +80,26 @@ it('after a --force that verified every window, --repair still sees rows deleted
   expect(ctx.sim.requests.map((q) => q.query.settlementDateFrom)).toEqual(['2025-10-21']);
   expect(repair.inserted).toBe(5760 - 10 * 120);
   expect(await scalar(ctx.tmp.db, 'SELECT count(*) FROM bmrs_fuelinst')).toBe(4 * 5760);
+});
+
+it('a digest whose body hash is an MD5 (written before SHA-256) never counts as unchanged', async () => {
+  await backfill();
+  // Each entry's digest as it was written before: the same fields, the body's MD5 as its hash.
+  const days = ['2025-10-20', '2025-10-21', '2025-10-22', '2025-10-23'];
+  const statements: string[] = [];
+  for (const [i, d] of days.entries()) {
+    const body = await (await fetch(`${ctx.sim.url}/datasets/FUELINST/stream?settlementDateFrom=${d}&settlementDateTo=${d}`)).text();
+    const md5 = createHash('md5').update(body).digest('hex');
+    statements.push(
+      `UPDATE _bmrs_ledger SET digest = replace(digest, json_extract_string(digest, '$.body'), '${md5}')
+       WHERE window_from = (SELECT window_from FROM _bmrs_ledger ORDER BY window_from LIMIT 1 OFFSET ${i})`,
+    );
+  }
+  await makeStore(ctx.tmp.db, statements);
+  expect(await scalar(ctx.tmp.db, "SELECT count(*) FROM _bmrs_ledger WHERE length(json_extract_string(digest, '$.body')) = 32")).toBe(4);
+  const again = await backfill(['--force']);
+  expect(again.rowWork).toMatchObject({ sql: 4, unchanged: 0 });
+  expect(again.inserted).toBe(0);
+  // Written again with the new hash: the next --force finds them unchanged.
+  expect((await backfill(['--force'])).rowWork).toMatchObject({ sql: 0, unchanged: 4 });
 });
