@@ -1,4 +1,4 @@
-// The runner as a pipeline: a window waiting for the store has let go of its fetch slot, so later
+// The runner as a pipeline: a window holds its request slot only for its request, so later
 // windows are fetched and prepared meanwhile (up to the write-behind bound), and the store then
 // takes the windows that queued up as one group. With writeBehind 0, one window at a time.
 import { expect, it } from 'vitest';
