@@ -105,14 +105,15 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
     return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy));
   }
   // The store writes full groups: a worker goes on to its next window once this one is queued
-  // for writing (or settled), and the queue writes what it holds once every window is handed over.
+  // for writing (or settled) and no full group waits behind the write in flight (which bounds what
+  // is held), and the queue writes what it holds once every window is handed over.
   const outcomes: Promise<WindowOutcome>[] = [];
   try {
     await mapPool(windows, concurrency, async (w) => {
       const queued = new Promise<void>((resolve) => handed.set(`${w.dataset.code}/${w.from}/${w.to}`, resolve));
       const outcome = runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy);
       outcomes.push(outcome);
-      await Promise.race([outcome, queued]);
+      await Promise.race([outcome, queued.then(() => queue.room())]);
     });
   } finally {
     queue.close();

@@ -20,6 +20,12 @@ export type WriteQueue = (item: WindowWrite) => Promise<WriteResult>;
 /** A queue whose `close` says no more windows will come (a store that fills its groups then writes what it holds). */
 export interface ClosableWriteQueue extends WriteQueue {
   close(): void;
+  /**
+   * Resolves once the queue is not backlogged: a store that fills its groups has a full group
+   * waiting behind the write in flight. Until then the runner fetches no more windows, so what is
+   * held stays within the group being written, the next one and the windows being fetched.
+   */
+  room(): Promise<void>;
 }
 
 export function writeQueue(store: Store, maxInFlight = 4): ClosableWriteQueue {
@@ -29,6 +35,8 @@ export function writeQueue(store: Store, maxInFlight = 4): ClosableWriteQueue {
   let inFlight = 0;
   let closed = !fillGroups;
   const full = () => closed || queue.length >= maxWindowsPerWrite || queue.reduce((n, q) => n + rowCount(q.item), 0) >= preferredRowsPerWrite;
+  const backlogged = () => !closed && inFlight >= limit && full();
+  const waitingRoom: (() => void)[] = [];
 
   const pump = (): void => {
     while (inFlight < limit && queue.length > 0 && full()) {
@@ -39,6 +47,7 @@ export function writeQueue(store: Store, maxInFlight = 4): ClosableWriteQueue {
         pump();
       });
     }
+    if (!backlogged()) for (const resume of waitingRoom.splice(0)) resume();
   };
 
   const enqueue = (item: WindowWrite) =>
@@ -51,6 +60,7 @@ export function writeQueue(store: Store, maxInFlight = 4): ClosableWriteQueue {
       closed = true;
       pump();
     },
+    room: () => (backlogged() ? new Promise<void>((resume) => waitingRoom.push(resume)) : Promise.resolve()),
   });
 }
 

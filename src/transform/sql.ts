@@ -1,5 +1,6 @@
-// The row work of one window as DuckDB SQL: the response body is read by read_json_objects, and
-// verification, sanitising, metadata and `_hash_key` are computed in SQL instead of per row in JS.
+// The row work of a batch of windows as DuckDB SQL: each response body is read by read_text and
+// split into rows by json_extract, and verification, sanitising, metadata and `_hash_key` are
+// computed in SQL instead of per row in JS.
 // The SQL handles the canonical case only, where the JS rules (sanitise.ts, consistency.ts,
 // prepare.ts, hash.ts) reduce to plain string and integer operations that SQL reproduces exactly:
 // every key known, strings of printable ASCII, integers as JSON integers within INT64, times as

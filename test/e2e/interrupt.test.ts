@@ -38,7 +38,7 @@ const PATIENT = { BMRS_HTTP_TIMEOUT_MS: '600000' };
 /**
  * Starts the month's ingest with the simulator holding the request after the first `windows`, and
  * resolves once the run is stuck on it with its scratch folder made: the run cannot have finished,
- * and (one window at a time) exactly `windows` days are stored.
+ * and exactly `windows` days were fetched (stored, or still waiting for the transform or the store).
  */
 async function startHeld(windows: number) {
   ctx.sim.setFault({ kind: 'hold', after: windows });

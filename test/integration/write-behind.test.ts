@@ -1,4 +1,4 @@
-// The runner as a pipeline: a window waiting for the store has let go of its fetch slot, so later
+// The runner as a pipeline: a window holds its request slot only for its request, so later
 // windows are fetched and prepared meanwhile (up to the write-behind bound), and the store then
 // takes the windows that queued up as one group. With writeBehind 0, one window at a time.
 import { expect, it } from 'vitest';
@@ -66,4 +66,36 @@ it.each([
   expect(given).toEqual(groups);
   expect(counts.started).toBe(6);
   expect((await store.ledger()).map((e) => e.status)).toEqual(Array(6).fill('loaded'));
+});
+
+it('a store that fills its groups (BigQuery): while a full group waits behind a write, no more windows are fetched', async () => {
+  // Groups of one FUELINST day (5760 rows); the first write is held. The group being written and
+  // the next, full one are all the store needs: fetching on would hold every window of the run.
+  let open!: () => void;
+  const gate = new Promise<void>((r) => (open = r));
+  const given: number[] = [];
+  const store = createMemoryStore({
+    capabilities: { fillGroups: true, preferredRowsPerWrite: 5760 },
+    faults: {
+      beforeWrite: async (call) => {
+        if (call === 1) await gate;
+      },
+      failIf: (group) => void given.push(group.length),
+    },
+  });
+  const { api, counts, answered } = countingClient();
+  const done = ingest(
+    { api, store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run', writeBehind: 2 },
+    { datasets: [findDataset('FUELINST')!], range: days('2025-10-10', '2025-10-26'), concurrency: 1 },
+  );
+  await answered(2);
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  // The window being written and the full group behind it (here one window): nothing more.
+  expect(counts.started).toBe(2);
+  open();
+  const [r] = await done;
+  expect(r.failures).toEqual([]);
+  expect(r.inserted).toBe(16 * 5760);
+  expect(given).toEqual(Array(16).fill(1));
+  expect(counts.started).toBe(16);
 });
