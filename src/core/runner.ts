@@ -203,7 +203,13 @@ async function runWindow(
     const unchanged = check && ((hash: string) => check(hash).catch(busy));
     const got = await fetchAndPrepare({ api: deps.api, transform, requests: fetching }, window, table, deps.clock.nowMicros(), (n) => (fetched = n), unchanged);
     ready = got.ready;
-    if (deps.archive) await archiving(() => deps.archive!.save(window, got.body));
+    if (deps.archive) {
+      // A window that cannot be archived fails: its staged rows are let go at once.
+      await archiving(() => deps.archive!.save(window, got.body)).catch(async (e: unknown) => {
+        await got.ready.dispose();
+        throw e;
+      });
+    }
   } catch (e) {
     if (!(e instanceof BmrsError)) throw e;
     return failed(e, fetched);

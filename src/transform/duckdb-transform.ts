@@ -17,7 +17,7 @@ import { batchSql, fastKeys, sqlIneligible, type BatchWindow } from './sql.js';
 export interface DuckDbTransformOptions {
   /** DuckDB threads (default 1: the store's writes and the JS thread share the machine). */
   readonly threads?: number;
-  /** DuckDB memory_limit (default 128MB): a batch of 4 FUELINST days peaks at about 75 MB. A batch that runs out falls back to the JS path (reports say so: rowWork). */
+  /** DuckDB memory_limit (default 128MB): a batch of 4 FUELINST days peaks at about 75 MB, one of 8 fits. A batch that runs out falls back to the JS path (reports say so: rowWork). */
   readonly memoryLimit?: string;
   /** Batches transformed at once, one connection each (default 1). */
   readonly connections?: number;
@@ -53,11 +53,17 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
   let seq = 0;
   const ineligible = new WeakMap<TableHandle, string | null>();
 
-  const open = () =>
-    (instance ??= duckdb.DuckDBInstance.create(':memory:', {
-      threads: String(options.threads ?? 1),
-      memory_limit: options.memoryLimit ?? '128MB',
-    }));
+  const open = () => {
+    if (!instance) {
+      const made = duckdb.DuckDBInstance.create(':memory:', { threads: String(options.threads ?? 1), memory_limit: options.memoryLimit ?? '128MB' });
+      // One that could not be made is not kept: a later window tries again.
+      made.catch(() => {
+        if (instance === made) instance = undefined;
+      });
+      instance = made;
+    }
+    return instance;
+  };
 
   async function pump(): Promise<void> {
     while (queue.length > 0) {

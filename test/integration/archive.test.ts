@@ -1,12 +1,21 @@
 // --archive (and --data-dir, in the old script's layout) keeps every raw response; the simulator's
 // replay mode serves either folder, so a table can be rebuilt offline with the same rows and the same
 // _hash_keys.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { ArchiveLayout } from '../../src/adapters/archive.js';
+import { fixedClock } from '../../src/adapters/clock.js';
+import { createHttpClient } from '../../src/adapters/http.js';
+import { findDataset } from '../../src/core/datasets.js';
+import { InternalError } from '../../src/core/errors.js';
+import type { WindowTransform } from '../../src/core/ports.js';
+import { runWindows } from '../../src/core/runner.js';
+import { planWindows } from '../../src/core/windows.js';
 import { startSimulator } from '../../src/sim/index.js';
-import { days, query, runPipeline, tempDir } from '../support/pipeline.js';
+import { openDuckDbStore } from '../../src/sinks/duckdb.js';
+import { duckDbTransform } from '../../src/transform/duckdb-transform.js';
+import { days, FAST_RETRY, query, runPipeline, tempDir } from '../support/pipeline.js';
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 beforeEach(async () => {
@@ -45,5 +54,39 @@ it.each<[ArchiveLayout, RegExp]>([
     const original = await query(tmp.db, sql);
     expect(original.length).toBeGreaterThan(0);
     expect(await query(rebuilt, sql)).toEqual(original);
+  }
+});
+
+it('a window whose archive fails is a failed window, and its staged rows are let go at once', async () => {
+  const sim = await startSimulator({ port: 0, now: '2025-11-01T00:00:00Z' });
+  const store = await openDuckDbStore(tmp.db);
+  const staged: string[] = [];
+  const inner = duckDbTransform();
+  const transform: WindowTransform = {
+    async prepare(...args) {
+      const r = await inner.prepare(...args);
+      if (!('fallback' in r)) staged.push(r.staged.path);
+      return r;
+    },
+    close: () => inner.close(),
+  };
+  const archive = {
+    async save() {
+      throw new InternalError('archive failed: disk full (injected)');
+    },
+  };
+  try {
+    const api = createHttpClient({ base: sim.url, timeoutMs: 5_000, retry: FAST_RETRY, userAgent: 'bmrs-test' });
+    const windows = planWindows(findDataset('FUELINST')!, days('2025-10-20', '2025-10-22'));
+    const outcomes = await runWindows({ api, store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'r', transform, archive }, windows, 2);
+    expect(outcomes.map((o) => [o.status, o.inserted, o.error?.message])).toEqual(windows.map(() => ['failed', 0, 'archive failed: disk full (injected)']));
+    // Before the run's end (the transform still open): no staged file is left behind.
+    expect(staged).toHaveLength(2);
+    for (const path of staged) expect(existsSync(path)).toBe(false);
+    expect(await store.countRows('bmrs_fuelinst')).toBe(0);
+  } finally {
+    await store.close();
+    await transform.close();
+    await sim.close();
   }
 });
