@@ -31,7 +31,7 @@ export interface RunnerDeps {
   readonly onEvent?: (event: RunEvent) => void;
   /**
    * Windows that may be in the pipeline beside those being fetched (default
-   * `writeBehind(concurrency)`); 0: at most `concurrency` windows, each from its request to its commit.
+   * `writeBehind(concurrency, transformed)`); 0: at most `concurrency` windows, each from its request to its commit.
    */
   readonly writeBehind?: number;
   /**
@@ -101,7 +101,8 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
     // are transformed or written (a pipeline, not lockstep), and the SQL transform finds several
     // windows waiting for one statement. At most `writeBehind` more windows are in the pipeline
     // beside those being fetched, which bounds what is held in memory.
-    const depth = concurrency + (deps.writeBehind ?? writeBehind(concurrency));
+    const transformed = deps.transform !== undefined && deps.store.capabilities.readsStaged;
+    const depth = concurrency + (deps.writeBehind ?? writeBehind(concurrency, transformed));
     return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy));
   }
   // The store writes full groups: a worker goes on to its next window once this one is queued
@@ -124,11 +125,13 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
 /**
  * Windows that may be in the pipeline beside those being fetched: waiting for the SQL transform
  * (which reads all that wait in one statement, up to 8) or for the store (which writes all that
- * wait as one group). Deep enough that both work in batches: 8 measured 20-23 s for a year of
- * FUELINST, 16 and 24 measured 15 s (docs/benchmarks.md).
+ * wait as one group). With the SQL transform, deep enough that both work in batches: 8 measured
+ * 20-23 s for a year of FUELINST, 16 and 24 15 s. Without it (`BMRS_TRANSFORM=js`, a store that
+ * does not read staged rows) a waiting window holds its rows in memory, and the depth is kept as
+ * it was (the JS path with 16: 546 MiB; docs/benchmarks.md).
  */
-export function writeBehind(concurrency: number): number {
-  return Math.max(16, 4 * concurrency);
+export function writeBehind(concurrency: number, transformed = true): number {
+  return transformed ? Math.max(16, 4 * concurrency) : Math.max(8, 2 * concurrency);
 }
 
 interface RunState {

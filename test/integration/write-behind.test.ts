@@ -6,6 +6,7 @@ import { fixedClock } from '../../src/adapters/clock.js';
 import { createHttpClient } from '../../src/adapters/http.js';
 import { findDataset } from '../../src/core/datasets.js';
 import { ingest } from '../../src/core/ingest.js';
+import { writeBehind } from '../../src/core/runner.js';
 import type { ApiClient } from '../../src/core/ports.js';
 import { createMemoryStore } from '../support/memory-store.js';
 import { days, FAST_RETRY, useSimulatorAndStore } from '../support/pipeline.js';
@@ -98,4 +99,11 @@ it('a store that fills its groups (BigQuery): while a full group waits behind a 
   expect(r.inserted).toBe(16 * 5760);
   expect(given).toEqual(Array(16).fill(1));
   expect(counts.started).toBe(16);
+});
+
+it('the default depth: deeper with the SQL transform (batches), as before without it (rows held in memory)', () => {
+  expect(writeBehind(4)).toBe(16);
+  expect(writeBehind(8)).toBe(32);
+  expect(writeBehind(4, false)).toBe(8);
+  expect(writeBehind(8, false)).toBe(16);
 });
