@@ -8,6 +8,7 @@ import { findDataset } from '../../src/core/datasets.js';
 import { ingest } from '../../src/core/ingest.js';
 import { writeBehind } from '../../src/core/runner.js';
 import type { ApiClient } from '../../src/core/ports.js';
+import type { StoreCapabilities } from '../../src/core/store.js';
 import { createMemoryStore } from '../support/memory-store.js';
 import { days, FAST_RETRY, useSimulatorAndStore } from '../support/pipeline.js';
 
@@ -32,16 +33,13 @@ function countingClient() {
   return { api, counts, answered };
 }
 
-it.each([
-  // [writeBehind, windows fetched while the first write waits, the groups the store is given]
-  [undefined, 6, [1, 5]],
-  [2, 3, [1, 2, 1, 1, 1]],
-  [0, 1, [1, 1, 1, 1, 1, 1]],
-] as const)('writeBehind %s: %i of 6 windows are fetched while the first write waits, then stored in groups %j', async (writeBehind, whileWaiting, groups) => {
+/** A memory store whose first write waits until `open()`; `given` records each group's size. */
+function heldFirstWrite(capabilities?: Partial<StoreCapabilities>) {
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
   const given: number[] = [];
   const store = createMemoryStore({
+    capabilities,
     faults: {
       beforeWrite: async (call) => {
         if (call === 1) await gate;
@@ -49,6 +47,16 @@ it.each([
       failIf: (group) => void given.push(group.length),
     },
   });
+  return { store, given, open };
+}
+
+it.each([
+  // [writeBehind, windows fetched while the first write waits, the groups the store is given]
+  [undefined, 6, [1, 5]],
+  [2, 3, [1, 2, 1, 1, 1]],
+  [0, 1, [1, 1, 1, 1, 1, 1]],
+] as const)('writeBehind %s: %i of 6 windows are fetched while the first write waits, then stored in groups %j', async (writeBehind, whileWaiting, groups) => {
+  const { store, given, open } = heldFirstWrite();
   const { api, counts, answered } = countingClient();
   const done = ingest(
     { api, store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run', writeBehind },
@@ -72,18 +80,7 @@ it.each([
 it('a store that fills its groups (BigQuery): while a full group waits behind a write, no more windows are fetched', async () => {
   // Groups of one FUELINST day (5760 rows); the first write is held. The group being written and
   // the next, full one are all the store needs: fetching on would hold every window of the run.
-  let open!: () => void;
-  const gate = new Promise<void>((r) => (open = r));
-  const given: number[] = [];
-  const store = createMemoryStore({
-    capabilities: { fillGroups: true, preferredRowsPerWrite: 5760 },
-    faults: {
-      beforeWrite: async (call) => {
-        if (call === 1) await gate;
-      },
-      failIf: (group) => void given.push(group.length),
-    },
-  });
+  const { store, given, open } = heldFirstWrite({ fillGroups: true, preferredRowsPerWrite: 5760 });
   const { api, counts, answered } = countingClient();
   const done = ingest(
     { api, store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run', writeBehind: 2 },
