@@ -8,13 +8,13 @@
 // window and consistent with itself, no row repeated. Anything else counts as an anomaly and the
 // window goes through the JS path, which stays the reference (and gives the exact error message).
 // Datasets with FLOAT columns always take the JS path: Python's float repr is not SQL's.
-import { addDays, PERIOD_MS, periodsInDay, settlementDateOf, settlementDayStart, DAY_MS } from '../core/calendar.js';
-import { hasSettlementDate, type Column, type ColumnType } from '../core/datasets.js';
+import { hasSettlementDate, type ColumnType } from '../core/datasets.js';
 import { keyXorSql } from '../core/digest.js';
 import { isTimeNamed } from '../core/hash.js';
 import { compareCodePoints, pyListRepr } from '../core/py-format.js';
 import type { TableHandle } from '../core/store.js';
 import type { Window } from '../core/windows.js';
+import { accepts, calendarValues, canonical, contradictionExpr, eventMsExpr, keeps, likeEscape, lit, q, render, s, t, v, value } from './sql-rows.js';
 
 const SIMPLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const SQL_TYPES: ReadonlySet<ColumnType> = new Set(['STRING', 'INTEGER', 'BOOLEAN', 'DATE', 'DATETIME', 'TIMESTAMP']);
@@ -77,13 +77,6 @@ export interface BatchSql {
   /** The column the store's anti-join is bounded by (prepare.ts: settlementDate, else the event time). */
   readonly boundsColumn: string;
 }
-
-const q = (name: string) => `"${name}"`;
-const likeEscape = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-const lit = (text: string) => `'${text.replace(/'/g, "''")}'`;
-const v = (name: string) => q(`v_${name}`);
-const t = (name: string) => q(`t_${name}`);
-const s = (name: string) => q(`s_${name}`);
 
 /**
  * The key order of a body's first row when it names every column of the table once, or null. The
@@ -249,125 +242,4 @@ FROM ${name} GROUP BY wid`;
     drop: `DROP TABLE IF EXISTS ${name}`,
     boundsColumn: boundsCol,
   };
-}
-
-/** Whether a row belongs to the window's response (its accept range), as SQL on the row's date or event time. */
-function accepts(w: Window, date: string): string {
-  const a = w.accept;
-  return a.by === 'settlementDate' ? `${date} BETWEEN DATE ${lit(a.from)} AND DATE ${lit(a.to)}` : `event_ms BETWEEN ${a.from} AND ${a.to}`;
-}
-
-/** Whether the window keeps the row (the rest belongs to a neighbouring window). */
-function keeps(w: Window, date: string): string {
-  const k = w.keep;
-  return k.by === 'all' ? 'true' : k.by === 'settlementDate' ? `${date} BETWEEN DATE ${lit(k.from)} AND DATE ${lit(k.to)}` : `event_ms < ${k.before}`;
-}
-
-const absent = (c: Column) => `(${t(c.name)} IS NULL OR ${t(c.name)} = 'n')`;
-/** A JSON string's text without its quotes (only used where it has no escapes). */
-const unquoted = (c: Column) => `${s(c.name)}[2:-2]`;
-const isString = (c: Column) => `${t(c.name)} = '"' AND NOT contains(${s(c.name)}, '\\')`;
-const isInteger = (c: Column) =>
-  `${t(c.name)} IN ('-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9') AND NOT contains(${s(c.name)}, '.') AND NOT contains(lower(${s(c.name)}), 'e')`;
-
-/** The cell as the JS path would make it (sanitise.ts), typed; null when absent or not canonical. */
-function value(c: Column): string {
-  switch (c.type) {
-    case 'STRING':
-      return `CASE WHEN ${isString(c)} THEN ${unquoted(c)} END`;
-    case 'INTEGER':
-      return `CASE WHEN ${isInteger(c)} THEN TRY_CAST(${s(c.name)} AS BIGINT) END`;
-    case 'BOOLEAN':
-      return `CASE WHEN ${s(c.name)} = 'true' THEN true WHEN ${s(c.name)} = 'false' THEN false END`;
-    case 'DATE':
-      return `CASE WHEN ${isString(c)} THEN TRY_CAST(${unquoted(c)} AS DATE) END`;
-    default:
-      return `CASE WHEN ${isString(c)} THEN TRY_CAST(${unquoted(c)} AS TIMESTAMP) END`;
-  }
-}
-
-/**
- * Whether the field is absent or in the canonical form the SQL path reproduces exactly. A date or
- * time is canonical when formatting its parsed value gives back the very text the API sent.
- */
-function canonical(c: Column): string {
-  const json = s(c.name), cell = v(c.name);
-  let ok: string;
-  switch (c.type) {
-    case 'STRING':
-      ok = `${cell} IS NOT NULL AND regexp_full_match(${cell}, '[ -~]*')`;
-      break;
-    case 'INTEGER':
-    case 'BOOLEAN':
-      ok = `${cell} IS NOT NULL`;
-      break;
-    // Compared with the JSON text, quotes and all: no substring made per row. Four-digit years only:
-    // DuckDB reads and writes 10000-01-01, the JS path refuses it (sanitise.ts, INSTANT).
-    case 'DATE':
-      ok = `${cell} IS NOT NULL AND strlen(${json}) = 12 AND ${json} >= '"0001' AND strftime(${cell}, '"%Y-%m-%d"') = ${json}`;
-      break;
-    default:
-      ok = `${cell} IS NOT NULL AND strlen(${json}) = 22 AND ${json} >= '"0001' AND strftime(${cell}, '"%Y-%m-%dT%H:%M:%SZ"') = ${json}`;
-  }
-  return `coalesce(${absent(c)} OR (${ok}), false)`;
-}
-
-/**
- * The value's text in the old pipeline's json.dumps (hash.ts), or NULL to leave it out; `present`
- * where the row has every value (no NULL guard needed), as pieces for one concat. Rows are kept
- * only when canonical, so the JSON text of a string (no escape in it: `value`) is json.dumps', and
- * a time's JSON text `"YYYY-MM-DDTHH:MM:SSZ"` can be cut up.
- */
-function render(c: Column, present = false): string {
-  const x = v(c.name), json = s(c.name);
-  const when = (text: string) => (present ? text : `CASE WHEN ${x} IS NOT NULL THEN ${text} END`);
-  const cut = (...parts: string[]) => (present ? parts.join(', ') : parts.join(' || '));
-  switch (c.type) {
-    case 'INTEGER':
-      return `CAST(${x} AS VARCHAR)`;
-    case 'BOOLEAN':
-      return present ? json : `CASE WHEN ${x} THEN 'true' WHEN NOT ${x} THEN 'false' END`;
-    case 'DATE':
-      return when(isTimeNamed(c.name) ? cut(`left(${json}, 11)`, `' 00:00:00"'`) : json);
-    default:
-      if (c.type !== 'STRING' && isTimeNamed(c.name)) return when(cut(`left(${json}, 11)`, `' '`, `substr(${json}, 13, 8)`, c.type === 'TIMESTAMP' ? `'+00:00"'` : `'"'`));
-      return when(json);
-  }
-}
-
-function eventMsExpr(et: TableHandle['spec']['eventTime']): string {
-  if ('field' in et) return `epoch_ms(CAST(${v(et.field)} AS TIMESTAMP))`;
-  return `day_start + (${v('settlementPeriod')} - 1) * ${PERIOD_MS}`;
-}
-
-/**
- * True when the row contradicts itself (consistency.ts), or when the SQL cannot tell (a settlement
- * date outside the calendar rows given): either way the JS path decides.
- */
-function contradictionExpr(d: TableHandle['spec'], names: ReadonlySet<string>): string {
-  const problems: string[] = d.naturalKey.map((k) => `${v(k)} IS NULL`);
-  if (names.has('dataset')) problems.push(`coalesce(${v('dataset')} <> ${lit(d.code)}, false)`);
-  const date = v('settlementDate'), period = v('settlementPeriod');
-  if (names.has('settlementDate') && names.has('settlementPeriod')) {
-    const both = `${date} IS NOT NULL AND ${period} IS NOT NULL`;
-    problems.push(`(${both} AND (day_start IS NULL OR ${period} < 1 OR ${period} > periods))`);
-    if (names.has('startTime')) {
-      const start = `epoch_ms(CAST(${v('startTime')} AS TIMESTAMP))`;
-      problems.push(`(${both} AND ${v('startTime')} IS NOT NULL AND NOT (${start} >= day_start + (${period} - 1) * ${PERIOD_MS} AND ${start} < day_start + ${period} * ${PERIOD_MS}))`);
-    }
-  }
-  if (d.publishNearSettlement && names.has('settlementDate') && names.has('publishTime')) {
-    const pub = `epoch_ms(CAST(${v('publishTime')} AS TIMESTAMP))`;
-    problems.push(`(${date} IS NOT NULL AND ${v('publishTime')} IS NOT NULL AND (day_start IS NULL OR ${pub} < day_start - ${DAY_MS} OR ${pub} > day_start + periods * ${PERIOD_MS} + ${2 * DAY_MS}))`);
-  }
-  return problems.length ? `coalesce(${problems.join(' OR ')}, true)` : 'false';
-}
-
-/** Settlement days around the windows: their UTC start and number of periods (calendar.ts). */
-function calendarValues(ws: readonly Window[]): string {
-  const first = settlementDateOf(Math.min(...ws.map((w) => w.from)) - 3 * DAY_MS);
-  const last = settlementDateOf(Math.max(...ws.map((w) => w.to)) + 3 * DAY_MS);
-  const rows: string[] = [];
-  for (let day = first; day <= last; day = addDays(day, 1)) rows.push(`(DATE '${day}', ${settlementDayStart(day)}, ${periodsInDay(day)})`);
-  return `VALUES ${rows.join(', ')}`;
 }
