@@ -1,8 +1,11 @@
 // The SQL transform (sql.ts) run in an in-memory DuckDB of its own. Each body is written to a
 // scratch file; the windows waiting when a connection comes free are read together by one
-// statement (read_text and json_extract; statements have a fixed cost, rows are cheap), verified, sanitised and hashed
-// in SQL, and each window's kept rows are staged as a Parquet file that the store reads in its
-// write transaction. The store's file is not held meanwhile, and the JS thread only moves bytes.
+// statement (statements have a fixed cost of about 20 ms, rows are cheap), verified, sanitised and
+// hashed in SQL, and each window's kept rows are staged as a Parquet file that the store reads in
+// its write transaction. The store's file is not held meanwhile, and the JS thread only moves
+// bytes. A batch runs in the fast mode when every window's first row names every column, else in
+// the general mode; a window the fast mode cannot prove is read again in the general mode, and one
+// the general mode declines goes to the JS path (the `fallback` reason).
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { duckdb } from '../sinks/duckdb-driver.js';
 import { rm, writeFile } from 'node:fs/promises';
