@@ -101,8 +101,7 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
     // are transformed or written (a pipeline, not lockstep), and the SQL transform finds several
     // windows waiting for one statement. At most `writeBehind` more windows are in the pipeline
     // beside those being fetched, which bounds what is held in memory.
-    const transformed = deps.transform !== undefined && deps.store.capabilities.readsStaged;
-    const depth = concurrency + (deps.writeBehind ?? writeBehind(concurrency, transformed));
+    const depth = concurrency + (deps.writeBehind ?? writeBehind(concurrency, rowTransform(deps) !== undefined));
     return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy));
   }
   // The store writes full groups: a worker goes on to its next window once this one is queued
@@ -132,6 +131,11 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
  */
 export function writeBehind(concurrency: number, transformed = true): number {
   return transformed ? Math.max(16, 4 * concurrency) : Math.max(8, 2 * concurrency);
+}
+
+/** The SQL transform, where the run has one and its store reads staged rows; else the JS path does the row work. */
+function rowTransform(deps: RunnerDeps): WindowTransform | undefined {
+  return deps.store.capabilities.readsStaged ? deps.transform : undefined;
 }
 
 interface RunState {
@@ -198,7 +202,7 @@ async function runWindow(
   let fetched = 0;
   let ready: ReadyWindow;
   try {
-    const transform = deps.store.capabilities.readsStaged ? deps.transform : undefined;
+    const transform = rowTransform(deps);
     // Once another process has kept the store past the wait, the windows not fetched yet fail at
     // once with the same error, without asking the API (`fetching` rejects with it).
     // Its read of the store counts as the store's answer: held past the wait, the run stops asking.

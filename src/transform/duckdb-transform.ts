@@ -110,7 +110,9 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
         for (const j of jobs) await runBatch(c, [j]);
         return;
       }
-      if (jobs[0].keys !== null) results = [AGAIN]; // json_transform_strict: a key missing or repeated
+      // In the fast mode, json_transform_strict fails on a key missing or repeated: whatever failed,
+      // the general mode reads the window again and has the last word.
+      if (jobs[0].keys !== null) results = [AGAIN];
       else return jobs[0].done({ fallback: `DuckDB could not read the body: ${(e as Error).message.split('\n')[0]}` });
     }
     const again = jobs.filter((j, i) => results[i] === AGAIN);
