@@ -39,7 +39,8 @@ const db = join(dir, 'bench.duckdb');
 function bmrs(args) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [bin, ...args], {
+    // bin/bmrs.js itself, as a user runs `bmrs`: its shebang gives Node its flags.
+    const child = spawn(bin, args, {
       env: { ...process.env, BMRS_API_BASE: sim.url, BMRS_DUCKDB_PATH: db, BMRS_NOW: `${addDays(to, 2)}T00:00:00Z`, BMRS_TRANSFORM: values.transform, BMRS_PROGRESS_SECONDS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

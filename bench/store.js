@@ -61,8 +61,8 @@ const windows = [];
   if (r.failures.length) throw new Error(r.failures[0].error.message);
   const rows = await real.countRows(FUELINST.table);
   const s = await openSession(month, 'read', OPEN);
-  const [size] = await (await s.connection.run('PRAGMA database_size')).getRowObjects();
-  s.close();
+  const [size] = await (await s.connection.run('SELECT * FROM pragma_database_size() WHERE database_name = current_database()')).getRowObjects();
+  await s.close();
   console.log(
     `month file: FUELINST ${MONTH.from} .. ${MONTH.to} (exclusive), ${fmt(rows)} rows, ${((await stat(month)).size / 1048576).toFixed(1)} MiB ` +
       `(${size.used_blocks} blocks used, ${size.free_blocks} free), filled in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
@@ -73,15 +73,15 @@ windows.sort((a, b) => a.key.from - b.key.from);
 
 // --- (a), (b): open + close --------------------------------------------------------------------
 const empty = fileOf('empty');
-(await openSession(empty, 'write', OPEN)).close(); // creates the file (nothing in it)
+await (await openSession(empty, 'write', OPEN)).close(); // creates the file (nothing in it)
 
 async function opens(path, mode) {
-  for (let i = 0; i < 3; i++) (await openSession(path, mode, OPEN)).close(); // warm-up
+  for (let i = 0; i < 3; i++) await (await openSession(path, mode, OPEN)).close(); // warm-up
   const times = [];
   for (let i = 0; i < OPENS; i++) {
     const t0 = performance.now();
     const s = await openSession(path, mode, OPEN);
-    s.close();
+    await s.close();
     times.push(performance.now() - t0);
   }
   return times;
@@ -134,7 +134,7 @@ const probe = fileOf('probe');
 {
   const s = await openSession(probe, 'write', OPEN);
   await s.connection.run(`CREATE TABLE t AS SELECT range AS i, md5(range::VARCHAR) AS h, now() AS ts FROM range(180000)`);
-  s.close();
+  await s.close();
 }
 const parts = { open: [], insert: [], commit: [], close: [] };
 for (let k = 0; k < 20; k++) {
@@ -146,7 +146,7 @@ for (let k = 0; k < 20; k++) {
   const t2 = performance.now();
   await s.connection.run('COMMIT');
   const t3 = performance.now();
-  s.close();
+  await s.close();
   const t4 = performance.now();
   parts.open.push(t1 - t0);
   parts.insert.push(t2 - t1);

@@ -6,10 +6,12 @@
 // (plus any first attempts already in flight when the first one failed), then every fetch fails at
 // once with the same NetworkError. Proxies: src/adapters/proxy.ts.
 import type { ClientRequest } from 'node:http';
-import got, { RequestError } from 'got';
+import got, { RequestError, type Response } from 'got';
 import { MalformedBodyError } from '../core/decode.js';
 import { ApiError, type NetworkError, TransientError } from '../core/errors.js';
-import type { ApiClient, ProxyEnv, RetryPolicy } from '../core/ports.js';
+import type { ApiClient, BodyFile, ProxyEnv, RetryPolicy } from '../core/ports.js';
+import { readText, writeBody } from './body-file.js';
+import { rm } from 'node:fs/promises';
 import { NETWORK_ATTEMPTS, networkError, tunnelRefused } from './network.js';
 import { proxyRoute } from './proxy.js';
 
@@ -53,93 +55,125 @@ export function createHttpClient(opts: HttpOptions): ApiClient {
    */
   let pausedUntil = 0;
 
-  async function attempt<T>(url: string, decode: (body: string, type: string) => T): Promise<Attempt<T>> {
+  const request = { timeout: { request: opts.timeoutMs }, retry: { limit: 0 }, throwHttpErrors: false, agent: route?.agent, headers: { 'user-agent': opts.userAgent, accept: 'application/json' } } as const;
+
+  /** What a response that is not a 2xx body means: retry it (429, 5xx), or fail with the API's message. */
+  function refused<T>(url: string, status: number, headers: Record<string, string | string[] | undefined>, text: string): Attempt<T> {
+    if (RETRY_STATUS.has(status)) return { ok: false, reason: `HTTP ${status}`, retryAfterMs: parseRetryAfter(headers['retry-after']) };
+    return { ok: false, reason: `HTTP ${status}`, terminal: apiError(url, status, text) };
+  }
+
+  /** Runs one attempt: a malformed body and a host that cannot be reached become outcomes, not throws. */
+  async function settle<T>(task: () => Promise<Attempt<T>>): Promise<Attempt<T>> {
     try {
-      const res = await got(url, {
-        timeout: { request: opts.timeoutMs },
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        agent: route?.agent,
-        responseType: 'text',
-        headers: { 'user-agent': opts.userAgent, accept: 'application/json' },
-      });
-      const status = res.statusCode;
-      const refused = route?.refusedTunnel((res as unknown as { req?: ClientRequest }).req);
-      if (refused !== undefined) return { ok: false, reason: `proxy refused the tunnel: HTTP ${refused}`, unreachable: tunnelRefused(refused, { ...destination, proxy: route!.proxy }) };
-      if (status >= 200 && status < 300) {
-        try {
-          return { ok: true, value: decode(res.body, String(res.headers['content-type'] ?? '')) };
-        } catch (e) {
-          if (e instanceof MalformedBodyError) return { ok: false, reason: e.message, terminal: e };
-          throw e;
-        }
-      }
-      if (RETRY_STATUS.has(status)) {
-        return { ok: false, reason: `HTTP ${status}`, retryAfterMs: parseRetryAfter(res.headers['retry-after']) };
-      }
-      return { ok: false, reason: `HTTP ${status}`, terminal: apiError(url, status, res.body) };
+      return await task();
     } catch (e) {
+      if (e instanceof MalformedBodyError) return { ok: false, reason: e.message, terminal: e };
       if (e instanceof RequestError) return { ok: false, reason: describeRequestError(e), unreachable: networkError(e.code, destination, e) };
       throw e;
     }
   }
 
+  /** A proxy that refused the tunnel (its CONNECT answer) makes the host unreachable. */
+  function tunnel<T>(res: Response): Attempt<T> | undefined {
+    const status = route?.refusedTunnel((res as unknown as { req?: ClientRequest }).req);
+    return status === undefined ? undefined : { ok: false, reason: `proxy refused the tunnel: HTTP ${status}`, unreachable: tunnelRefused(status, { ...destination, proxy: route!.proxy }) };
+  }
+
+  const attempt = <T>(url: string, decode: (body: string, type: string) => T): Promise<Attempt<T>> =>
+    settle(async () => {
+      const res = await got(url, { ...request, responseType: 'text' });
+      const refusedTunnel = tunnel<T>(res);
+      if (refusedTunnel) return refusedTunnel;
+      if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, value: decode(res.body, String(res.headers['content-type'] ?? '')) };
+      return refused(url, res.statusCode, res.headers, res.body);
+    });
+
+  /** One attempt of `download`: a 2xx body streams to the file through the hash (body-file.ts). */
+  const attemptDownload = (url: string, file: string, check: (b: BodyFile) => Promise<void>): Promise<Attempt<BodyFile>> =>
+    settle(async () => {
+      const stream = got.stream(url, request);
+      const res = await new Promise<Response>((ok, fail) => {
+        stream.once('response', ok);
+        stream.once('error', fail);
+      });
+      const refusedTunnel = tunnel<BodyFile>(res);
+      if (refusedTunnel) {
+        stream.destroy();
+        return refusedTunnel;
+      }
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        const body = await writeBody(stream, file, String(res.headers['content-type'] ?? ''));
+        await check(body);
+        return { ok: true, value: body };
+      }
+      return refused(url, res.statusCode, res.headers, await readText(stream));
+    });
+
+  /** The retry loop of fetch and download around one kind of attempt. */
+  async function retrying<T>(path: string, query: ReadonlyArray<readonly [string, string]>, once: (url: string) => Promise<Attempt<T>>): Promise<T> {
+    const url = `${base}${path}?${new URLSearchParams(query as [string, string][]).toString()}`;
+    const started = Date.now();
+    let last = '';
+    for (let n = 1; ; n++) {
+      if (unreachable) throw unreachable;
+      // A first attempt waits out a pause another window's 429 set; a retry waits below.
+      const paused = n === 1 ? pausedUntil - Date.now() : 0;
+      if (paused > 0) await sleep(paused);
+      // After a network failure, one attempt at a time: an attempt already on the wire is as good
+      // a retry as a new one, so wait for its outcome (it may condemn the host, or clear it).
+      while (networkFailures > 0 && inFlight.size > 0) {
+        await Promise.allSettled([...inFlight]);
+        if (unreachable) throw unreachable;
+      }
+      // The count (and the verdict) is taken as the attempt settles, before anyone waiting on it resumes.
+      const pending = once(url).then((r) => {
+        networkFailures = !r.ok && r.unreachable ? networkFailures + 1 : 0;
+        if (!r.ok && r.unreachable && networkFailures >= networkLimit) unreachable ??= r.unreachable;
+        return r;
+      });
+      inFlight.add(pending);
+      const r = await pending.finally(() => inFlight.delete(pending));
+      if (r.ok) return r.value;
+      last = r.reason;
+      // A malformed body is retried (truncation, a proxy's error page) but reported as what it is.
+      if (r.terminal && !(r.terminal instanceof MalformedBodyError)) throw r.terminal;
+      const backoff = Math.min(opts.retry.maxDelayMs, opts.retry.baseDelayMs * 2 ** (n - 1)) * random();
+      const elapsed = Date.now() - started;
+      if (r.unreachable) {
+        // Not the API failing: one short retry in all (a blip), then the whole client gives up.
+        const wait = Math.min(backoff, opts.retry.baseDelayMs);
+        if (unreachable || n >= opts.retry.attempts || elapsed + wait > opts.retry.budgetMs) {
+          throw (unreachable ??= r.unreachable);
+        }
+        await sleep(wait);
+        continue;
+      }
+      const wait = Math.max(backoff, r.retryAfterMs ?? 0);
+      if (last === 'HTTP 429') pausedUntil = Math.max(pausedUntil, Date.now() + wait);
+      const until = Math.max(wait, pausedUntil - Date.now());
+      if (n < opts.retry.attempts && r.retryAfterMs !== undefined && elapsed + r.retryAfterMs > opts.retry.budgetMs) {
+        throw retryAfterTooLong(path, last, r.retryAfterMs, elapsed, opts.retry.budgetMs);
+      }
+      if (n >= opts.retry.attempts || elapsed + wait > opts.retry.budgetMs) {
+        // A body that stayed malformed (an HTML error page, a truncation) is still a failure to
+        // get an answer, not a wrong answer: transient, like the other exhausted retries.
+        throw new TransientError(`${path}: gave up after ${n} attempt${n === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)}s (last: ${last})`, {
+          hint: 'the API is failing or rate limiting; nothing from this window was loaded, run again later',
+        });
+      }
+      await sleep(until);
+    }
+  }
+
   return {
     base,
-    async fetch(path, query, decode) {
-      const url = `${base}${path}?${new URLSearchParams(query as [string, string][]).toString()}`;
-      const started = Date.now();
-      let last = '';
-      for (let n = 1; ; n++) {
-        if (unreachable) throw unreachable;
-        // A first attempt waits out a pause another window's 429 set; a retry waits below.
-        const paused = n === 1 ? pausedUntil - Date.now() : 0;
-        if (paused > 0) await sleep(paused);
-        // After a network failure, one attempt at a time: an attempt already on the wire is as good
-        // a retry as a new one, so wait for its outcome (it may condemn the host, or clear it).
-        while (networkFailures > 0 && inFlight.size > 0) {
-          await Promise.allSettled([...inFlight]);
-          if (unreachable) throw unreachable;
-        }
-        // The count (and the verdict) is taken as the attempt settles, before anyone waiting on it resumes.
-        const pending = attempt(url, decode).then((r) => {
-          networkFailures = !r.ok && r.unreachable ? networkFailures + 1 : 0;
-          if (!r.ok && r.unreachable && networkFailures >= networkLimit) unreachable ??= r.unreachable;
-          return r;
-        });
-        inFlight.add(pending);
-        const r = await pending.finally(() => inFlight.delete(pending));
-        if (r.ok) return r.value;
-        last = r.reason;
-        // A malformed body is retried (truncation, a proxy's error page) but reported as what it is.
-        if (r.terminal && !(r.terminal instanceof MalformedBodyError)) throw r.terminal;
-        const backoff = Math.min(opts.retry.maxDelayMs, opts.retry.baseDelayMs * 2 ** (n - 1)) * random();
-        const elapsed = Date.now() - started;
-        if (r.unreachable) {
-          // Not the API failing: one short retry in all (a blip), then the whole client gives up.
-          const wait = Math.min(backoff, opts.retry.baseDelayMs);
-          if (unreachable || n >= opts.retry.attempts || elapsed + wait > opts.retry.budgetMs) {
-            throw (unreachable ??= r.unreachable);
-          }
-          await sleep(wait);
-          continue;
-        }
-        const wait = Math.max(backoff, r.retryAfterMs ?? 0);
-        if (last === 'HTTP 429') pausedUntil = Math.max(pausedUntil, Date.now() + wait);
-        const until = Math.max(wait, pausedUntil - Date.now());
-        if (n < opts.retry.attempts && r.retryAfterMs !== undefined && elapsed + r.retryAfterMs > opts.retry.budgetMs) {
-          throw retryAfterTooLong(path, last, r.retryAfterMs, elapsed, opts.retry.budgetMs);
-        }
-        if (n >= opts.retry.attempts || elapsed + wait > opts.retry.budgetMs) {
-          // A body that stayed malformed (an HTML error page, a truncation) is still a failure to
-          // get an answer, not a wrong answer: transient, like the other exhausted retries.
-          throw new TransientError(`${path}: gave up after ${n} attempt${n === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(1)}s (last: ${last})`, {
-            hint: 'the API is failing or rate limiting; nothing from this window was loaded, run again later',
-          });
-        }
-        await sleep(until);
-      }
-    },
+    fetch: (path, query, decode) => retrying(path, query, (url) => attempt(url, decode)),
+    download: (path, query, file, check) =>
+      retrying(path, query, (url) => attemptDownload(url, file, check)).catch(async (e: unknown) => {
+        await rm(file, { force: true });
+        throw e;
+      }),
   };
 }
 

@@ -5,6 +5,7 @@
 import type { DatasetSpec } from './datasets.js';
 import { DataError } from './errors.js';
 import { parseJson } from './json.js';
+import type { BodyFile } from './ports.js';
 import type { JsonValue, RawRow } from './rows.js';
 
 export class MalformedBodyError extends DataError {}
@@ -60,6 +61,14 @@ export function checkBodyEnds(dataset: DatasetSpec, stream: boolean, body: strin
   // refuses anywhere (outside a string they are not JSON whitespace; inside one, raw control bytes).
   if (body[end] !== expected || /text\/html/i.test(contentType) || /^\s*</.test(body) || body.charCodeAt(0) === 0xfeff || body.includes('\f') || body.includes('\v')) {
     decodeRows(dataset, stream, body, contentType);
+  }
+}
+
+/** checkBodyEnds for a body streamed to a file: its ends and control bytes; the whole is read only for a body that fails. */
+export async function checkBodyFile(dataset: DatasetSpec, stream: boolean, body: BodyFile): Promise<void> {
+  const last = body.tail.trimEnd().slice(-1);
+  if (last !== (stream ? ']' : '}') || /text\/html/i.test(body.contentType) || /^\s*</.test(body.head) || body.head.charCodeAt(0) === 0xfeff || body.controls) {
+    decodeRows(dataset, stream, await body.text(), body.contentType);
   }
 }
 

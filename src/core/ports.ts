@@ -36,6 +36,29 @@ export interface ProxyEnv {
 export interface ApiClient {
   readonly base: string;
   fetch<T>(path: string, query: ReadonlyArray<readonly [string, string]>, decode: (body: string, contentType: string) => T): Promise<T>;
+  /**
+   * Like fetch, but writes a 2xx body to `file` as it arrives (never held in memory whole) and
+   * answers what a cheap check needs; `check` throws MalformedBodyError for a body to fetch again.
+   * A download that fails removes the file. Optional: a client without it is asked with fetch.
+   */
+  download?(path: string, query: ReadonlyArray<readonly [string, string]>, file: string, check: (body: BodyFile) => Promise<void>): Promise<BodyFile>;
+}
+
+/** A response body written to a file by `ApiClient.download`. */
+export interface BodyFile {
+  readonly file: string;
+  readonly contentType: string;
+  /** SHA-256 (hex) of the body's bytes, as core/digest.ts bodyHash gives for its text. */
+  readonly hash: string;
+  /** The first bytes (up to 64 KiB) and last bytes (up to 64) as text. */
+  readonly head: string;
+  readonly tail: string;
+  /** Whether a \f or \v byte occurs anywhere in the body. */
+  readonly controls: boolean;
+  /** The whole body as text, read from the file. */
+  text(): Promise<string>;
+  /** Removes the file (idempotent). */
+  remove(): Promise<void>;
 }
 
 /** Keeps raw response bodies so a table can be rebuilt offline. */
@@ -65,6 +88,9 @@ export interface StagedWindow {
  * it cannot be exact for this body or table; the runner then takes the JS path, the reference.
  */
 export interface WindowTransform {
-  prepare(window: Window, table: TableHandle, body: string, ingestedMicros: bigint): Promise<StagedWindow | { readonly fallback: string }>;
+  /** The body as text, or as a file (`download`) that the caller removes once the window is done. */
+  prepare(window: Window, table: TableHandle, body: string | BodyFile, ingestedMicros: bigint): Promise<StagedWindow | { readonly fallback: string }>;
+  /** A fresh path in the transform's scratch folder, for a body to download to (optional). */
+  bodyFile?(): string;
   close(): Promise<void>;
 }

@@ -212,7 +212,7 @@ async function runWindow(
     ready = got.ready;
     if (deps.archive) {
       // A window that cannot be archived fails: its staged rows are let go at once.
-      await archiving(() => deps.archive!.save(window, got.body)).catch(async (e: unknown) => {
+      await archiving(async () => deps.archive!.save(window, await got.body())).catch(async (e: unknown) => {
         await got.ready.dispose();
         throw e;
       });

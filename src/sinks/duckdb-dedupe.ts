@@ -76,7 +76,7 @@ const scalar = async (c: DuckDBConnection, sql: string): Promise<number> => Numb
 
 async function columnsOf(c: DuckDBConnection, table: string): Promise<string[]> {
   const r = await c.runAndReadAll(
-    `SELECT column_name || ' ' || data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position`,
+    `SELECT column_name || ' ' || data_type FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = $t ORDER BY ordinal_position`,
     { t: table },
   );
   return r.getRows().map((v) => String(v[0]));

@@ -41,12 +41,17 @@ function create(path: string, open: OpenOptions): FileSessions {
   let queue: Promise<unknown> = Promise.resolve();
   let gaveWay = false;
 
-  const letGo = () => {
+  /** Lets go of the write session; one that fails to close has let go of what it could. */
+  const letGo = async () => {
     if (idle) clearTimeout(idle);
     idle = undefined;
     const w = writer;
     writer = undefined;
-    w?.close();
+    await w?.close().catch(() => undefined);
+  };
+  /** The idle timer's let-go runs in the queue, so that no task starts on a session being closed. */
+  const letGoQueued = () => {
+    queue = queue.then(letGo);
   };
 
   /** The waiter withdraws its note once it has the file; until then (or a while), do not race it. */
@@ -64,7 +69,7 @@ function create(path: string, open: OpenOptions): FileSessions {
       try {
         return await task(reader.connection);
       } finally {
-        reader.close();
+        await reader.close().catch(() => undefined);
       }
     }
     if (!writer) {
@@ -79,11 +84,11 @@ function create(path: string, open: OpenOptions): FileSessions {
       failed = !(e instanceof BmrsError);
       throw e;
     } finally {
-      if (failed) letGo();
+      if (failed) await letGo();
       else if (someoneWaits(path)) {
-        letGo();
+        await letGo();
         gaveWay = true;
-      } else idle = setTimeout(letGo, IDLE_MS).unref();
+      } else idle = setTimeout(letGoQueued, IDLE_MS).unref();
     }
   };
 
@@ -95,7 +100,7 @@ function create(path: string, open: OpenOptions): FileSessions {
     },
     async release() {
       await queue;
-      letGo();
+      await letGo();
     },
   };
 }

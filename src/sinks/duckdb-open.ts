@@ -2,8 +2,9 @@
 // so bmrs holds the file only while it works (a group of windows, a query) and waits for it, within
 // a bounded time, when another process holds it. The message names the holder: a reader or a
 // writer, its PID and, where the system says, its command line.
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdb } from './duckdb-driver.js';
+import { acquireEngine, engineThreads, ENGINE_MEMORY_LIMIT } from './duckdb-engine.js';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BmrsError, StoreBusyError, StoreFailure, UsageError } from '../core/errors.js';
@@ -19,7 +20,8 @@ export type Mode = 'read' | 'write';
 
 export interface Session {
   readonly connection: DuckDBConnection;
-  close(): void;
+  /** Lets go of the file (DETACH, which checkpoints a writer's WAL and drops its lock). */
+  close(): Promise<void>;
 }
 
 /** Another process holds the file. Other lock failures (a file system without locks) are not a wait. */
@@ -44,17 +46,20 @@ export function someoneWaits(path: string): boolean {
   }
 }
 
-/** Opens a session on the file, waiting while another process holds it. Every session runs in UTC. */
-export async function openSession(path: string, mode: Mode, opts: OpenOptions): Promise<Session> {
+/**
+ * Opens a session on the file, waiting while another process holds it. Every session runs in UTC.
+ * A session is the file attached to the process's engine (duckdb-engine.ts); `own` gives it an
+ * instance of its own instead, read-only without external access (bmrs query: a user's SQL).
+ */
+export async function openSession(path: string, mode: Mode, opts: OpenOptions, own = false): Promise<Session> {
   const started = Date.now();
   let delay = 25;
   let told = false;
   let announced = false;
   try {
     for (;;) {
-      let instance: DuckDBInstance;
       try {
-        instance = await create(path, mode);
+        return await (own ? ownSession(path) : attach(path, mode));
       } catch (e) {
         const msg = (e as Error).message ?? String(e);
         if (!BUSY.test(msg)) throw mapOpenError(path, mode, msg, e);
@@ -70,39 +75,74 @@ export async function openSession(path: string, mode: Mode, opts: OpenOptions): 
         announced = announce(path) || announced;
         await new Promise<void>((r) => setTimeout(r, delay));
         delay = Math.min(500, delay * 2);
-        continue;
       }
-      return await connect(instance);
     }
   } finally {
     if (announced) withdraw(path);
   }
 }
 
-async function connect(instance: DuckDBInstance): Promise<Session> {
-  let connection: DuckDBConnection | undefined;
+let attached = 0;
+
+/** The file attached to the engine under a name of its own, and made the session's default database. */
+async function attach(path: string, mode: Mode): Promise<Session> {
+  const engine = await acquireEngine();
+  const name = `store_${++attached}`;
+  let c: DuckDBConnection | undefined;
   try {
-    connection = await instance.connect();
-    await connection.run(`SET TimeZone = 'UTC'`);
+    c = await engine.instance.connect();
+    await c.run(`ATTACH '${path.replaceAll("'", "''")}' AS ${name}${mode === 'read' ? ' (READ_ONLY)' : ''}`);
   } catch (e) {
-    connection?.closeSync();
+    c?.closeSync();
+    engine.release();
+    throw e;
+  }
+  return session(c, async () => {
+    try {
+      await c.run('USE memory');
+      await c.run(`DETACH ${name}`);
+    } finally {
+      c.closeSync();
+      engine.release();
+    }
+  }, `USE ${name}`);
+}
+
+async function ownSession(path: string): Promise<Session> {
+  const instance = await duckdb.DuckDBInstance.create(path, { access_mode: 'READ_ONLY', enable_external_access: 'false', memory_limit: ENGINE_MEMORY_LIMIT, threads: '2' });
+  let c: DuckDBConnection;
+  try {
+    c = await instance.connect();
+  } catch (e) {
     instance.closeSync();
+    throw e;
+  }
+  return session(c, async () => {
+    try {
+      c.closeSync();
+    } finally {
+      instance.closeSync();
+    }
+  });
+}
+
+async function session(c: DuckDBConnection, close: () => Promise<void>, use?: string): Promise<Session> {
+  try {
+    if (use) await c.run(use);
+    await c.run(`SET TimeZone = 'UTC'`);
+  } catch (e) {
+    await close().catch(() => undefined);
     throw e;
   }
   // A process ended by a signal exits with this session open: interrupt what it runs, or
   // DuckDB's teardown would wait for a long query (or a write) to finish first.
-  const c = connection;
   const interrupt = () => c.interrupt();
   process.on('exit', interrupt);
   return {
     connection: c,
     close: () => {
       process.off('exit', interrupt);
-      try {
-        c.closeSync();
-      } finally {
-        instance.closeSync();
-      }
+      return close();
     },
   };
 }
@@ -126,34 +166,12 @@ function withdraw(path: string): void {
 }
 
 /**
- * A backfill's footprint must not grow with the table: DuckDB's buffer pool is capped (it spills
- * to a temp folder beside the file past that), and it runs on the two threads a small machine
- * has. A writer checkpoints once its WAL reaches 64 MB instead of 16 MB, so that a long load is
- * not written twice over (the WAL is replayed on the next open after a crash, as always).
- */
-const THREADS = 2;
-const LIMITS = { memory_limit: '96MB', threads: String(THREADS) };
-const WRITER = { checkpoint_threshold: '64MB' };
-
-/** The threads each session's instance runs its statements on now (`useThreads`). */
-const threadsOf = new WeakMap<DuckDBConnection, number>();
-
-/**
  * A write group (a few days of rows, an insert bounded by those days) runs on one thread: beside
  * the SQL transform's thread that is the two cores used, where two threads of its own cost it half
  * as much CPU again for the same wall time (bench:stages, 4.5 against 7.3 µs a row). Repairs and
- * restores, whole-table statements, get both threads back.
+ * restores, whole-table statements, get both threads back. The setting is the engine's.
  */
-export async function useThreads(c: DuckDBConnection, n: 1 | typeof THREADS): Promise<void> {
-  if ((threadsOf.get(c) ?? THREADS) === n) return;
-  await c.run(`SET threads = ${n}`);
-  threadsOf.set(c, n);
-}
-
-async function create(path: string, mode: Mode): Promise<DuckDBInstance> {
-  // Readers get no external access either: a query cannot COPY ... TO or read files.
-  return duckdb.DuckDBInstance.create(path, mode === 'read' ? { access_mode: 'READ_ONLY', enable_external_access: 'false', ...LIMITS } : { ...LIMITS, ...WRITER });
-}
+export const useThreads = (c: DuckDBConnection, n: 1 | 2): Promise<void> => engineThreads((sql) => c.run(sql), n);
 
 /**
  * Who holds the file. A writer is refused by readers and writers alike; when readers hold it,

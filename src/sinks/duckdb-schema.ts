@@ -45,13 +45,13 @@ const RECORDS_DDL = `CREATE TABLE IF NOT EXISTS ${COLUMN_RECORDS} (
   PRIMARY KEY (table_name, column_name))`;
 
 export async function tableExists(conn: DuckDBConnection, table: string): Promise<boolean> {
-  const r = await conn.runAndReadAll(`SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = $t`, { t: table });
+  const r = await conn.runAndReadAll(`SELECT 1 FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = $t`, { t: table });
   return r.currentRowCount > 0;
 }
 
 /** The names of the tables in the store's main schema. */
 export async function listTables(conn: DuckDBConnection): Promise<string[]> {
-  const r = await conn.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'`);
+  const r = await conn.runAndReadAll(`SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = 'main'`);
   return r.getRows().map((row) => String(row[0]));
 }
 
@@ -84,7 +84,7 @@ export async function describeTable(
   record: boolean,
 ): Promise<ActualColumn[]> {
   const info = await conn.runAndReadAll(
-    `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'main' AND table_name = $t ORDER BY ordinal_position`,
+    `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = $t ORDER BY ordinal_position`,
     { t: table },
   );
   const recorded = new Map<string, ColumnType>();

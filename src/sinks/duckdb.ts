@@ -13,8 +13,9 @@ import { rowCount, type Store, type WindowKey, type WindowWrite, type WriteResul
 import { resolveTable } from '../core/table.js';
 import { toCsv } from './csv.js';
 import { ensureLedger, readLedger, upsertLedger } from './duckdb-ledger.js';
-import { failing, inTransaction, openSession, useThreads, type Mode, type OpenOptions } from './duckdb-open.js';
+import { failing, inTransaction, openSession, useThreads, type Mode, type OpenOptions, type Session } from './duckdb-open.js';
 import { fileSessions } from './duckdb-hold.js';
+import { heavyTask } from './duckdb-engine.js';
 import { acquireScratch, type Scratch } from './duckdb-scratch.js';
 import { countRows, duplicates, keySet, latestRow, periodCounts, sampleRows } from './duckdb-reads.js';
 import { coverageCounts, duplicateCount, meanSeries } from './duckdb-health.js';
@@ -68,7 +69,8 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
       file = join(scratch.dir, `batch-${++seq}.csv`);
       await writeFile(file, toCsv(w.rows));
       const struct = w.columns.map((col) => `${quoteIdent(col.name)}: '${duckType(col.type)}'`).join(', ');
-      source = `read_csv($file, header = false, auto_detect = false, quote = '"', escape = '"', allow_quoted_nulls = false, columns = {${struct}})`;
+      // An 8 MB read buffer (DuckDB's default is 32 MB, a quarter of the engine's limit on its own).
+      source = `read_csv($file, header = false, auto_detect = false, quote = '"', escape = '"', allow_quoted_nulls = false, buffer_size = 8388608, columns = {${struct}})`;
     }
     const t = quoteIdent(w.table);
     const params: Record<string, string> = { file };
@@ -118,7 +120,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     write: (group) =>
       session('write', async (c) => {
         await useThreads(c, 1);
-        const results = await inTransaction(c, async () => {
+        const results = await heavyTask(() => inTransaction(c, async () => {
           await ensureLedger(c);
           const out: WriteResult[] = [];
           for (const w of group) {
@@ -127,7 +129,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
           }
           await upsertLedger(c, group.map((w, i) => ({ key: w.key, rec: w.ledger, result: out[i] })));
           return out;
-        });
+        }));
         for (const w of group) if (rowCount(w) > 0) dirtyTables.add(w.table);
         if (await checkpointIfHeavy(c, dirtyTables.size)) dirtyTables.clear();
         return results;
@@ -166,19 +168,19 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
 }
 
 /** Opens the store read-only, so a query cannot change data; waits like any other open. */
-export async function openDuckDbReadOnly(path: string, options: Partial<OpenOptions> = {}): Promise<{ connection: DuckDBConnection; close(): void }> {
-  return openSession(path, 'read', { waitMs: options.waitMs ?? DEFAULT_WAIT_MS, onWait: options.onWait });
+export async function openDuckDbReadOnly(path: string, options: Partial<OpenOptions> = {}): Promise<Session> {
+  return openSession(path, 'read', { waitMs: options.waitMs ?? DEFAULT_WAIT_MS, onWait: options.onWait }, true);
 }
 
 /**
  * Rows written since the last checkpoint stay in memory, and cannot be spilled, until DuckDB
  * checkpoints them (at 64 MB of WAL): a few rows into each of eighty tables (`--dataset all`) hold a
- * block per column each and exhaust the 96 MB limit long before that. Once more than a few tables
- * hold such rows, checkpoint when they pass 24 MB. Not for one or a few tables (a backfill): there a
+ * block per column each and exhaust the engine's 64 MB limit long before that. Once more than a few tables
+ * hold such rows, checkpoint when they pass 16 MB. Not for one or a few tables (a backfill): there a
  * checkpoint every group or two rewrote the tail row group each time and doubled the write's CPU
  * (bench:stages, 6.3 against 13.9 µs a row), and the WAL threshold keeps their rows well within the limit.
  */
-const IN_MEMORY_LIMIT = 24 * 1024 * 1024;
+const IN_MEMORY_LIMIT = 16 * 1024 * 1024;
 const FEW_TABLES = 4;
 /** Checkpoints when `tables` (written since the last checkpoint) are many and their rows heavy; true when it did. */
 async function checkpointIfHeavy(c: DuckDBConnection, tables: number): Promise<boolean> {

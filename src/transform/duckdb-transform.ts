@@ -1,4 +1,4 @@
-// The SQL transform (sql.ts) run in an in-memory DuckDB of its own. Each body is written to a
+// The SQL transform (sql.ts) run on the process's DuckDB engine (duckdb-engine.ts). Each body is in a
 // scratch file; the windows waiting when a connection comes free are read together by one
 // statement (statements have a fixed cost of about 20 ms, rows are cheap), verified, sanitised and
 // hashed in SQL, and each window's kept rows are staged as a Parquet file that the store reads in
@@ -6,8 +6,8 @@
 // bytes. A batch runs in the fast mode when every window's first row names every column, else in
 // the general mode; a window the fast mode cannot prove is read again in the general mode, and one
 // the general mode declines goes to the JS path (the `fallback` reason).
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { duckdb } from '../sinks/duckdb-driver.js';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { acquireEngine, heavyTask, type Engine } from '../sinks/duckdb-engine.js';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pyIsoformatUtc } from '../core/py-format.js';
@@ -18,10 +18,6 @@ import { acquireScratch, type Scratch } from '../sinks/duckdb-scratch.js';
 import { batchSql, fastKeys, sqlIneligible, type BatchWindow } from './sql.js';
 
 export interface DuckDbTransformOptions {
-  /** DuckDB threads (default 1: the store's writes and the JS thread share the machine). */
-  readonly threads?: number;
-  /** DuckDB memory_limit (default 128MB): a batch of 4 FUELINST days peaks at about 75 MB, one of 8 fits. A batch that runs out falls back to the JS path (reports say so: rowWork). */
-  readonly memoryLimit?: string;
   /** Batches transformed at once, one connection each (default 1). */
   readonly connections?: number;
   /** Most windows read by one statement (default 8). */
@@ -48,7 +44,7 @@ interface Job {
 
 export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTransform {
   const batchSize = options.batchSize ?? 8;
-  let instance: Promise<DuckDBInstance> | undefined;
+  let engine: Promise<Engine> | undefined;
   const idle: DuckDBConnection[] = [];
   let connections = 0;
   const queue: Job[] = [];
@@ -56,16 +52,17 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
   let seq = 0;
   const ineligible = new WeakMap<TableHandle, string | null>();
 
-  const open = () => {
-    if (!instance) {
-      const made = duckdb.DuckDBInstance.create(':memory:', { threads: String(options.threads ?? 1), memory_limit: options.memoryLimit ?? '128MB' });
+  /** The process's engine (duckdb-engine.ts), shared with the store's sessions; a batch that runs out of its memory falls back to the JS path (reports say so: rowWork). */
+  const open = async () => {
+    if (!engine) {
+      const made = acquireEngine();
       // One that could not be made is not kept: a later window tries again.
       made.catch(() => {
-        if (instance === made) instance = undefined;
+        if (engine === made) engine = undefined;
       });
-      instance = made;
+      engine = made;
     }
-    return instance;
+    return (await engine).instance;
   };
 
   async function pump(): Promise<void> {
@@ -103,7 +100,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
   async function runBatch(c: DuckDBConnection, jobs: readonly Job[]): Promise<void> {
     let results: (Result | typeof AGAIN)[];
     try {
-      results = await transformBatch(c, jobs);
+      results = await heavyTask(() => transformBatch(c, jobs));
     } catch (e) {
       // One body DuckDB cannot read fails the statement: each window alone then tells which.
       if (jobs.length > 1) {
@@ -184,11 +181,12 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       if (reason !== null) return { fallback: reason };
       scratch ??= acquireScratch();
       const n = ++seq;
-      const file = join(scratch.dir, `window-${n}.json`);
-      await writeFile(file, body);
+      // A body given as text is written to a scratch file of ours (removed after); a downloaded one is the caller's.
+      const file = typeof body === 'string' ? join(scratch.dir, `window-${n}.json`) : body.file;
+      if (typeof body === 'string') await writeFile(file, body);
+      const keys = fastKeys(table, typeof body === 'string' ? body : body.head, window.path.endsWith('/stream'));
       try {
         return await new Promise<Result>((done, failed) => {
-          const keys = fastKeys(table, body, window.path.endsWith('/stream'));
           queue.push({ window, table, file, out: join(scratch!.dir, `window-${n}.parquet`), micros, keys, done, failed });
           pump().catch((e: unknown) => {
             for (const j of queue.splice(0)) j.failed(e);
@@ -196,16 +194,21 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
           });
         });
       } finally {
-        await rm(file, { force: true });
+        if (typeof body === 'string') await rm(file, { force: true });
       }
     },
 
+    bodyFile() {
+      scratch ??= acquireScratch();
+      return join(scratch.dir, `body-${++seq}.json`);
+    },
+
     async close() {
-      const db = await instance;
-      instance = undefined;
+      const e = await engine?.catch(() => undefined);
+      engine = undefined;
       for (const c of idle.splice(0)) c.closeSync();
       connections = 0;
-      db?.closeSync();
+      e?.release();
       scratch?.remove();
       scratch = undefined;
     },

@@ -15,7 +15,7 @@ describeStoreContract('DuckDB', async () => {
     try {
       await s.connection.run(text, params);
     } finally {
-      s.close();
+      await s.close();
     }
   };
   return {

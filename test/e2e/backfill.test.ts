@@ -122,7 +122,7 @@ describe('bmrs backfill', () => {
     }
     const s = await openSession(ctx.tmp.db, 'write', { waitMs: 0 });
     await s.connection.run("DELETE FROM bmrs_fuelinst WHERE settlementDate = DATE '2025-10-21'");
-    s.close();
+    await s.close();
     ctx.sim.requests.length = 0;
     const repair = backfill([...range, '--repair']);
     expect((await repair.done).code).toBe(0);

@@ -197,7 +197,7 @@ describe('bmrs check', () => {
       expect(r.code).toBe(75);
       expect(r.json).toMatchObject({ ok: false, exitCode: 75, error: { name: 'StoreBusyError' } });
     } finally {
-      holder.close();
+      await holder.close();
     }
   });
 

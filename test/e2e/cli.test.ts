@@ -118,7 +118,7 @@ describe('bmrs ingest', () => {
       expect(r.stderr).toContain(`waiting up to 1 s for the store, held by a writer (PID ${process.pid}`);
       expect(r.stderr).toMatch(new RegExp(`^error: the store .* is in use by a writer \\(PID ${process.pid}.*; waited \\d`, 'm'));
     } finally {
-      holder.close();
+      await holder.close();
     }
     expect(await countRows(ctx.tmp.db).catch(() => 0)).toBe(0);
   });
@@ -179,7 +179,7 @@ describe('--json: stdout always carries one report with the exit code', () => {
       expect(r.code).toBe(75);
       expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, exitCode: 75, error: { name: 'StoreBusyError', message: expect.stringMatching(/in use by a writer/) } });
     } finally {
-      holder.close();
+      await holder.close();
     }
   });
 });
@@ -188,7 +188,7 @@ describe('a table bmrs cannot write', () => {
   it('fails its own dataset only (65); the others load and the --json report is whole', async () => {
     const s = await openSession(ctx.tmp.db, 'write', { waitMs: 0 });
     await s.connection.run('CREATE TABLE bmrs_mid (dataset VARCHAR, startTime TIMESTAMPTZ, price DOUBLE)');
-    s.close();
+    await s.close();
     const r = await bmrs(['ingest', '-d', 'FUELINST,MID', '--from', '2025-10-27', '--to', '2025-10-28', '--json']);
     expect(r.code).toBe(65);
     const report = JSON.parse(r.stdout);

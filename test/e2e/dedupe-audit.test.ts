@@ -323,7 +323,7 @@ describe('bmrs dedupe-audit', () => {
       expect(busy.code).toBe(75);
       expect(busy.json).toMatchObject({ ok: false, exitCode: 75, error: { name: 'StoreBusyError' } });
     } finally {
-      held.close();
+      await held.close();
     }
   });
 });

@@ -41,7 +41,7 @@ const ingestDay = (env: Record<string, string> = {}) => start(BIN, ['ingest', '-
 async function longQuery(): Promise<ChildProcess> {
   expect((await exit(start(BIN, ['ingest', '-d', 'FUELINST', '--from', '2025-10-26', '--to', '2025-10-27']))).code).toBe(0);
   const q = start(BIN, ['query', 'SELECT sum(i) FROM range(1000000000000) t(i)']);
-  await until(() => openSession(ctx.tmp.db, 'write', { waitMs: 0 }).then((s) => (s.close(), false), (e: unknown) => e instanceof StoreBusyError));
+  await until(() => openSession(ctx.tmp.db, 'write', { waitMs: 0 }).then(async (s) => (await s.close(), false), (e: unknown) => e instanceof StoreBusyError));
   return q;
 }
 

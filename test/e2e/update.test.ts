@@ -192,7 +192,7 @@ describe('bmrs update: overlap and sharing', () => {
   it('completes while another process holds the store read-only, waiting for it', async () => {
     expect((await cycleAt(NOON)).code).toBe(0);
     const q = start(['query', 'SELECT sum(i) FROM range(1000000000000) t(i)']);
-    await until(() => openSession(tmp.db, 'write', { waitMs: 0 }).then((s) => (s.close(), false), (e: unknown) => e instanceof StoreBusyError));
+    await until(() => openSession(tmp.db, 'write', { waitMs: 0 }).then(async (s) => (await s.close(), false), (e: unknown) => e instanceof StoreBusyError));
     sim.setNow(at('12:05'));
     const u = start(['update', '--datasets', 'FUELINST'], { BMRS_NOW: at('12:05'), BMRS_STORE_WAIT_SECONDS: '300' });
     await until(() => u.out.stderr.includes('waiting up to 300 s for the store'));

@@ -68,6 +68,7 @@ it('a window whose archive fails is a failed window, and its staged rows are let
       if (!('fallback' in r)) staged.push(r.staged.path);
       return r;
     },
+    bodyFile: () => inner.bodyFile!(),
     close: () => inner.close(),
   };
   const archive = {

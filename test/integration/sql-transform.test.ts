@@ -39,6 +39,7 @@ function recording(inner: WindowTransform): WindowTransform & { paths: string[] 
       paths.push('fallback' in r ? `js: ${r.fallback}` : 'sql');
       return r;
     },
+    bodyFile: () => inner.bodyFile!(),
     close: () => inner.close(),
   };
 }

@@ -18,7 +18,7 @@ async function sql(db: string, text: string): Promise<void> {
   try {
     await s.connection.run(text);
   } finally {
-    s.close();
+    await s.close();
   }
 }
 

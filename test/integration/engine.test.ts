@@ -1,0 +1,65 @@
+// The process's one DuckDB engine (src/sinks/duckdb-engine.ts): the SQL transform's tables and each
+// store session's attached file live side by side in it. A store sees only its own file's tables,
+// and a session let go (DETACH) leaves the file to another process at once.
+import { spawnSync } from 'node:child_process';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { findDataset } from '../../src/core/datasets.js';
+import { acquireEngine } from '../../src/sinks/duckdb-engine.js';
+import { openSession } from '../../src/sinks/duckdb-open.js';
+import { openDuckDbStore } from '../../src/sinks/duckdb.js';
+import { tempDir, type TempDir } from '../support/pipeline.js';
+
+let tmp: TempDir;
+beforeEach(async () => {
+  tmp = await tempDir();
+});
+afterEach(() => tmp.cleanup());
+
+/** Whether another process can open the file for writing now. */
+function otherProcessCanWrite(db: string): string {
+  const script = `require('@duckdb/node-api').DuckDBInstance.create(${JSON.stringify(db)}).then(() => console.log('opened'), (e) => console.log(e.message.split('\\n')[0]))`;
+  return spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout.trim();
+}
+
+it("a store lists and describes only its own file's tables, not the engine's own (the transform's staging)", async () => {
+  const engine = await acquireEngine();
+  const c = await engine.instance.connect();
+  const store = await openDuckDbStore(tmp.db, { waitMs: 0 });
+  try {
+    await c.run('CREATE TABLE memory.main.fuelinst (x INTEGER)');
+    await c.run('CREATE TABLE memory.main.stage_1 (x INTEGER)');
+    const d = findDataset('FUELINST')!;
+    expect(await store.describeTable(d)).toBeNull();
+    await store.openTable(d);
+    expect(await store.listTables!()).toEqual(expect.arrayContaining([d.table]));
+    expect(await store.listTables!()).not.toContain('stage_1');
+    const described = await store.describeTable(d);
+    expect(described?.columns.map((col) => col.name)).toContain('_hash_key');
+    // The store's session wrote its file, not the engine's memory: memory.main.fuelinst is untouched.
+    expect((await c.runAndReadAll('SELECT count(*) FROM duckdb_columns() WHERE database_name = \'memory\' AND table_name = \'fuelinst\'')).getRows()[0][0]).toBe(1n);
+  } finally {
+    await store.close();
+    c.closeSync();
+    engine.release();
+  }
+});
+
+it('a session holds the file while open and lets go of it at close, while the engine stays open', async () => {
+  const engine = await acquireEngine();
+  try {
+    const s = await openSession(tmp.db, 'write', { waitMs: 0 });
+    await s.connection.run('CREATE TABLE t AS SELECT 1 AS x');
+    expect(otherProcessCanWrite(tmp.db)).toMatch(/Conflicting lock is held/);
+    await s.close();
+    expect(otherProcessCanWrite(tmp.db)).toBe('opened');
+    // And it comes back: attached again, the table is there.
+    const again = await openSession(tmp.db, 'read', { waitMs: 0 });
+    try {
+      expect((await again.connection.runAndReadAll('SELECT x FROM t')).getRows()).toEqual([[1]]);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    engine.release();
+  }
+});

@@ -1,0 +1,67 @@
+// heavyTask (src/sinks/duckdb-engine.ts): transform batches and write groups run side by side; one
+// that runs out of the shared memory limit is run once more alone, after those running and before
+// any that comes later, and any other failure is its caller's.
+import { expect, it } from 'vitest';
+import { heavyTask } from '../../src/sinks/duckdb-engine.js';
+
+const gate = () => {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  return { open, opened };
+};
+
+it('runs tasks side by side', async () => {
+  const log: string[] = [];
+  const a = gate();
+  const first = heavyTask(async () => {
+    log.push('a start');
+    await a.opened;
+    log.push('a end');
+  });
+  const second = heavyTask(async () => {
+    log.push('b');
+  });
+  await second;
+  expect(log).toEqual(['a start', 'b']);
+  a.open();
+  await first;
+});
+
+it('a task out of memory runs again alone: after the running ones, before later ones', async () => {
+  const log: string[] = [];
+  const slow = gate();
+  let tries = 0;
+  const running = heavyTask(async () => {
+    log.push('batch start');
+    await slow.opened;
+    log.push('batch end');
+  });
+  const write = heavyTask(async () => {
+    tries++;
+    log.push(`write try ${tries}`);
+    if (tries === 1) throw new Error('Out of Memory Error: could not allocate block of size 16.0 KiB (61.0 MiB/61.0 MiB used)');
+    return 'written';
+  });
+  await new Promise((r) => setTimeout(r, 0));
+  const later = heavyTask(async () => {
+    log.push('later');
+  });
+  await new Promise((r) => setTimeout(r, 0));
+  expect(log).toEqual(['batch start', 'write try 1']);
+  slow.open();
+  expect(await write).toBe('written');
+  await Promise.all([running, later]);
+  expect(log).toEqual(['batch start', 'write try 1', 'batch end', 'write try 2', 'later']);
+});
+
+it('another failure is not retried', async () => {
+  let tries = 0;
+  const e = await heavyTask(async () => {
+    tries++;
+    throw new Error('Constraint Error: something else');
+  }).catch((x: unknown) => x);
+  expect((e as Error).message).toMatch(/Constraint/);
+  expect(tries).toBe(1);
+  // And the next task runs.
+  expect(await heavyTask(async () => 1)).toBe(1);
+});
