@@ -1,8 +1,7 @@
 // The process's one DuckDB engine: an in-memory instance on which the SQL transform runs and to
-// which each store session ATTACHes its file (duckdb-open.ts). One buffer pool, one set of caches
-// and one memory limit for both, where two instances (transform and store) each kept their own:
-// a year's backfill peaked about 60 MB higher that way (docs/benchmarks.md). Made by the first
-// user, closed when the last one lets go.
+// which each store session ATTACHes its file (duckdb-open.ts). One buffer pool, one allocator's
+// caches and one memory limit for both, where two instances (transform and store) each kept their
+// own (docs/benchmarks.md, "Fifth sitting"). Made by the first user, closed when the last one lets go.
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,12 +12,13 @@ import { acquireScratch, type Scratch } from './duckdb-scratch.js';
  * Instance-wide settings, chosen for a backfill's footprint on a small machine (docs/benchmarks.md,
  * "Fifth sitting"):
  * - the memory limit caps the buffer pool of the transform and the store together (past it, DuckDB
- *   spills to the scratch folder): 64 MB holds a transform batch of eight FUELINST days beside a
- *   write group; 128 MB peaked 40 MB higher for no speed;
+ *   spills to the scratch folder): at 64 MB a transform batch of eight FUELINST days runs beside a
+ *   write group (and one of them that runs out runs again alone: `heavyTask`); 96 MB peaked 25 MB
+ *   higher and 128 MB 50 MB higher, for no speed;
  * - the allocator gives memory back after a task that used more than 4 MB (DuckDB's default,
  *   128 MB, kept 60-80 MB more resident for a year's backfill, at the same speed);
  * - one thread: each statement runs on its caller's thread as well, so the transform and a write
- *   still run side by side on two cores (a repair asks for more: `engineThreads`);
+ *   still run side by side on two cores (reads and repairs ask for more: `engineProfile`);
  * - a writer checkpoints once its WAL reaches 64 MB instead of 16 MB, so that a long load is not
  *   written twice over (the WAL is replayed on the next open after a crash, as always).
  */
@@ -37,10 +37,10 @@ export interface Engine {
   release(): void;
 }
 
-let shared: { instance: Promise<DuckDBInstance>; users: number; scratch: Scratch; threads: number } | undefined;
+let shared: { instance: Promise<DuckDBInstance>; users: number; transforms: number; scratch: Scratch; profile: Profile } | undefined;
 
-/** The engine, made on first use. Each call must be matched by one `release`. */
-export async function acquireEngine(): Promise<Engine> {
+/** The engine, made on first use; `transform` for the SQL transform's use. Each call must be matched by one `release`. */
+export async function acquireEngine(transform = false): Promise<Engine> {
   if (!shared) {
     const scratch = acquireScratch();
     const spill = join(scratch.dir, 'spill');
@@ -52,14 +52,16 @@ export async function acquireEngine(): Promise<Engine> {
       scratch.remove();
       throw e;
     }
-    shared = { instance: made, users: 0, scratch, threads: 1 };
+    shared = { instance: made, users: 0, transforms: 0, scratch, profile: 'lean' };
   }
   const s = shared;
   s.users++;
+  if (transform) s.transforms++;
   let released = false;
   const release = () => {
     if (released) return;
     released = true;
+    if (transform) s.transforms--;
     if (--s.users > 0) return;
     if (shared === s) shared = undefined;
     void s.instance.then(
@@ -77,14 +79,23 @@ export async function acquireEngine(): Promise<Engine> {
   }
 }
 
+type Profile = 'lean' | 'roomy';
+const PROFILES: Record<Profile, { threads: number; memory: string }> = { lean: { threads: 1, memory: ENGINE_MEMORY_LIMIT }, roomy: { threads: 2, memory: '96MB' } };
+
 /**
- * Sets the engine's threads (an instance-wide setting): a write group runs on one, beside the
- * transform's; repairs and restores, whole-table statements, on two (bench:stages).
+ * The engine's threads and memory limit (instance-wide settings) for what the store runs next. A
+ * write group runs lean, on one thread beside the transform's (two threads of its own cost it half
+ * as much CPU again for the same wall time: bench:stages, 4.5 against 7.3 µs a row). Reads and
+ * repairs, whole-table statements (a duplicate count, a backup), run roomy, on two threads and
+ * 96 MB, unless the SQL transform is using the engine (a backfill's reads between its writes).
  */
-export async function engineThreads(run: (sql: string) => Promise<unknown>, n: 1 | 2): Promise<void> {
-  if (!shared || shared.threads === n) return;
-  await run(`SET threads = ${n}`);
-  shared.threads = n;
+export async function engineProfile(run: (sql: string) => Promise<unknown>, want: 'write' | 'whole'): Promise<void> {
+  if (!shared) return;
+  const p: Profile = want === 'whole' && shared.transforms === 0 ? 'roomy' : 'lean';
+  if (shared.profile === p) return;
+  await run(`SET threads = ${PROFILES[p].threads}`);
+  await run(`SET memory_limit = '${PROFILES[p].memory}'`);
+  shared.profile = p;
 }
 
 /** Heavy tasks (transform batches, write groups) running side by side now, and who waits for none to run. */

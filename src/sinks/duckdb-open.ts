@@ -4,7 +4,7 @@
 // writer, its PID and, where the system says, its command line.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdb } from './duckdb-driver.js';
-import { acquireEngine, engineThreads, ENGINE_MEMORY_LIMIT } from './duckdb-engine.js';
+import { acquireEngine, engineProfile, ENGINE_MEMORY_LIMIT } from './duckdb-engine.js';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BmrsError, StoreBusyError, StoreFailure, UsageError } from '../core/errors.js';
@@ -165,13 +165,8 @@ function withdraw(path: string): void {
   }
 }
 
-/**
- * A write group (a few days of rows, an insert bounded by those days) runs on one thread: beside
- * the SQL transform's thread that is the two cores used, where two threads of its own cost it half
- * as much CPU again for the same wall time (bench:stages, 4.5 against 7.3 µs a row). Repairs and
- * restores, whole-table statements, get both threads back. The setting is the engine's.
- */
-export const useThreads = (c: DuckDBConnection, n: 1 | 2): Promise<void> => engineThreads((sql) => c.run(sql), n);
+/** The engine's settings for the store's next task (duckdb-engine.ts, engineProfile). */
+export const useProfile = (c: DuckDBConnection, want: 'write' | 'whole'): Promise<void> => engineProfile((sql) => c.run(sql), want);
 
 /**
  * Who holds the file. A writer is refused by readers and writers alike; when readers hold it,

@@ -13,7 +13,7 @@ import { rowCount, type Store, type WindowKey, type WindowWrite, type WriteResul
 import { resolveTable } from '../core/table.js';
 import { toCsv } from './csv.js';
 import { ensureLedger, readLedger, upsertLedger } from './duckdb-ledger.js';
-import { failing, inTransaction, openSession, useThreads, type Mode, type OpenOptions, type Session } from './duckdb-open.js';
+import { failing, inTransaction, openSession, useProfile, type Mode, type OpenOptions, type Session } from './duckdb-open.js';
 import { fileSessions } from './duckdb-hold.js';
 import { heavyTask } from './duckdb-engine.js';
 import { acquireScratch, type Scratch } from './duckdb-scratch.js';
@@ -44,7 +44,8 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
   }
   const open: OpenOptions = { waitMs: options.waitMs ?? DEFAULT_WAIT_MS, onWait: options.onWait };
   const sessions = fileSessions(path, open);
-  const session = <T>(mode: Mode, task: (c: DuckDBConnection) => Promise<T>): Promise<T> => sessions.use(mode, (c) => failing(path, task(c)));
+  const session = <T>(mode: Mode, task: (c: DuckDBConnection) => Promise<T>): Promise<T> =>
+    sessions.use(mode, (c) => failing(path, mode === 'read' ? useProfile(c, 'whole').then(() => task(c)) : task(c)));
   /** A store not made yet reads as empty (a read-only open would fail on a missing file). */
   const read = <T>(task: (c: DuckDBConnection) => Promise<T>, none: T): Promise<T> => (existsSync(path) ? session('read', task) : Promise.resolve(none));
   // Made now, so that a TMPDIR that cannot hold it stops the run before anything is fetched.
@@ -119,7 +120,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
 
     write: (group) =>
       session('write', async (c) => {
-        await useThreads(c, 1);
+        await useProfile(c, 'write');
         const results = await heavyTask(() => inTransaction(c, async () => {
           await ensureLedger(c);
           const out: WriteResult[] = [];
@@ -149,12 +150,12 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     sampleRows: (table, limit, range) => session('read', (c) => sampleRows(c, table, limit, DATASETS.find((d) => d.table === table), range)),
     repair: (table, req) =>
       session('write', async (c) => {
-        await useThreads(c, 2);
+        await useProfile(c, 'whole');
         return repairTable(c, table, req, options.afterRepairStep);
       }),
     restore: (table, backup, opts) =>
       session('write', async (c) => {
-        await useThreads(c, 2);
+        await useProfile(c, 'whole');
         return restoreTable(c, table, backup, opts?.force === true);
       }),
 

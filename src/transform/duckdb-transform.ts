@@ -55,7 +55,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
   /** The process's engine (duckdb-engine.ts), shared with the store's sessions; a batch that runs out of its memory falls back to the JS path (reports say so: rowWork). */
   const open = async () => {
     if (!engine) {
-      const made = acquireEngine();
+      const made = acquireEngine(true);
       // One that could not be made is not kept: a later window tries again.
       made.catch(() => {
         if (engine === made) engine = undefined;
