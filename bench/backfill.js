@@ -39,8 +39,7 @@ const db = join(dir, 'bench.duckdb');
 function bmrs(args) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    // bin/bmrs.js itself, as a user runs `bmrs`: its shebang gives Node its flags.
-    const child = spawn(bin, args, {
+    const child = spawn(process.execPath, [bin, ...args], {
       env: { ...process.env, BMRS_API_BASE: sim.url, BMRS_DUCKDB_PATH: db, BMRS_NOW: `${addDays(to, 2)}T00:00:00Z`, BMRS_TRANSFORM: values.transform, BMRS_PROGRESS_SECONDS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -48,7 +48,7 @@ export interface ApiClient {
 export interface BodyFile {
   readonly file: string;
   readonly contentType: string;
-  /** SHA-256 (hex) of the body's bytes, as core/digest.ts bodyHash gives for its text. */
+  /** SHA-256 (hex) of the body's bytes: bodyHash of its text (core/digest.ts) for a body in valid UTF-8. */
   readonly hash: string;
   /** The first bytes (up to 64 KiB) and last bytes (up to 64) as text. */
   readonly head: string;

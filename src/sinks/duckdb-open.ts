@@ -4,7 +4,7 @@
 // writer, its PID and, where the system says, its command line.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdb } from './duckdb-driver.js';
-import { acquireEngine, engineProfile, ENGINE_MEMORY_LIMIT } from './duckdb-engine.js';
+import { acquireEngine, engineProfile, type Engine } from './duckdb-engine.js';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BmrsError, StoreBusyError, StoreFailure, UsageError } from '../core/errors.js';
@@ -97,19 +97,32 @@ async function attach(path: string, mode: Mode): Promise<Session> {
     engine.release();
     throw e;
   }
-  return session(c, async () => {
+  return session(c, () => detach(engine, c, name), `USE ${name}`);
+}
+
+/**
+ * Lets go of the file: the session's connection is closed first (which rolls back a transaction it
+ * may have left open or aborted), then a fresh connection DETACHes the file, which checkpoints a
+ * writer's WAL and drops the lock. One that cannot leaves the file attached, and says so: the next
+ * session of the file then fails (DuckDB refuses to attach it twice) instead of writing beside it.
+ */
+async function detach(engine: Engine, c: DuckDBConnection, name: string): Promise<void> {
+  try {
+    c.closeSync();
+    const fresh = await engine.instance.connect();
     try {
-      await c.run('USE memory');
-      await c.run(`DETACH ${name}`);
+      await fresh.run(`DETACH ${name}`);
     } finally {
-      c.closeSync();
-      engine.release();
+      fresh.closeSync();
     }
-  }, `USE ${name}`);
+  } finally {
+    engine.release();
+  }
 }
 
 async function ownSession(path: string): Promise<Session> {
-  const instance = await duckdb.DuckDBInstance.create(path, { access_mode: 'READ_ONLY', enable_external_access: 'false', memory_limit: ENGINE_MEMORY_LIMIT, threads: '2' });
+  // The settings a store's own instance had before the engine: 96 MB, two threads.
+  const instance = await duckdb.DuckDBInstance.create(path, { access_mode: 'READ_ONLY', enable_external_access: 'false', memory_limit: '96MB', threads: '2' });
   let c: DuckDBConnection;
   try {
     c = await instance.connect();

@@ -45,7 +45,10 @@ const INTEGER_TYPES = new Set(['BIGINT', 'HUGEINT', 'UBIGINT', 'UHUGEINT']);
 
 /** Opens the store read-only and starts one statement; the caller reads the chunks and closes. */
 export async function streamQuery(path: string, sql: string, open: Partial<OpenOptions> = {}): Promise<QueryStream> {
-  const { connection, close } = await openDuckDbReadOnly(path, open);
+  const session = await openDuckDbReadOnly(path, open);
+  const { connection } = session;
+  // Closing a read-only instance does its work at once; a failure to close it changes nothing stored.
+  const close = () => void session.close().catch(() => undefined);
   try {
     const result = await start(connection, sql);
     // DuckDB's JSON form writes 64-bit integers as strings; counts and MW values read better as

@@ -170,7 +170,8 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       }
       return results;
     } finally {
-      await c.run(sql.drop);
+      // A failed drop must not hide the statement's own error (an out-of-memory one is retried).
+      await c.run(sql.drop).catch(() => undefined);
     }
   }
 

@@ -63,3 +63,25 @@ it('a session holds the file while open and lets go of it at close, while the en
     engine.release();
   }
 });
+
+it('a session closed inside an aborted transaction still lets go of the file, and the next session opens it', async () => {
+  const engine = await acquireEngine();
+  try {
+    const s = await openSession(tmp.db, 'write', { waitMs: 0 });
+    await s.connection.run('CREATE TABLE t AS SELECT 1 AS x');
+    await s.connection.run('BEGIN TRANSACTION');
+    await s.connection.run('INSERT INTO t VALUES (2)');
+    await expect(s.connection.run('INSERT INTO missing VALUES (1)')).rejects.toThrow();
+    await s.close();
+    expect(otherProcessCanWrite(tmp.db)).toBe('opened');
+    const again = await openSession(tmp.db, 'write', { waitMs: 0 });
+    try {
+      // The aborted transaction's row is not there.
+      expect((await again.connection.runAndReadAll('SELECT x FROM t ORDER BY x')).getRows()).toEqual([[1]]);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    engine.release();
+  }
+});
