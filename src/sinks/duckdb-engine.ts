@@ -106,7 +106,8 @@ let idle: (() => void)[] = [];
 /** Settles once the exclusive tasks queued so far have run. */
 let exclusive: Promise<void> = Promise.resolve();
 
-const OUT_OF_MEMORY = /Out of Memory Error/i;
+/** DuckDB's ways of saying the buffer pool is full (a commit says it after "Failed to commit"). */
+const OUT_OF_MEMORY = /Out of Memory Error|failed to pin block|could not allocate block/i;
 
 /**
  * Runs a heavy task (a transform batch, a write group) on the engine. They run side by side, the
@@ -120,9 +121,9 @@ export async function heavyTask<T>(task: () => Promise<T>): Promise<T> {
   try {
     return await together(task);
   } catch (e) {
-    const message = (e as Error)?.message ?? '';
-    // Not a failed commit: its checkpoint may fail after the rows are committed (nothing to redo).
-    if (!OUT_OF_MEMORY.test(message) || /Failed to commit/i.test(message)) throw e;
+    // A commit that fails is rolled back whole, like any statement; were its rows stored after all
+    // (a checkpoint failing after the commit), the write run again would skip them as duplicates.
+    if (!OUT_OF_MEMORY.test((e as Error)?.message ?? '')) throw e;
     return alone(task);
   }
 }

@@ -175,11 +175,13 @@ export async function openDuckDbReadOnly(path: string, options: Partial<OpenOpti
 
 /**
  * Rows written since the last checkpoint stay in memory, and cannot be spilled, until DuckDB
- * checkpoints them (at 64 MB of WAL): a few rows into each of eighty tables (`--dataset all`) hold a
- * block per column each and exhaust the engine's 64 MB limit long before that. Once more than a few tables
- * hold such rows, checkpoint when they pass 16 MB. Not for one or a few tables (a backfill): there a
- * checkpoint every group or two rewrote the tail row group each time and doubled the write's CPU
- * (bench:stages, 6.3 against 13.9 µs a row), and the WAL threshold keeps their rows well within the limit.
+ * checkpoints them (at 32 MB of WAL): a few rows into each of eighty tables (`--dataset all`) hold a
+ * block per column each and exhaust the engine's 64 MB limit long before that. Once more than a few
+ * tables hold such rows, checkpoint when they pass 16 MB (`duckdb_memory()` is the whole engine's,
+ * so the transform's staging tables count too: at worst an early checkpoint). Not for one or a few
+ * tables (a backfill): there a checkpoint every group or two rewrote the tail row group each time
+ * and doubled the write's CPU (bench:stages, 6.3 against 13.9 µs a row), and the WAL threshold
+ * keeps their rows within the limit.
  */
 const IN_MEMORY_LIMIT = 16 * 1024 * 1024;
 const FEW_TABLES = 4;

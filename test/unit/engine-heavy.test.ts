@@ -65,3 +65,16 @@ it('another failure is not retried', async () => {
   // And the next task runs.
   expect(await heavyTask(async () => 1)).toBe(1);
 });
+
+it.each([
+  'Out of Memory Error: failed to allocate data of size 32.0 KiB (61.0 MiB/61.0 MiB used)',
+  'TransactionContext Error: Failed to commit: failed to pin block of size 256.0 KiB (60.8 MiB/61.0 MiB used)',
+  'TransactionContext Error: Failed to commit: could not allocate block of size 256.0 KiB (60.4 MiB/61.0 MiB used)',
+])('DuckDB saying the pool is full is retried: %s', async (message) => {
+  let tries = 0;
+  const r = await heavyTask(async () => {
+    if (++tries === 1) throw new Error(message);
+    return tries;
+  });
+  expect(r).toBe(2);
+});
