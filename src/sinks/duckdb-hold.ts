@@ -9,7 +9,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { resolve } from 'node:path';
 import { BmrsError } from '../core/errors.js';
-import { openSession, someoneWaits, type Mode, type OpenOptions, type Session } from './duckdb-open.js';
+import { openSession, someoneWaits, useProfile, type Mode, type OpenOptions, type Session } from './duckdb-open.js';
 
 const IDLE_MS = 1_000;
 /** After letting go for a waiter, how long to leave it the file before opening it again. */
@@ -67,6 +67,9 @@ function create(path: string, open: OpenOptions): FileSessions {
     if (mode === 'read' && !writer) {
       const reader = await openSession(path, 'read', open);
       try {
+        // A reader of its own (no write session open in this process) runs roomy; reads on the
+        // write session keep its settings, so a backfill's reads between groups change nothing.
+        await useProfile(reader.connection, 'whole');
         return await task(reader.connection);
       } finally {
         await reader.close().catch(() => undefined);

@@ -45,7 +45,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
   const open: OpenOptions = { waitMs: options.waitMs ?? DEFAULT_WAIT_MS, onWait: options.onWait };
   const sessions = fileSessions(path, open);
   const session = <T>(mode: Mode, task: (c: DuckDBConnection) => Promise<T>): Promise<T> =>
-    sessions.use(mode, (c) => failing(path, mode === 'read' ? useProfile(c, 'whole').then(() => task(c)) : task(c)));
+    sessions.use(mode, (c) => failing(path, task(c)));
   /** A store not made yet reads as empty (a read-only open would fail on a missing file). */
   const read = <T>(task: (c: DuckDBConnection) => Promise<T>, none: T): Promise<T> => (existsSync(path) ? session('read', task) : Promise.resolve(none));
   // Made now, so that a TMPDIR that cannot hold it stops the run before anything is fetched.
