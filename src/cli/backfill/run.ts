@@ -72,7 +72,7 @@ export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = 
     const byWindow = new Map(ledger.map((e) => [`${e.dataset}|${e.from}|${e.to}`, e]));
     const previous = mode === 'force' ? (k: WindowKey) => byWindow.get(`${k.dataset}|${k.from}|${k.to}`) : undefined;
     const reports = await runPlans(
-      { api: apiClientOf(config, opts.apiBase), store, clock, runId: randomUUID(), onEvent: progress.onEvent, transform: (transform = await transformOf(config)), writeBehind: config.writeBehind, previous },
+      { api: apiClientOf(config, opts.apiBase), store, clock, runId: randomUUID(), onEvent: progress.onEvent, transform: (transform = await transformOf(config, store)), writeBehind: config.writeBehind, previous },
       picked,
       concurrency,
     );

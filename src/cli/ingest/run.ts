@@ -53,7 +53,7 @@ export async function runIngest(opts: IngestOptions, openStore: OpenStore = open
 
   if (opts.archive) await checkWritableDir(opts.archive, opts.archiveLayout === 'fetch-script' ? '--data-dir' : '--archive');
   const { progress, store } = await progressAndStore(config, clock, opts, openStore);
-  const transform = await transformOf(config);
+  const transform = await transformOf(config, store);
   try {
     const reports = await runPlans(
       {
