@@ -21,6 +21,16 @@ function otherProcessCanWrite(db: string): string {
   return spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout.trim();
 }
 
+/** The rows of `sql` in a session of its own. */
+async function rowsIn(db: string, mode: 'read' | 'write', sql: string): Promise<unknown[][]> {
+  const s = await openSession(db, mode, { waitMs: 0 });
+  try {
+    return (await s.connection.runAndReadAll(sql)).getRows();
+  } finally {
+    await s.close();
+  }
+}
+
 it("a store lists and describes only its own file's tables, not the engine's own (the transform's staging)", async () => {
   const engine = await acquireEngine();
   const c = await engine.instance.connect();
@@ -53,12 +63,7 @@ it('a session holds the file while open and lets go of it at close, while the en
     await s.close();
     expect(otherProcessCanWrite(tmp.db)).toBe('opened');
     // And it comes back: attached again, the table is there.
-    const again = await openSession(tmp.db, 'read', { waitMs: 0 });
-    try {
-      expect((await again.connection.runAndReadAll('SELECT x FROM t')).getRows()).toEqual([[1]]);
-    } finally {
-      await again.close();
-    }
+    expect(await rowsIn(tmp.db, 'read', 'SELECT x FROM t')).toEqual([[1]]);
   } finally {
     engine.release();
   }
@@ -74,13 +79,8 @@ it('a session closed inside an aborted transaction still lets go of the file, an
     await expect(s.connection.run('INSERT INTO missing VALUES (1)')).rejects.toThrow();
     await s.close();
     expect(otherProcessCanWrite(tmp.db)).toBe('opened');
-    const again = await openSession(tmp.db, 'write', { waitMs: 0 });
-    try {
-      // The aborted transaction's row is not there.
-      expect((await again.connection.runAndReadAll('SELECT x FROM t ORDER BY x')).getRows()).toEqual([[1]]);
-    } finally {
-      await again.close();
-    }
+    // The aborted transaction's row is not there.
+    expect(await rowsIn(tmp.db, 'write', 'SELECT x FROM t ORDER BY x')).toEqual([[1]]);
   } finally {
     engine.release();
   }
