@@ -39,7 +39,7 @@ export interface Engine {
   release(): void;
 }
 
-let shared: { instance: Promise<DuckDBInstance>; users: number; transforms: number; scratch: Scratch; profile: Profile } | undefined;
+let shared: { instance: Promise<DuckDBInstance>; users: number; transforms: number; scratch: Scratch; profile: Profile | undefined } | undefined;
 
 /** The engine, made on first use; `transform` for the SQL transform's use. Each call must be matched by one `release`. */
 export async function acquireEngine(transform = false): Promise<Engine> {
@@ -92,12 +92,19 @@ const PROFILES: Record<Profile, { threads: number; memory: string }> = { lean: {
  * 96 MB, unless the SQL transform is using the engine (a backfill's reads between its writes).
  */
 export async function engineProfile(run: (sql: string) => Promise<unknown>, want: 'write' | 'whole'): Promise<void> {
-  if (!shared) return;
-  const p: Profile = want === 'whole' && shared.transforms === 0 ? 'roomy' : 'lean';
-  if (shared.profile === p) return;
-  await run(`SET threads = ${PROFILES[p].threads}`);
-  await run(`SET memory_limit = '${PROFILES[p].memory}'`);
-  shared.profile = p;
+  const s = shared;
+  if (!s) return;
+  const p: Profile = want === 'whole' && s.transforms === 0 ? 'roomy' : 'lean';
+  if (s.profile === p) return;
+  s.profile = undefined;
+  try {
+    await run(`SET threads = ${PROFILES[p].threads}`);
+    await run(`SET memory_limit = '${PROFILES[p].memory}'`);
+    s.profile = p;
+  } catch {
+    // Lowering the limit fails while another connection's statement pins more than it (DuckDB
+    // must evict down to it first): the task runs with the settings as they are, the next one tries again.
+  }
 }
 
 /** Heavy tasks (transform batches, write groups) running side by side now, and who waits for none to run. */
@@ -121,9 +128,11 @@ export async function heavyTask<T>(task: () => Promise<T>): Promise<T> {
   try {
     return await together(task);
   } catch (e) {
-    // A commit that fails is rolled back whole, like any statement; were its rows stored after all
-    // (a checkpoint failing after the commit), the write run again would skip them as duplicates.
-    if (!OUT_OF_MEMORY.test((e as Error)?.message ?? '')) throw e;
+    // A commit that fails is rolled back whole, like any statement. Not so a commit that held and
+    // whose checkpoint then failed ("COMMIT succeeded"): inTransaction (duckdb-open.ts) takes that
+    // one as done, and it never reaches here; were it to, it is not run again.
+    const message = (e as Error)?.message ?? '';
+    if (!OUT_OF_MEMORY.test(message) || /COMMIT succeeded/i.test(message)) throw e;
     return alone(task);
   }
 }

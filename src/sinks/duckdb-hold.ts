@@ -8,8 +8,8 @@
 // so a cron run or a query gets in between a backfill's groups.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { resolve } from 'node:path';
-import { BmrsError } from '../core/errors.js';
-import { openSession, someoneWaits, useProfile, type Mode, type OpenOptions, type Session } from './duckdb-open.js';
+import { BmrsError, StoreFailure } from '../core/errors.js';
+import { isSpent, openSession, someoneWaits, useProfile, type Mode, type OpenOptions, type Session } from './duckdb-open.js';
 
 const IDLE_MS = 1_000;
 /** After letting go for a waiter, how long to leave it the file before opening it again. */
@@ -84,10 +84,11 @@ function create(path: string, open: OpenOptions): FileSessions {
       return await task(writer.connection);
     } catch (e) {
       // After a driver failure the database may be unusable: start again from a fresh open.
-      failed = !(e instanceof BmrsError);
+      // (failing() has made a driver's error a StoreFailure by now.)
+      failed = !(e instanceof BmrsError) || e instanceof StoreFailure;
       throw e;
     } finally {
-      if (failed) await letGo();
+      if (failed || isSpent(writer.connection)) await letGo();
       else if (someoneWaits(path)) {
         await letGo();
         gaveWay = true;

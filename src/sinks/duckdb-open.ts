@@ -4,7 +4,7 @@
 // writer, its PID and, where the system says, its command line.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdb } from './duckdb-driver.js';
-import { acquireEngine, engineProfile, type Engine } from './duckdb-engine.js';
+import { acquireEngine, engineProfile, heavyTask, type Engine } from './duckdb-engine.js';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BmrsError, StoreBusyError, StoreFailure, UsageError } from '../core/errors.js';
@@ -93,11 +93,14 @@ async function attach(path: string, mode: Mode): Promise<Session> {
     c = await engine.instance.connect();
     await c.run(`ATTACH '${path.replaceAll("'", "''")}' AS ${name}${mode === 'read' ? ' (READ_ONLY)' : ''}`);
   } catch (e) {
-    c?.closeSync();
-    engine.release();
+    try {
+      c?.closeSync();
+    } finally {
+      engine.release();
+    }
     throw e;
   }
-  return session(c, () => detach(engine, c, name), `USE ${name}`);
+  return session(c, () => detach(engine, c, name, mode), `USE ${name}`);
 }
 
 /**
@@ -106,8 +109,12 @@ async function attach(path: string, mode: Mode): Promise<Session> {
  * writer's WAL and drops the lock. One that cannot leaves the file attached, and says so: the next
  * session of the file then fails (DuckDB refuses to attach it twice) instead of writing beside it.
  */
-async function detach(engine: Engine, c: DuckDBConnection, name: string): Promise<void> {
+async function detach(engine: Engine, c: DuckDBConnection, name: string, mode: Mode): Promise<void> {
   try {
+    // A writer's checkpoint first, as a heavy task (it may need much of the engine's memory beside
+    // a transform batch): DETACH then has little left to write, and a checkpoint failing inside
+    // DETACH could take the whole engine down with it. One that fails here is DETACH's to retry.
+    if (mode === 'write') await heavyTask(() => c.run('CHECKPOINT')).catch(() => undefined);
     c.closeSync();
     const fresh = await engine.instance.connect();
     try {
@@ -225,12 +232,23 @@ export async function failing<T>(path: string, work: Promise<T>): Promise<T> {
 /** Runs `task` in one transaction: committed whole, or rolled back and re-thrown. */
 export async function inTransaction<T>(c: DuckDBConnection, task: () => Promise<T>): Promise<T> {
   await c.run('BEGIN TRANSACTION');
+  let out: T;
   try {
-    const out = await task();
+    out = await task();
     await c.run('COMMIT');
-    return out;
   } catch (e) {
+    // The commit held and only the checkpoint after it failed (DuckDB says so): the work is stored,
+    // and DuckDB asks for the file to be detached and attached again, which the session does next.
+    if (/COMMIT succeeded/i.test((e as Error)?.message ?? '')) {
+      spent.add(c);
+      return out!;
+    }
     await c.run('ROLLBACK').catch(() => undefined);
     throw e;
   }
+  return out;
 }
+
+/** Connections whose file DuckDB asked to detach and attach again (a checkpoint failed after a commit). */
+const spent = new WeakSet<DuckDBConnection>();
+export const isSpent = (c: DuckDBConnection): boolean => spent.has(c);

@@ -85,3 +85,20 @@ it('a session closed inside an aborted transaction still lets go of the file, an
     engine.release();
   }
 });
+
+it('a write task that fails in the driver lets go of the file at once (a fresh attach next time), not after the idle wait', async () => {
+  const { fileSessions } = await import('../../src/sinks/duckdb-hold.js');
+  const { StoreFailure } = await import('../../src/core/errors.js');
+  const sessions = fileSessions(tmp.db, { waitMs: 0 });
+  await sessions.use('write', (c) => c.run('CREATE TABLE t AS SELECT 1 AS x'));
+  // Held between tasks (the write session is kept for the next group).
+  expect(otherProcessCanWrite(tmp.db)).toMatch(/Conflicting lock is held/);
+  await expect(
+    sessions.use('write', async () => {
+      throw new StoreFailure('the store failed: Out of Memory Error (injected)');
+    }),
+  ).rejects.toThrow(/injected/);
+  expect(otherProcessCanWrite(tmp.db)).toBe('opened');
+  expect(await sessions.use('write', async (c) => (await c.runAndReadAll('SELECT x FROM t')).getRows())).toEqual([[1]]);
+  await sessions.release();
+});

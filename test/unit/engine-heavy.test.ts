@@ -78,3 +78,40 @@ it.each([
   });
   expect(r).toBe(2);
 });
+
+it('a commit that held but whose checkpoint failed is done: no rollback, no retry, and the connection is spent', async () => {
+  const { inTransaction, isSpent } = await import('../../src/sinks/duckdb-open.js');
+  const ran: string[] = [];
+  const c = {
+    async run(sql: string) {
+      ran.push(sql);
+      if (sql === 'COMMIT') throw new Error('TransactionContext Error: Transaction COMMIT succeeded and is durable, but the autocheckpoint failed. Detach and reattach the database to recover. Out of Memory Error: could not allocate block');
+    },
+  } as unknown as Parameters<typeof inTransaction>[0];
+  let tries = 0;
+  const out = await heavyTask(() => inTransaction(c, async () => ++tries));
+  expect(out).toBe(1);
+  expect(tries).toBe(1);
+  expect(ran).toEqual(['BEGIN TRANSACTION', 'COMMIT']);
+  expect(isSpent(c)).toBe(true);
+});
+
+it('a setting the engine cannot take now (the limit lowered under pinned buffers) does not fail the task, and is tried again next time', async () => {
+  const { acquireEngine, engineProfile } = await import('../../src/sinks/duckdb-engine.js');
+  const engine = await acquireEngine();
+  try {
+    const ran: string[] = [];
+    let refuse = true;
+    const run = async (sql: string) => {
+      ran.push(sql);
+      if (refuse && sql.startsWith('SET memory_limit')) throw new Error('Out of Memory Error: Failed to change memory limit');
+    };
+    await engineProfile(run, 'whole');
+    refuse = false;
+    await engineProfile(run, 'whole');
+    await engineProfile(run, 'whole');
+    expect(ran).toEqual(["SET threads = 2", "SET memory_limit = '96MB'", "SET threads = 2", "SET memory_limit = '96MB'"]);
+  } finally {
+    engine.release();
+  }
+});
