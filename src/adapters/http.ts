@@ -5,13 +5,13 @@
 // A host that cannot be reached at all is tried NETWORK_ATTEMPTS times in all across the client
 // (plus any first attempts already in flight when the first one failed), then every fetch fails at
 // once with the same NetworkError. Proxies: src/adapters/proxy.ts.
+import { rm } from 'node:fs/promises';
 import type { ClientRequest } from 'node:http';
 import got, { RequestError, type Response } from 'got';
 import { MalformedBodyError } from '../core/decode.js';
 import { ApiError, type NetworkError, TransientError } from '../core/errors.js';
 import type { ApiClient, BodyFile, ProxyEnv, RetryPolicy } from '../core/ports.js';
 import { readText, writeBody } from './body-file.js';
-import { rm } from 'node:fs/promises';
 import { NETWORK_ATTEMPTS, networkError, tunnelRefused } from './network.js';
 import { proxyRoute } from './proxy.js';
 

@@ -1,12 +1,12 @@
 // Wiring shared by the commands that load windows (ingest, backfill): the clock, the API client, the
 // store, and the checks of the flags they have in common.
+import { setFlagsFromString } from 'node:v8';
 import { fixedClock, systemClock } from '../adapters/clock.js';
 import { createHttpClient } from '../adapters/http.js';
 import type { Config } from '../config.js';
 import { UsageError } from '../core/errors.js';
 import type { ApiClient, Clock, WindowTransform } from '../core/ports.js';
 import type { Store } from '../core/store.js';
-import { setFlagsFromString } from 'node:v8';
 import { VERSION } from '../version.js';
 import { progressMode, progressReporter, type Progress } from './ingest/progress.js';
 import { style } from './render.js';

@@ -14,9 +14,10 @@ import { acquireScratch, type Scratch } from './duckdb-scratch.js';
  * - the memory limit caps the buffer pool of the transform and the store together (past it, DuckDB
  *   spills to the scratch folder): at 64 MB a transform batch of eight FUELINST days runs beside a
  *   write group (and one of them that runs out runs again alone: `heavyTask`); 96 MB peaked 25 MB
- *   higher and 128 MB 50 MB higher, for no speed;
+ *   higher and 128 MB 50 MB higher, for 5-10% more speed;
  * - the allocator gives memory back after a task that used more than 4 MB (DuckDB's default,
- *   128 MB, kept 60-80 MB more resident for a year's backfill, at the same speed);
+ *   128 MB, kept 40-60 MB more resident for a year's backfill; the flushing costs 2-3 s of system
+ *   CPU a year);
  * - one thread: each statement runs on its caller's thread as well, so the transform and a write
  *   still run side by side on two cores (reads and repairs ask for more: `engineProfile`);
  * - a writer checkpoints once its WAL reaches 32 MB instead of 16 MB, so that a long load is not

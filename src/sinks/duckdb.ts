@@ -44,8 +44,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
   }
   const open: OpenOptions = { waitMs: options.waitMs ?? DEFAULT_WAIT_MS, onWait: options.onWait };
   const sessions = fileSessions(path, open);
-  const session = <T>(mode: Mode, task: (c: DuckDBConnection) => Promise<T>): Promise<T> =>
-    sessions.use(mode, (c) => failing(path, task(c)));
+  const session = <T>(mode: Mode, task: (c: DuckDBConnection) => Promise<T>): Promise<T> => sessions.use(mode, (c) => failing(path, task(c)));
   /** A store not made yet reads as empty (a read-only open would fail on a missing file). */
   const read = <T>(task: (c: DuckDBConnection) => Promise<T>, none: T): Promise<T> => (existsSync(path) ? session('read', task) : Promise.resolve(none));
   // Made now, so that a TMPDIR that cannot hold it stops the run before anything is fetched.
@@ -132,7 +131,9 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
           return out;
         }));
         for (const w of group) if (rowCount(w) > 0) dirtyTables.add(w.table);
-        if (await checkpointIfHeavy(c, dirtyTables.size)) dirtyTables.clear();
+        // After the commit: a checkpoint that fails (the pool full, even alone) must not fail a
+        // write whose rows are stored; the WAL's own threshold checkpoints them later.
+        if (await heavyTask(() => checkpointIfHeavy(c, dirtyTables.size)).catch(() => false)) dirtyTables.clear();
         return results;
       }),
 

@@ -52,7 +52,11 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
   let seq = 0;
   const ineligible = new WeakMap<TableHandle, string | null>();
 
-  /** The process's engine (duckdb-engine.ts), shared with the store's sessions; a batch that runs out of its memory falls back to the JS path (reports say so: rowWork). */
+  /**
+   * The process's engine (duckdb-engine.ts), shared with the store's sessions. A batch that runs
+   * out of its memory runs again alone (heavyTask); one that still does is read window by window,
+   * and a window that fails alone goes to the JS path (reports say so: rowWork).
+   */
   const open = async () => {
     if (!engine) {
       const made = acquireEngine(true);
@@ -183,9 +187,10 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       scratch ??= acquireScratch();
       const n = ++seq;
       // A body given as text is written to a scratch file of ours (removed after); a downloaded one is the caller's.
-      const file = typeof body === 'string' ? join(scratch.dir, `window-${n}.json`) : body.file;
-      if (typeof body === 'string') await writeFile(file, body);
-      const keys = fastKeys(table, typeof body === 'string' ? body : body.head, window.path.endsWith('/stream'));
+      const asText = typeof body === 'string';
+      const file = asText ? join(scratch.dir, `window-${n}.json`) : body.file;
+      if (asText) await writeFile(file, body);
+      const keys = fastKeys(table, asText ? body : body.head, window.path.endsWith('/stream'));
       try {
         return await new Promise<Result>((done, failed) => {
           queue.push({ window, table, file, out: join(scratch!.dir, `window-${n}.parquet`), micros, keys, done, failed });
@@ -195,7 +200,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
           });
         });
       } finally {
-        if (typeof body === 'string') await rm(file, { force: true });
+        if (asText) await rm(file, { force: true });
       }
     },
 
