@@ -4,16 +4,24 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { findDataset } from '../../src/core/datasets.js';
-import { acquireEngine } from '../../src/sinks/duckdb-engine.js';
+import { StoreFailure } from '../../src/core/errors.js';
+import { acquireEngine, type Engine } from '../../src/sinks/duckdb-engine.js';
+import { fileSessions } from '../../src/sinks/duckdb-hold.js';
 import { openSession } from '../../src/sinks/duckdb-open.js';
 import { openDuckDbStore } from '../../src/sinks/duckdb.js';
 import { tempDir, type TempDir } from '../support/pipeline.js';
 
 let tmp: TempDir;
+/** Held through each test, as a backfill's transform holds it: sessions come and go beside it. */
+let engine: Engine;
 beforeEach(async () => {
   tmp = await tempDir();
+  engine = await acquireEngine();
 });
-afterEach(() => tmp.cleanup());
+afterEach(async () => {
+  engine.release();
+  await tmp.cleanup();
+});
 
 /** Whether another process can open the file for writing now. */
 function otherProcessCanWrite(db: string): string {
@@ -32,7 +40,6 @@ async function rowsIn(db: string, mode: 'read' | 'write', sql: string): Promise<
 }
 
 it("a store lists and describes only its own file's tables, not the engine's own (the transform's staging)", async () => {
-  const engine = await acquireEngine();
   const c = await engine.instance.connect();
   const store = await openDuckDbStore(tmp.db, { waitMs: 0 });
   try {
@@ -50,45 +57,32 @@ it("a store lists and describes only its own file's tables, not the engine's own
   } finally {
     await store.close();
     c.closeSync();
-    engine.release();
   }
 });
 
 it('a session holds the file while open and lets go of it at close, while the engine stays open', async () => {
-  const engine = await acquireEngine();
-  try {
-    const s = await openSession(tmp.db, 'write', { waitMs: 0 });
-    await s.connection.run('CREATE TABLE t AS SELECT 1 AS x');
-    expect(otherProcessCanWrite(tmp.db)).toMatch(/Conflicting lock is held/);
-    await s.close();
-    expect(otherProcessCanWrite(tmp.db)).toBe('opened');
-    // And it comes back: attached again, the table is there.
-    expect(await rowsIn(tmp.db, 'read', 'SELECT x FROM t')).toEqual([[1]]);
-  } finally {
-    engine.release();
-  }
+  const s = await openSession(tmp.db, 'write', { waitMs: 0 });
+  await s.connection.run('CREATE TABLE t AS SELECT 1 AS x');
+  expect(otherProcessCanWrite(tmp.db)).toMatch(/Conflicting lock is held/);
+  await s.close();
+  expect(otherProcessCanWrite(tmp.db)).toBe('opened');
+  // And it comes back: attached again, the table is there.
+  expect(await rowsIn(tmp.db, 'read', 'SELECT x FROM t')).toEqual([[1]]);
 });
 
 it('a session closed inside an aborted transaction still lets go of the file, and the next session opens it', async () => {
-  const engine = await acquireEngine();
-  try {
-    const s = await openSession(tmp.db, 'write', { waitMs: 0 });
-    await s.connection.run('CREATE TABLE t AS SELECT 1 AS x');
-    await s.connection.run('BEGIN TRANSACTION');
-    await s.connection.run('INSERT INTO t VALUES (2)');
-    await expect(s.connection.run('INSERT INTO missing VALUES (1)')).rejects.toThrow();
-    await s.close();
-    expect(otherProcessCanWrite(tmp.db)).toBe('opened');
-    // The aborted transaction's row is not there.
-    expect(await rowsIn(tmp.db, 'write', 'SELECT x FROM t ORDER BY x')).toEqual([[1]]);
-  } finally {
-    engine.release();
-  }
+  const s = await openSession(tmp.db, 'write', { waitMs: 0 });
+  await s.connection.run('CREATE TABLE t AS SELECT 1 AS x');
+  await s.connection.run('BEGIN TRANSACTION');
+  await s.connection.run('INSERT INTO t VALUES (2)');
+  await expect(s.connection.run('INSERT INTO missing VALUES (1)')).rejects.toThrow();
+  await s.close();
+  expect(otherProcessCanWrite(tmp.db)).toBe('opened');
+  // The aborted transaction's row is not there.
+  expect(await rowsIn(tmp.db, 'write', 'SELECT x FROM t ORDER BY x')).toEqual([[1]]);
 });
 
 it('a write task that fails in the driver lets go of the file at once (a fresh attach next time), not after the idle wait', async () => {
-  const { fileSessions } = await import('../../src/sinks/duckdb-hold.js');
-  const { StoreFailure } = await import('../../src/core/errors.js');
   const sessions = fileSessions(tmp.db, { waitMs: 0 });
   await sessions.use('write', (c) => c.run('CREATE TABLE t AS SELECT 1 AS x'));
   // Held between tasks (the write session is kept for the next group).
