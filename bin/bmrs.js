@@ -8,4 +8,5 @@ import { setFlagsFromString } from 'node:v8';
 
 setFlagsFromString('--semi-space-growth-factor=1');
 const { main } = await import('../dist/cli/main.js');
-process.exitCode = await main();
+const { finish } = await import('../dist/cli/finish.js');
+finish(await main());

@@ -3,8 +3,10 @@
 // caches and one memory limit for both, where two instances (transform and store) each kept their
 // own (docs/benchmarks.md, "Fifth sitting"). Made by the first user, closed when the last one lets go.
 import type { DuckDBInstance } from '@duckdb/node-api';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { StoreFailure } from '../core/errors.js';
 import { duckdb } from './duckdb-driver.js';
 import { acquireScratch, type Scratch } from './duckdb-scratch.js';
 
@@ -67,6 +69,8 @@ export async function acquireEngine(transform = false): Promise<Engine> {
     if (transform) s.transforms--;
     if (--s.users > 0) return;
     if (shared === s) shared = undefined;
+    // Closing would checkpoint the attached files: not after a failed commit (CommitFailed).
+    if (poisoned) return;
     void s.instance.then(
       (i) => i.closeSync(),
       () => undefined,
@@ -108,43 +112,57 @@ export async function engineProfile(run: (sql: string) => Promise<unknown>, want
   }
 }
 
-/** Heavy tasks (transform batches, write groups) running side by side now, and who waits for none to run. */
+/** Heavy tasks (transform batches, write groups) running now, and those of them parked in `solo`. */
 let running = 0;
-let idle: (() => void)[] = [];
+let parked = 0;
+/** Solo steps waiting or running: no heavy task starts meanwhile. */
+let soloing = 0;
+/** Settles once the solo steps queued so far have run (one at a time). */
+let soloTurn: Promise<void> = Promise.resolve();
 /** Settles once the exclusive tasks queued so far have run. */
 let exclusive: Promise<void> = Promise.resolve();
+let waiters: (() => void)[] = [];
+const changed = (): void => {
+  for (const w of waiters.splice(0)) w();
+};
+/** Settles at the next change of the counts above. Each wait re-checks its condition after it, in
+ * the same step as it then counts itself in (a separate check would leave a gap between the two). */
+const change = (): Promise<void> => new Promise<void>((r) => waiters.push(r));
+/** Set inside a heavy task (its own async context), for `solo`. */
+const inHeavy = new AsyncLocalStorage<true>();
 
-/** DuckDB's ways of saying the buffer pool is full (a commit says it after "Failed to commit"). */
+/** DuckDB's ways of saying the buffer pool is full. */
 const OUT_OF_MEMORY = /Out of Memory Error|failed to pin block|could not allocate block/i;
 
 /**
  * Runs a heavy task (a transform batch, a write group) on the engine. They run side by side, the
  * transform's next batch beside the store's write; but at their peaks both need most of the memory
- * limit (a batch of eight days about 75 MB of buffers, spilling past the limit), and a task that
- * finds the pool full of the other's pinned buffers fails with "Out of Memory". Such a task has
- * changed nothing (its statement or transaction failed whole), and is run once more alone: after
- * the tasks running now, before any other starts.
+ * limit (a batch of eight days about 75 MB of buffers, spilling past the limit), and a statement
+ * that finds the pool full of the other's pinned buffers fails with "Out of Memory". Such a task
+ * has changed nothing (its statement failed whole, and its transaction is rolled back), and is run
+ * once more alone: after the tasks running now, before any other starts. A commit is never run
+ * beside another task (`solo`), and one that fails is not run again (`CommitFailed`).
  */
 export async function heavyTask<T>(task: () => Promise<T>): Promise<T> {
   try {
     return await together(task);
   } catch (e) {
-    // A commit that fails is rolled back whole, like any statement. Not so a commit that held and
-    // whose checkpoint then failed ("COMMIT succeeded"): inTransaction (duckdb-open.ts) takes that
-    // one as done, and it never reaches here; were it to, it is not run again.
+    // A commit's failure is never run again (CommitFailed), whatever reached here with it.
     const message = (e as Error)?.message ?? '';
-    if (!OUT_OF_MEMORY.test(message) || /COMMIT succeeded/i.test(message)) throw e;
+    if (e instanceof CommitFailed || /Failed to commit|COMMIT succeeded/i.test(message) || !OUT_OF_MEMORY.test(message)) throw e;
     return alone(task);
   }
 }
 
 async function together<T>(task: () => Promise<T>): Promise<T> {
   await exclusive;
+  while (soloing > 0) await change();
   running++;
   try {
-    return await task();
+    return await inHeavy.run(true, task);
   } finally {
-    if (--running === 0) for (const go of idle.splice(0)) go();
+    running--;
+    changed();
   }
 }
 
@@ -155,10 +173,65 @@ function alone<T>(task: () => Promise<T>): Promise<T> {
   return (async () => {
     try {
       await before;
-      while (running > 0) await new Promise<void>((r) => idle.push(r));
-      return await task();
+      while (running > 0) await change();
+      running++;
+      try {
+        return await inHeavy.run(true, task);
+      } finally {
+        running--;
+        changed();
+      }
     } finally {
       done();
     }
   })();
+}
+
+/**
+ * Runs `step` with no heavy task beside it: a commit (a failed one can leave DuckDB's copy of the
+ * table wrong, see `CommitFailed`, and a full pool is what makes commits fail) or a checkpoint.
+ * Inside a heavy task, it waits until the other running tasks have finished (or are waiting in
+ * `solo` themselves) and no new one starts until it is done; outside one, it runs alone.
+ */
+export async function solo<T>(step: () => Promise<T>): Promise<T> {
+  if (!inHeavy.getStore()) return alone(step);
+  soloing++;
+  parked++;
+  const before = soloTurn;
+  let done!: () => void;
+  soloTurn = new Promise<void>((r) => (done = r));
+  try {
+    await before;
+    parked--;
+    while (running - parked > 1) await change();
+    return await step();
+  } finally {
+    soloing--;
+    done();
+    changed();
+  }
+}
+
+/**
+ * A COMMIT that DuckDB refused (other than one that held before its checkpoint failed: "COMMIT
+ * succeeded"). DuckDB 1.5 does not always undo such a commit cleanly in memory: after a commit
+ * that ran out of memory, the attached file's table held rows of one window in place of another's
+ * (found by a test that failed 1 run in 10 under load; a checkpoint later said "Corrupted in-memory
+ * column"). So nothing more is done with any file of this engine: no retry, no statement, no
+ * checkpoint, no DETACH, and the process ends without closing the instance (`enginePoisoned`,
+ * bin/bmrs.js). What was committed before is in the file and its WAL; the next run replays it.
+ */
+export class CommitFailed extends StoreFailure {}
+
+let poisoned: CommitFailed | undefined;
+
+/** The commit failure that stopped this engine, if one did. */
+export const enginePoisoned = (): CommitFailed | undefined => poisoned;
+
+export function poisonEngine(cause: unknown): CommitFailed {
+  poisoned ??= new CommitFailed(`DuckDB failed to commit a write to the store: ${((cause as Error)?.message ?? String(cause)).split('\n')[0]}`, {
+    cause,
+    hint: 'bmrs stopped without touching the store again, so what was committed before is kept whole and this write left nothing; run the same command again',
+  });
+  return poisoned;
 }

@@ -4,7 +4,7 @@
 // writer, its PID and, where the system says, its command line.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdb } from './duckdb-driver.js';
-import { acquireEngine, engineProfile, heavyTask, type Engine } from './duckdb-engine.js';
+import { acquireEngine, engineProfile, enginePoisoned, poisonEngine, solo, type Engine } from './duckdb-engine.js';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BmrsError, StoreBusyError, StoreFailure, UsageError } from '../core/errors.js';
@@ -52,6 +52,8 @@ export function someoneWaits(path: string): boolean {
  * instance of its own instead, read-only without external access (bmrs query: a user's SQL).
  */
 export async function openSession(path: string, mode: Mode, opts: OpenOptions, own = false): Promise<Session> {
+  const stopped = enginePoisoned();
+  if (stopped && !own) throw stopped;
   const started = Date.now();
   let delay = 25;
   let told = false;
@@ -111,10 +113,13 @@ async function attach(path: string, mode: Mode): Promise<Session> {
  */
 async function detach(engine: Engine, c: DuckDBConnection, name: string, mode: Mode): Promise<void> {
   try {
+    // After a failed commit, a checkpoint or DETACH would write DuckDB's copy of the file, which
+    // may be wrong (CommitFailed): the file stays attached until the process ends.
+    if (enginePoisoned()) return c.closeSync();
     // A writer's checkpoint first, as a heavy task (it may need much of the engine's memory beside
     // a transform batch): DETACH then has little left to write, and a checkpoint failing inside
     // DETACH could take the whole engine down with it. One that fails here is DETACH's to retry.
-    if (mode === 'write') await heavyTask(() => c.run('CHECKPOINT')).catch(() => undefined);
+    if (mode === 'write') await solo(() => c.run('CHECKPOINT')).catch(() => undefined);
     c.closeSync();
     const fresh = await engine.instance.connect();
     try {
@@ -229,22 +234,29 @@ export async function failing<T>(path: string, work: Promise<T>): Promise<T> {
   }
 }
 
-/** Runs `task` in one transaction: committed whole, or rolled back and re-thrown. */
+/**
+ * Runs `task` in one transaction: committed whole, or rolled back and re-thrown. The COMMIT runs
+ * with no heavy task beside it (`solo`); one that DuckDB refuses stops the engine (`CommitFailed`).
+ */
 export async function inTransaction<T>(c: DuckDBConnection, task: () => Promise<T>): Promise<T> {
   await c.run('BEGIN TRANSACTION');
   let out: T;
   try {
     out = await task();
-    await c.run('COMMIT');
+  } catch (e) {
+    await c.run('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+  try {
+    await solo(() => c.run('COMMIT'));
   } catch (e) {
     // The commit held and only the checkpoint after it failed (DuckDB says so): the work is stored,
     // and DuckDB asks for the file to be detached and attached again, which the session does next.
     if (/COMMIT succeeded/i.test((e as Error)?.message ?? '')) {
       spent.add(c);
-      return out!;
+      return out;
     }
-    await c.run('ROLLBACK').catch(() => undefined);
-    throw e;
+    throw poisonEngine(e);
   }
   return out;
 }
@@ -252,3 +264,5 @@ export async function inTransaction<T>(c: DuckDBConnection, task: () => Promise<
 /** Connections whose file DuckDB asked to detach and attach again (a checkpoint failed after a commit). */
 const spent = new WeakSet<DuckDBConnection>();
 export const isSpent = (c: DuckDBConnection): boolean => spent.has(c);
+/** A checkpoint that failed invalidates the file in DuckDB until it is detached and attached again. */
+export const markSpent = (c: DuckDBConnection): void => void spent.add(c);

@@ -13,9 +13,9 @@ import { rowCount, type Store, type WindowKey, type WindowWrite, type WriteResul
 import { resolveTable } from '../core/table.js';
 import { toCsv } from './csv.js';
 import { ensureLedger, readLedger, upsertLedger } from './duckdb-ledger.js';
-import { failing, inTransaction, openSession, useProfile, type Mode, type OpenOptions, type Session } from './duckdb-open.js';
+import { failing, inTransaction, markSpent, openSession, useProfile, type Mode, type OpenOptions, type Session } from './duckdb-open.js';
 import { fileSessions } from './duckdb-hold.js';
-import { heavyTask } from './duckdb-engine.js';
+import { heavyTask, solo } from './duckdb-engine.js';
 import { acquireScratch, type Scratch } from './duckdb-scratch.js';
 import { countRows, duplicates, keySet, latestRow, periodCounts, sampleRows } from './duckdb-reads.js';
 import { coverageCounts, duplicateCount, meanSeries } from './duckdb-health.js';
@@ -27,6 +27,8 @@ import { makeDirs } from '../platform/dirs.js';
 export interface DuckDbStoreOptions extends Partial<OpenOptions> {
   /** Test hook: called inside a write's transaction after a window's rows, before its ledger entry. */
   readonly afterRows?: (key: WindowKey) => void | Promise<void>;
+  /** Test hook: called inside a write's transaction after its ledger entries, before the COMMIT. */
+  readonly beforeCommit?: (keys: readonly WindowKey[]) => void | Promise<void>;
   /** Test hook: called inside a repair's transaction after each of its steps. */
   readonly afterRepairStep?: (step: RepairStep) => void | Promise<void>;
 }
@@ -128,12 +130,18 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
             await options.afterRows?.(w.key);
           }
           await upsertLedger(c, group.map((w, i) => ({ key: w.key, rec: w.ledger, result: out[i] })));
+          await options.beforeCommit?.(group.map((w) => w.key));
           return out;
         }));
         for (const w of group) if (rowCount(w) > 0) dirtyTables.add(w.table);
-        // After the commit: a checkpoint that fails (the pool full, even alone) must not fail a
-        // write whose rows are stored; the WAL's own threshold checkpoints them later.
-        if (await heavyTask(() => checkpointIfHeavy(c, dirtyTables.size)).catch(() => false)) dirtyTables.clear();
+        // After the commit, with no heavy task beside it: a checkpoint that fails (the pool full,
+        // even so) must not fail a write whose rows are stored; the WAL's own threshold checkpoints
+        // them later.
+        const done = await solo(() => checkpointIfHeavy(c, dirtyTables.size)).catch((e: unknown) => {
+          if (/invalidated/i.test((e as Error)?.message ?? '')) markSpent(c);
+          return false;
+        });
+        if (done) dirtyTables.clear();
         return results;
       }),
 

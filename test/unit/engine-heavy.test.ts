@@ -1,8 +1,9 @@
 // heavyTask (src/sinks/duckdb-engine.ts): transform batches and write groups run side by side; one
 // that runs out of the shared memory limit is run once more alone, after those running and before
-// any that comes later, and any other failure is its caller's.
+// any that comes later, and any other failure is its caller's. A commit runs with no task beside it
+// (solo) and one that fails is never run again.
 import { expect, it } from 'vitest';
-import { heavyTask } from '../../src/sinks/duckdb-engine.js';
+import { heavyTask, solo } from '../../src/sinks/duckdb-engine.js';
 
 const gate = () => {
   let open!: () => void;
@@ -66,17 +67,92 @@ it('another failure is not retried', async () => {
   expect(await heavyTask(async () => 1)).toBe(1);
 });
 
-it.each([
-  'Out of Memory Error: failed to allocate data of size 32.0 KiB (61.0 MiB/61.0 MiB used)',
-  'TransactionContext Error: Failed to commit: failed to pin block of size 256.0 KiB (60.8 MiB/61.0 MiB used)',
-  'TransactionContext Error: Failed to commit: could not allocate block of size 256.0 KiB (60.4 MiB/61.0 MiB used)',
-])('DuckDB saying the pool is full is retried: %s', async (message) => {
+it('DuckDB saying the pool is full is retried', async () => {
   let tries = 0;
   const r = await heavyTask(async () => {
-    if (++tries === 1) throw new Error(message);
+    if (++tries === 1) throw new Error('Out of Memory Error: failed to allocate data of size 32.0 KiB (61.0 MiB/61.0 MiB used)');
     return tries;
   });
   expect(r).toBe(2);
+});
+
+it.each([
+  'TransactionContext Error: Failed to commit: failed to pin block of size 256.0 KiB (60.8 MiB/61.0 MiB used)',
+  'TransactionContext Error: Failed to commit: could not allocate block of size 256.0 KiB (60.4 MiB/61.0 MiB used)',
+])('a commit that ran out of memory is never run again: %s', async (message) => {
+  let tries = 0;
+  const e = await heavyTask(async () => {
+    tries++;
+    throw new Error(message);
+  }).catch((x: unknown) => x);
+  expect((e as Error).message).toBe(message);
+  expect(tries).toBe(1);
+});
+
+it('a commit (solo) waits for the running batch, and no batch starts until it is done', async () => {
+  const log: string[] = [];
+  const batch = gate();
+  const first = heavyTask(async () => {
+    log.push('batch start');
+    await batch.opened;
+    log.push('batch end');
+  });
+  const write = heavyTask(async () => {
+    log.push('write rows');
+    await solo(async () => {
+      log.push('commit start');
+      await new Promise((r) => setTimeout(r, 0));
+      log.push('commit end');
+    });
+    log.push('write end');
+  });
+  await new Promise((r) => setTimeout(r, 0));
+  const next = heavyTask(async () => {
+    log.push('next batch');
+  });
+  await new Promise((r) => setTimeout(r, 0));
+  expect(log).toEqual(['batch start', 'write rows']);
+  batch.open();
+  await Promise.all([first, write, next]);
+  expect(log.slice(2, 5)).toEqual(['batch end', 'commit start', 'commit end']);
+  expect(log.slice(5).sort()).toEqual(['next batch', 'write end']);
+});
+
+it('two running tasks that both commit take turns (neither waits for the other to finish first)', async () => {
+  const log: string[] = [];
+  const both = gate();
+  const task = (name: string) =>
+    heavyTask(async () => {
+      log.push(`${name} rows`);
+      await both.opened;
+      await solo(async () => {
+        log.push(`${name} commit start`);
+        await new Promise((r) => setTimeout(r, 0));
+        log.push(`${name} commit end`);
+      });
+    });
+  const done = Promise.all([task('a'), task('b')]);
+  await new Promise((r) => setTimeout(r, 0));
+  expect(log).toEqual(['a rows', 'b rows']);
+  both.open();
+  await done;
+  expect(log.slice(2)).toEqual(['a commit start', 'a commit end', 'b commit start', 'b commit end']);
+});
+
+it('a solo step outside any heavy task (a checkpoint at close) runs alone', async () => {
+  const log: string[] = [];
+  const batch = gate();
+  const running = heavyTask(async () => {
+    log.push('batch start');
+    await batch.opened;
+    log.push('batch end');
+  });
+  const step = solo(async () => void log.push('checkpoint'));
+  await new Promise((r) => setTimeout(r, 0));
+  expect(log).toEqual(['batch start']);
+  batch.open();
+  await Promise.all([running, step]);
+  expect(log).toEqual(['batch start', 'batch end', 'checkpoint']);
 });
 
 it('a commit that held but whose checkpoint failed is done: no rollback, no retry, and the connection is spent', async () => {

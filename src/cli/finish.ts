@@ -1,0 +1,13 @@
+// How a bmrs process ends once its command has returned `code` (bin/bmrs.js).
+import { enginePoisoned } from '../sinks/duckdb-engine.js';
+
+/**
+ * Sets the exit code and lets the process wind down; but after a commit DuckDB refused, ends it at
+ * once: winding down would close the engine, which checkpoints DuckDB's copy of the store, and that
+ * copy may be wrong (CommitFailed). Ended here, the file and its WAL stay as the last good commit
+ * left them, and the next open replays the WAL.
+ */
+export function finish(code: number): void {
+  if (enginePoisoned()) process.exit(code);
+  process.exitCode = code;
+}

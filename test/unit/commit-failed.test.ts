@@ -1,0 +1,40 @@
+// A COMMIT that DuckDB refuses (src/sinks/duckdb-engine.ts, CommitFailed): DuckDB 1.5 does not always
+// undo such a commit cleanly in memory, so the engine stops. Not run again, no ROLLBACK, and no
+// session of any store opens afterwards in this process. (A file of its own: the stop is for the
+// whole process.) test/e2e/commit-refused.test.ts has the real failure end to end.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { EXIT } from '../../src/core/errors.js';
+import { CommitFailed, enginePoisoned, heavyTask } from '../../src/sinks/duckdb-engine.js';
+import { inTransaction, openSession } from '../../src/sinks/duckdb-open.js';
+import { tempDir } from '../support/pipeline.js';
+
+it('a refused commit is not retried or rolled back, stops the engine, and no store opens after it', async () => {
+  const ran: string[] = [];
+  const c = {
+    async run(sql: string) {
+      ran.push(sql);
+      if (sql === 'COMMIT') throw new Error('TransactionContext Error: Failed to commit: could not allocate block of size 256.0 KiB (60.4 MiB/61.0 MiB used)');
+    },
+  } as unknown as Parameters<typeof inTransaction>[0];
+  expect(enginePoisoned()).toBeUndefined();
+  let tries = 0;
+  const e = await heavyTask(() => inTransaction(c, async () => ++tries)).catch((x: unknown) => x);
+  expect(e).toBeInstanceOf(CommitFailed);
+  expect((e as CommitFailed).exitCode).toBe(EXIT.internal);
+  expect((e as Error).message).toMatch(/failed to commit a write to the store: TransactionContext Error: Failed to commit: could not allocate block/);
+  expect(tries).toBe(1);
+  expect(ran).toEqual(['BEGIN TRANSACTION', 'COMMIT']);
+  expect(enginePoisoned()).toBe(e);
+
+  const tmp = await tempDir();
+  try {
+    const db = join(tmp.dir, 'other.duckdb');
+    await expect(openSession(db, 'write', { waitMs: 0 })).rejects.toBe(e);
+    await expect(openSession(db, 'read', { waitMs: 0 })).rejects.toBe(e);
+    expect(existsSync(db)).toBe(false);
+  } finally {
+    await tmp.cleanup();
+  }
+});
