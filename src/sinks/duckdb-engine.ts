@@ -3,7 +3,6 @@
 // caches and one memory limit for both, where two instances (transform and store) each kept their
 // own (docs/benchmarks.md, "Fifth sitting"). Made by the first user, closed when the last one lets go.
 import type { DuckDBInstance } from '@duckdb/node-api';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreFailure } from '../core/errors.js';
@@ -112,10 +111,11 @@ export async function engineProfile(run: (sql: string) => Promise<unknown>, want
   }
 }
 
-/** Heavy tasks (transform batches, write groups) running now, and those of them parked in `solo`. */
+/** Heavy tasks (transform batches, write groups) running now. */
 let running = 0;
-let parked = 0;
-/** Solo steps waiting or running: no heavy task starts meanwhile. */
+/** Staging statements of the SQL transform running now (`statement`). */
+let statements = 0;
+/** Solo steps waiting or running: no staging statement starts meanwhile. */
 let soloing = 0;
 /** Settles once the solo steps queued so far have run (one at a time). */
 let soloTurn: Promise<void> = Promise.resolve();
@@ -128,8 +128,6 @@ const changed = (): void => {
 /** Settles at the next change of the counts above. Each wait re-checks its condition after it, in
  * the same step as it then counts itself in (a separate check would leave a gap between the two). */
 const change = (): Promise<void> => new Promise<void>((r) => waiters.push(r));
-/** Set inside a heavy task (its own async context), for `solo`. */
-const inHeavy = new AsyncLocalStorage<true>();
 
 /** DuckDB's ways of saying the buffer pool is full. */
 const OUT_OF_MEMORY = /Out of Memory Error|failed to pin block|could not allocate block/i;
@@ -140,8 +138,8 @@ const OUT_OF_MEMORY = /Out of Memory Error|failed to pin block|could not allocat
  * limit (a batch of eight days about 75 MB of buffers, spilling past the limit), and a statement
  * that finds the pool full of the other's pinned buffers fails with "Out of Memory". Such a task
  * has changed nothing (its statement failed whole, and its transaction is rolled back), and is run
- * once more alone: after the tasks running now, before any other starts. A commit is never run
- * beside another task (`solo`), and one that fails is not run again (`CommitFailed`).
+ * once more alone: after the tasks running now, before any other starts. A commit never runs
+ * beside a staging statement (`solo`), and one that fails is not run again (`CommitFailed`).
  */
 export async function heavyTask<T>(task: () => Promise<T>): Promise<T> {
   try {
@@ -156,10 +154,9 @@ export async function heavyTask<T>(task: () => Promise<T>): Promise<T> {
 
 async function together<T>(task: () => Promise<T>): Promise<T> {
   await exclusive;
-  while (soloing > 0) await change();
   running++;
   try {
-    return await inHeavy.run(true, task);
+    return await task();
   } finally {
     running--;
     changed();
@@ -176,7 +173,7 @@ function alone<T>(task: () => Promise<T>): Promise<T> {
       while (running > 0) await change();
       running++;
       try {
-        return await inHeavy.run(true, task);
+        return await task();
       } finally {
         running--;
         changed();
@@ -188,26 +185,38 @@ function alone<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Runs `step` with no heavy task beside it: a commit (a failed one can leave DuckDB's copy of the
- * table wrong, see `CommitFailed`, and a full pool is what makes commits fail) or a checkpoint.
- * Inside a heavy task, it waits until the other running tasks have finished (or are waiting in
- * `solo` themselves) and no new one starts until it is done; outside one, it runs alone.
+ * Runs `step`, a commit or a checkpoint, with no staging statement of the SQL transform beside it
+ * (`statement`): a staging statement pins most of the memory limit while it runs, a commit that
+ * finds the pool full fails, and a failed commit can leave DuckDB's copy of the table wrong
+ * (`CommitFailed`). It waits for the staging statement running now, if any, and none starts until
+ * it is done; the batch's other statements (its summary, its Parquet files) pin little, and its
+ * temp table between statements is not pinned at all (DuckDB spills it if the commit needs the
+ * room). Solo steps run one at a time. The cost, and what was tried: docs/benchmarks.md, "Sixth sitting".
  */
 export async function solo<T>(step: () => Promise<T>): Promise<T> {
-  if (!inHeavy.getStore()) return alone(step);
   soloing++;
-  parked++;
   const before = soloTurn;
   let done!: () => void;
   soloTurn = new Promise<void>((r) => (done = r));
   try {
     await before;
-    parked--;
-    while (running - parked > 1) await change();
+    while (statements > 0) await change();
     return await step();
   } finally {
     soloing--;
     done();
+    changed();
+  }
+}
+
+/** Runs a staging statement of the SQL transform: not while a solo step waits or runs. */
+export async function statement<T>(run: () => Promise<T>): Promise<T> {
+  while (soloing > 0) await change();
+  statements++;
+  try {
+    return await run();
+  } finally {
+    statements--;
     changed();
   }
 }

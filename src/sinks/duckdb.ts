@@ -137,7 +137,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
         // After the commit, with no heavy task beside it: a checkpoint that fails (the pool full,
         // even so) must not fail a write whose rows are stored; the WAL's own threshold checkpoints
         // them later.
-        const done = await solo(() => checkpointIfHeavy(c, dirtyTables.size)).catch((e: unknown) => {
+        const done = await checkpointIfHeavy(c, dirtyTables.size).catch((e: unknown) => {
           if (/invalidated/i.test((e as Error)?.message ?? '')) markSpent(c);
           return false;
         });
@@ -199,6 +199,6 @@ async function checkpointIfHeavy(c: DuckDBConnection, tables: number): Promise<b
   if (tables <= FEW_TABLES) return false;
   const reader = await c.runAndReadAll("SELECT coalesce(sum(memory_usage_bytes), 0)::BIGINT FROM duckdb_memory() WHERE tag = 'IN_MEMORY_TABLE'");
   if (Number(reader.getRows()[0][0]) <= IN_MEMORY_LIMIT) return false;
-  await c.run('CHECKPOINT');
+  await solo(() => c.run('CHECKPOINT'));
   return true;
 }

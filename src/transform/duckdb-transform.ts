@@ -7,7 +7,7 @@
 // the general mode; a window the fast mode cannot prove is read again in the general mode, and one
 // the general mode declines goes to the JS path (the `fallback` reason).
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { acquireEngine, heavyTask, type Engine } from '../sinks/duckdb-engine.js';
+import { acquireEngine, heavyTask, statement, type Engine } from '../sinks/duckdb-engine.js';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pyIsoformatUtc } from '../core/py-format.js';
@@ -134,7 +134,8 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
     const sql = batchSql(jobs[0].table, batch, `stage_${++seq}`);
     options.onBatch?.(jobs[0].keys === null ? 'general' : 'fast', jobs.length);
     try {
-      await c.run(sql.stage);
+      // The staging statement holds most of the engine's memory while it runs: never beside a commit.
+      await statement(() => c.run(sql.stage));
       const summaries = new Map((await c.runAndReadAll(sql.summary)).getRowObjects().map((r) => [Number(r.wid), r]));
       const periods = new Map<number, Map<number, number>>();
       if (sql.periods) {

@@ -1,9 +1,9 @@
 // heavyTask (src/sinks/duckdb-engine.ts): transform batches and write groups run side by side; one
 // that runs out of the shared memory limit is run once more alone, after those running and before
-// any that comes later, and any other failure is its caller's. A commit runs with no task beside it
-// (solo) and one that fails is never run again.
+// any that comes later, and any other failure is its caller's. A commit runs with no statement of
+// the transform beside it (solo, statement) and one that fails is never run again.
 import { expect, it } from 'vitest';
-import { heavyTask, solo } from '../../src/sinks/duckdb-engine.js';
+import { heavyTask, solo, statement } from '../../src/sinks/duckdb-engine.js';
 
 const gate = () => {
   let open!: () => void;
@@ -89,70 +89,37 @@ it.each([
   expect(tries).toBe(1);
 });
 
-it('a commit (solo) waits for the running batch, and no batch starts until it is done', async () => {
+it('a commit (solo) waits for the transform statement running, and no statement starts until it is done', async () => {
   const log: string[] = [];
-  const batch = gate();
-  const first = heavyTask(async () => {
-    log.push('batch start');
-    await batch.opened;
-    log.push('batch end');
+  const stage = gate();
+  const running = statement(async () => {
+    log.push('stage start');
+    await stage.opened;
+    log.push('stage end');
   });
-  const write = heavyTask(async () => {
-    log.push('write rows');
-    await solo(async () => {
-      log.push('commit start');
+  const commit = solo(async () => {
+    log.push('commit start');
+    await new Promise((r) => setTimeout(r, 0));
+    log.push('commit end');
+  });
+  const next = statement(async () => void log.push('next statement'));
+  await new Promise((r) => setTimeout(r, 0));
+  expect(log).toEqual(['stage start']);
+  stage.open();
+  await Promise.all([running, commit, next]);
+  expect(log).toEqual(['stage start', 'stage end', 'commit start', 'commit end', 'next statement']);
+});
+
+it('solo steps run one at a time, in turn', async () => {
+  const log: string[] = [];
+  const step = (name: string) =>
+    solo(async () => {
+      log.push(`${name} start`);
       await new Promise((r) => setTimeout(r, 0));
-      log.push('commit end');
+      log.push(`${name} end`);
     });
-    log.push('write end');
-  });
-  await new Promise((r) => setTimeout(r, 0));
-  const next = heavyTask(async () => {
-    log.push('next batch');
-  });
-  await new Promise((r) => setTimeout(r, 0));
-  expect(log).toEqual(['batch start', 'write rows']);
-  batch.open();
-  await Promise.all([first, write, next]);
-  expect(log.slice(2, 5)).toEqual(['batch end', 'commit start', 'commit end']);
-  expect(log.slice(5).sort()).toEqual(['next batch', 'write end']);
-});
-
-it('two running tasks that both commit take turns (neither waits for the other to finish first)', async () => {
-  const log: string[] = [];
-  const both = gate();
-  const task = (name: string) =>
-    heavyTask(async () => {
-      log.push(`${name} rows`);
-      await both.opened;
-      await solo(async () => {
-        log.push(`${name} commit start`);
-        await new Promise((r) => setTimeout(r, 0));
-        log.push(`${name} commit end`);
-      });
-    });
-  const done = Promise.all([task('a'), task('b')]);
-  await new Promise((r) => setTimeout(r, 0));
-  expect(log).toEqual(['a rows', 'b rows']);
-  both.open();
-  await done;
-  expect(log.slice(2)).toEqual(['a commit start', 'a commit end', 'b commit start', 'b commit end']);
-});
-
-it('a solo step outside any heavy task (a checkpoint at close) runs alone', async () => {
-  const log: string[] = [];
-  const batch = gate();
-  const running = heavyTask(async () => {
-    log.push('batch start');
-    await batch.opened;
-    log.push('batch end');
-  });
-  const step = solo(async () => void log.push('checkpoint'));
-  await new Promise((r) => setTimeout(r, 0));
-  expect(log).toEqual(['batch start']);
-  batch.open();
-  await Promise.all([running, step]);
-  expect(log).toEqual(['batch start', 'batch end', 'checkpoint']);
+  await Promise.all([step('commit'), step('checkpoint')]);
+  expect(log).toEqual(['commit start', 'commit end', 'checkpoint start', 'checkpoint end']);
 });
 
 it('a commit that held but whose checkpoint failed is done: no rollback, no retry, and the connection is spent', async () => {
