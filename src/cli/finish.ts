@@ -1,5 +1,5 @@
 // How a bmrs process ends once its command has returned `code` (bin/bmrs.js).
-import { enginePoisoned } from '../sinks/duckdb-engine.js';
+import { enginePoisoned } from '../sinks/duckdb-stop.js';
 
 /**
  * Sets the exit code and lets the process wind down; but after a commit DuckDB refused, ends it at

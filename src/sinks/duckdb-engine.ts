@@ -5,7 +5,7 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { StoreFailure } from '../core/errors.js';
+import { CommitFailed, enginePoisoned } from './duckdb-stop.js';
 import { duckdb } from './duckdb-driver.js';
 import { acquireScratch, type Scratch } from './duckdb-scratch.js';
 
@@ -69,7 +69,7 @@ export async function acquireEngine(transform = false): Promise<Engine> {
     if (--s.users > 0) return;
     if (shared === s) shared = undefined;
     // Closing would checkpoint the attached files: not after a failed commit (CommitFailed).
-    if (poisoned) return;
+    if (enginePoisoned()) return;
     void s.instance.then(
       (i) => i.closeSync(),
       () => undefined,
@@ -219,28 +219,4 @@ export async function statement<T>(run: () => Promise<T>): Promise<T> {
     statements--;
     changed();
   }
-}
-
-/**
- * A COMMIT that DuckDB refused (other than one that held before its checkpoint failed: "COMMIT
- * succeeded"). DuckDB 1.5 does not always undo such a commit cleanly in memory: after a commit
- * that ran out of memory, the attached file's table held rows of one window in place of another's
- * (found by a test that failed 1 run in 10 under load; a checkpoint later said "Corrupted in-memory
- * column"). So nothing more is done with any file of this engine: no retry, no statement, no
- * checkpoint, no DETACH, and the process ends without closing the instance (`enginePoisoned`,
- * bin/bmrs.js). What was committed before is in the file and its WAL; the next run replays it.
- */
-export class CommitFailed extends StoreFailure {}
-
-let poisoned: CommitFailed | undefined;
-
-/** The commit failure that stopped this engine, if one did. */
-export const enginePoisoned = (): CommitFailed | undefined => poisoned;
-
-export function poisonEngine(cause: unknown): CommitFailed {
-  poisoned ??= new CommitFailed(`DuckDB failed to commit a write to the store: ${((cause as Error)?.message ?? String(cause)).split('\n')[0]}`, {
-    cause,
-    hint: 'bmrs stopped without touching the store again, so what was committed before is kept whole and this write left nothing; run the same command again',
-  });
-  return poisoned;
 }

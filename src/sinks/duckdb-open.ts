@@ -4,7 +4,8 @@
 // writer, its PID and, where the system says, its command line.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdb } from './duckdb-driver.js';
-import { acquireEngine, engineProfile, enginePoisoned, poisonEngine, solo, type Engine } from './duckdb-engine.js';
+import { acquireEngine, engineProfile, solo, type Engine } from './duckdb-engine.js';
+import { enginePoisoned, poisonEngine } from './duckdb-stop.js';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BmrsError, StoreBusyError, StoreFailure, UsageError } from '../core/errors.js';

@@ -26,19 +26,15 @@ function ingest(args: string[]) {
 }
 
 it('SIGKILL mid-run leaves whole days only; the re-run completes without duplicates', async () => {
-  sim.setFault({ kind: 'delay', ms: 150 });
+  // The fifth request waits until released: the process is killed with it in flight, once a window
+  // before it is stored (read through the file's ledger: the writer lets go of it for a reader).
+  sim.setFault({ kind: 'hold', after: 4 });
   const child = ingest([]);
-  // Kill once a few windows have been requested, while more are in flight.
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (sim.requests.length >= 4) {
-        clearInterval(poll);
-        resolve();
-      }
-    }, 20);
-  });
+  const stored = () => scalar(tmp.db, "SELECT count(*) FROM _bmrs_ledger WHERE status = 'loaded'").catch(() => 0);
+  while (!(sim.held >= 1 && (await stored()) >= 1)) await new Promise((r) => setTimeout(r, 20));
   child.kill('SIGKILL');
   await new Promise((r) => child.on('close', r));
+  sim.release();
   sim.setFault(null);
 
   const perDay = await query(tmp.db, 'SELECT settlementDate::VARCHAR AS d, count(*) AS n FROM bmrs_fuelinst GROUP BY 1 ORDER BY 1');

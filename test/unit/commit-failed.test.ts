@@ -1,4 +1,4 @@
-// A COMMIT that DuckDB refuses (src/sinks/duckdb-engine.ts, CommitFailed): DuckDB 1.5 does not always
+// A COMMIT that DuckDB refuses (src/sinks/duckdb-stop.ts, CommitFailed): DuckDB 1.5 does not always
 // undo such a commit cleanly in memory, so the engine stops. Not run again, no ROLLBACK, and no
 // session of any store opens afterwards in this process. (A file of its own: the stop is for the
 // whole process.) test/e2e/commit-refused.test.ts has the real failure end to end.
@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { EXIT } from '../../src/core/errors.js';
-import { CommitFailed, enginePoisoned, heavyTask } from '../../src/sinks/duckdb-engine.js';
+import { heavyTask } from '../../src/sinks/duckdb-engine.js';
+import { CommitFailed, enginePoisoned } from '../../src/sinks/duckdb-stop.js';
 import { inTransaction, openSession } from '../../src/sinks/duckdb-open.js';
 import { tempDir } from '../support/pipeline.js';
 
