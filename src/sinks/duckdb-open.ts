@@ -228,6 +228,9 @@ export async function failing<T>(path: string, work: Promise<T>): Promise<T> {
     return await work;
   } catch (e) {
     if (e instanceof BmrsError) throw e;
+    // A statement outside a transaction commits on its own: refused, it stops the engine as well.
+    const message = (e as Error)?.message ?? '';
+    if (/Failed to commit/i.test(message) && !/COMMIT succeeded/i.test(message)) throw poisonEngine(e);
     throw new StoreFailure(`the store ${path} failed: ${((e as Error).message ?? String(e)).split('\n')[0]}`, {
       cause: e,
       hint: 'nothing from this step was stored; check the disk and the store, then run again',

@@ -39,3 +39,13 @@ it('a refused commit is not retried or rolled back, stops the engine, and no sto
     await tmp.cleanup();
   }
 });
+
+it('a statement outside a transaction whose own commit DuckDB refuses stops the engine too', async () => {
+  const { failing } = await import('../../src/sinks/duckdb-open.js');
+  const refused = failing('/tmp/x.duckdb', Promise.reject(new Error('TransactionContext Error: Failed to commit: failed to pin block of size 256.0 KiB')));
+  await expect(refused).rejects.toBe(enginePoisoned());
+  // Any other driver failure is the step's own (70, nothing stored), as before.
+  const other = await failing('/tmp/x.duckdb', Promise.reject(new Error('IO Error: disk full'))).catch((e: unknown) => e);
+  expect(other).not.toBeInstanceOf(CommitFailed);
+  expect((other as Error).message).toBe('the store /tmp/x.duckdb failed: IO Error: disk full');
+});
