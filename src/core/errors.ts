@@ -85,6 +85,12 @@ export class SchemaConflictError extends DataError {}
 /** The store failed (disk full, I/O error, a driver error): the real message, exit 70. */
 export class StoreFailure extends InternalError {}
 
+/**
+ * The store takes nothing more in this process (DuckDB refused a commit, src/sinks/duckdb-stop.ts):
+ * the run stops, and the windows not done yet fail with it without asking the API. Exit 70.
+ */
+export class StoreStopped extends StoreFailure {}
+
 export function isBmrsError(e: unknown): e is BmrsError {
   return e instanceof BmrsError;
 }

@@ -6,7 +6,7 @@
 // opened: busy, misconfigured, broken) or is a bug.
 import { describeGaps, isSettled, type DayGaps } from './completeness.js';
 import type { DatasetSpec } from './datasets.js';
-import { BmrsError, InternalError, SchemaConflictError, StoreBusyError } from './errors.js';
+import { BmrsError, InternalError, SchemaConflictError, StoreBusyError, StoreStopped } from './errors.js';
 import { mapPool } from './pool.js';
 import type { ApiClient, Archive, Clock, WindowTransform } from './ports.js';
 import { fetchAndPrepare, type ReadyWindow } from './fetch-prepare.js';
@@ -80,10 +80,14 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
   deps.onEvent?.({ type: 'planned', datasets: [...totals].map(([dataset, n]) => ({ dataset, windows: n })) });
   const queue = writeQueue(deps.store, concurrency);
   // Once another process has kept the store past the wait, every later write would wait as long
-  // again: the windows not started yet fail at once with the same error, without asking the API.
+  // again; once the store has stopped (StoreStopped), it takes nothing more: either way the windows
+  // not started yet fail at once with the same error, without asking the API.
   const state: RunState = { busy: undefined };
+  const note = (e: unknown): void => {
+    if (e instanceof StoreBusyError || e instanceof StoreStopped) state.busy ??= e;
+  };
   const busy = (e: unknown): never => {
-    if (e instanceof StoreBusyError) state.busy ??= e;
+    note(e);
     throw e;
   };
   const handed = new Map<string, () => void>();
@@ -102,7 +106,7 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
     // windows waiting for one statement. At most `writeBehind` more windows are in the pipeline
     // beside those being fetched, which bounds what is held in memory.
     const depth = concurrency + (deps.writeBehind ?? writeBehind(concurrency, rowTransform(deps) !== undefined));
-    return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy));
+    return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy, note));
   }
   // The store writes full groups: a worker goes on to its next window once this one is queued
   // for writing (or settled) and no full group waits behind the write in flight (which bounds what
@@ -111,7 +115,7 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
   try {
     await mapPool(windows, concurrency, async (w) => {
       const queued = new Promise<void>((resolve) => handed.set(`${w.dataset.code}/${w.from}/${w.to}`, resolve));
-      const outcome = runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy);
+      const outcome = runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy, note);
       outcomes.push(outcome);
       await Promise.race([outcome, queued.then(() => queue.room())]);
     });
@@ -139,7 +143,7 @@ function rowTransform(deps: RunnerDeps): WindowTransform | undefined {
 }
 
 interface RunState {
-  busy: StoreBusyError | undefined;
+  busy: StoreBusyError | StoreStopped | undefined;
 }
 
 type Slots = <T>(task: () => Promise<T>) => Promise<T>;
@@ -178,6 +182,7 @@ async function runWindow(
   writes: WriteQueue,
   fetching: Slots,
   busy: (e: unknown) => never,
+  note: (e: unknown) => void,
 ): Promise<WindowOutcome> {
   const started = deps.clock.monotonic();
   deps.onEvent?.({ type: 'window-started', window });
@@ -192,7 +197,7 @@ async function runWindow(
     // Record the failure so a repair finds it; if the store cannot take even that (or is held by
     // another process, where trying again would only wait again), the window is simply missing
     // from the ledger, which a repair treats the same way.
-    if (!(error instanceof StoreBusyError)) {
+    if (!(error instanceof StoreBusyError || error instanceof StoreStopped)) {
       const ledger = record(deps, 'failed', fetched, error);
       await writes({ table: table.name, key, columns: table.columns, rows: [], bounds: null, ledger }).catch(() => undefined);
     }
@@ -219,6 +224,7 @@ async function runWindow(
     }
   } catch (e) {
     if (!(e instanceof BmrsError)) throw e;
+    note(e); // the SQL transform finds the engine stopped (StoreStopped): the run stops too
     return failed(e, fetched);
   }
 

@@ -1,7 +1,7 @@
 // Hands prepared windows to the store in groups, as its capabilities ask: one write in flight unless
 // the store takes parallel writes, each group as many queued windows as fit its preferred size.
 // A store that is slow to write therefore gets bigger groups, not a longer queue of small ones.
-import { BmrsError, StoreBusyError, StoreFailure } from './errors.js';
+import { BmrsError, StoreBusyError, StoreFailure, StoreStopped } from './errors.js';
 import { rowCount, type Store, type WindowWrite, type WriteResult } from './store.js';
 
 /**
@@ -67,19 +67,20 @@ export function writeQueue(store: Store, maxInFlight = 4): ClosableWriteQueue {
 /**
  * Writes a group; when a group of several fails, each of its windows is tried alone, so one bad
  * window fails only itself. A store held by another process fails them all at once: trying again
- * window by window would only wait again. So does a transient failure (a quota, a service still
+ * window by window would only wait again; so does a store that has stopped (StoreStopped). So does a transient failure (a quota, a service still
  * unavailable after the store's own retries): one window's write would meet it again, and each
  * would cost the store a job of its own (BigQuery: a load job per window, against a daily quota).
  */
-async function writeGroup(store: Store, group: readonly Queued[], waiting: Queued[]): Promise<StoreBusyError | undefined> {
+async function writeGroup(store: Store, group: readonly Queued[], waiting: Queued[]): Promise<StoreBusyError | StoreStopped | undefined> {
   try {
     const results = await store.write(group.map((q) => q.item));
     group.forEach((q, i) => q.resolve(results[i]));
     return undefined;
   } catch (e) {
     const error = asStoreError(store.name, e);
-    if (error instanceof StoreBusyError) {
-      // The windows queued behind it would each wait as long again: they fail with it now.
+    if (error instanceof StoreBusyError || error instanceof StoreStopped) {
+      // The windows queued behind it would each wait as long again (or the store takes nothing
+      // more): they fail with it now.
       [...group, ...waiting.splice(0)].forEach((q) => q.reject(error));
       return error;
     }

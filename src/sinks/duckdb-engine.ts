@@ -5,7 +5,7 @@
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CommitFailed, enginePoisoned } from './duckdb-stop.js';
+import { CommitFailed, enginePoisoned, poisonEngine, refusedCommit } from './duckdb-stop.js';
 import { duckdb } from './duckdb-driver.js';
 import { acquireScratch, type Scratch } from './duckdb-scratch.js';
 
@@ -41,6 +41,9 @@ export interface Engine {
   release(): void;
 }
 
+/** Instances of a stopped engine (CommitFailed), referenced until the process ends. */
+const keptOpen: unknown[] = [];
+
 let shared: { instance: Promise<DuckDBInstance>; users: number; transforms: number; scratch: Scratch; profile: Profile | undefined } | undefined;
 
 /** The engine, made on first use; `transform` for the SQL transform's use. Each call must be matched by one `release`. */
@@ -68,8 +71,9 @@ export async function acquireEngine(transform = false): Promise<Engine> {
     if (transform) s.transforms--;
     if (--s.users > 0) return;
     if (shared === s) shared = undefined;
-    // Closing would checkpoint the attached files: not after a failed commit (CommitFailed).
-    if (enginePoisoned()) return;
+    // Closing would checkpoint the attached files: not after a failed commit (CommitFailed). Nor
+    // may the instance be collected (its finalizer closes it too): it is kept until the process ends.
+    if (enginePoisoned()) return void keptOpen.push(s.instance);
     void s.instance.then(
       (i) => i.closeSync(),
       () => undefined,
@@ -147,7 +151,7 @@ export async function heavyTask<T>(task: () => Promise<T>): Promise<T> {
   } catch (e) {
     // A commit's failure is never run again (CommitFailed), whatever reached here with it.
     const message = (e as Error)?.message ?? '';
-    if (e instanceof CommitFailed || /Failed to commit|COMMIT succeeded/i.test(message) || !OUT_OF_MEMORY.test(message)) throw e;
+    if (e instanceof CommitFailed || refusedCommit(e) || /COMMIT succeeded/i.test(message) || !OUT_OF_MEMORY.test(message)) throw e;
     return alone(task);
   }
 }
@@ -201,6 +205,7 @@ export async function solo<T>(step: () => Promise<T>): Promise<T> {
   try {
     await before;
     while (statements > 0) await change();
+    stopped();
     return await step();
   } finally {
     soloing--;
@@ -209,12 +214,22 @@ export async function solo<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
+/** After a refused commit, nothing more runs on the engine (CommitFailed). */
+function stopped(): void {
+  const e = enginePoisoned();
+  if (e) throw e;
+}
+
 /** Runs a staging statement of the SQL transform: not while a solo step waits or runs. */
 export async function statement<T>(run: () => Promise<T>): Promise<T> {
   while (soloing > 0) await change();
+  stopped();
   statements++;
   try {
     return await run();
+  } catch (e) {
+    // It commits on its own (CREATE TEMP TABLE ... AS): refused, it stops the engine as any commit does.
+    throw refusedCommit(e) ? poisonEngine(e) : e;
   } finally {
     statements--;
     changed();

@@ -5,7 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { duckdb } from './duckdb-driver.js';
 import { acquireEngine, engineProfile, solo, type Engine } from './duckdb-engine.js';
-import { enginePoisoned, poisonEngine } from './duckdb-stop.js';
+import { enginePoisoned, poisonEngine, refusedCommit } from './duckdb-stop.js';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { BmrsError, StoreBusyError, StoreFailure, UsageError } from '../core/errors.js';
@@ -122,6 +122,7 @@ async function detach(engine: Engine, c: DuckDBConnection, name: string, mode: M
     // DETACH could take the whole engine down with it. One that fails here is DETACH's to retry.
     if (mode === 'write') await solo(() => c.run('CHECKPOINT')).catch(() => undefined);
     c.closeSync();
+    if (enginePoisoned()) return; // a commit was refused while the checkpoint waited its turn
     const fresh = await engine.instance.connect();
     try {
       await fresh.run(`DETACH ${name}`);
@@ -229,8 +230,7 @@ export async function failing<T>(path: string, work: Promise<T>): Promise<T> {
   } catch (e) {
     if (e instanceof BmrsError) throw e;
     // A statement outside a transaction commits on its own: refused, it stops the engine as well.
-    const message = (e as Error)?.message ?? '';
-    if (/Failed to commit/i.test(message) && !/COMMIT succeeded/i.test(message)) throw poisonEngine(e);
+    if (refusedCommit(e)) throw poisonEngine(e);
     throw new StoreFailure(`the store ${path} failed: ${((e as Error).message ?? String(e)).split('\n')[0]}`, {
       cause: e,
       hint: 'nothing from this step was stored; check the disk and the store, then run again',

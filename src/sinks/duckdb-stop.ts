@@ -1,6 +1,6 @@
 // The stop after a COMMIT that DuckDB refused: a module of its own, without the driver, so that
 // every bmrs process can ask at its end (cli/finish.ts) without loading DuckDB.
-import { StoreFailure } from '../core/errors.js';
+import { StoreStopped } from '../core/errors.js';
 
 /**
  * A COMMIT that DuckDB refused (other than one that held before its checkpoint failed: "COMMIT
@@ -11,7 +11,7 @@ import { StoreFailure } from '../core/errors.js';
  * checkpoint, no DETACH, and the process ends without closing the instance (`enginePoisoned`,
  * cli/finish.ts). What was committed before is in the file and its WAL; the next run replays it.
  */
-export class CommitFailed extends StoreFailure {}
+export class CommitFailed extends StoreStopped {}
 
 let poisoned: CommitFailed | undefined;
 
@@ -24,4 +24,10 @@ export function poisonEngine(cause: unknown): CommitFailed {
     hint: 'bmrs stopped without touching the store again, so what was committed before is kept whole and this write left nothing; run the same command again',
   });
   return poisoned;
+}
+
+/** Whether a DuckDB error is a commit refused (not one that held before its checkpoint failed). */
+export function refusedCommit(e: unknown): boolean {
+  const message = (e as Error)?.message ?? '';
+  return /Failed to commit/i.test(message) && !/COMMIT succeeded/i.test(message);
 }

@@ -10,6 +10,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { acquireEngine, heavyTask, statement, type Engine } from '../sinks/duckdb-engine.js';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StoreStopped } from '../core/errors.js';
 import { pyIsoformatUtc } from '../core/py-format.js';
 import type { StagedWindow, WindowTransform } from '../core/ports.js';
 import type { TableHandle } from '../core/store.js';
@@ -106,6 +107,8 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
     try {
       results = await heavyTask(() => transformBatch(c, jobs));
     } catch (e) {
+      // The engine stopped (a commit refused): nothing more runs on it, and the windows fail with it.
+      if (e instanceof StoreStopped) return jobs.forEach((j) => j.failed(e));
       // One body DuckDB cannot read fails the statement: each window alone then tells which.
       if (jobs.length > 1) {
         for (const j of jobs) await runBatch(c, [j]);

@@ -10,7 +10,7 @@ import { query, scalar, useSimulatorAndStore } from '../support/pipeline.js';
 const BIN = new URL('../../bin/bmrs.js', import.meta.url).pathname;
 const REFUSED = new URL('../support/ingest-commit-refused.mjs', import.meta.url).pathname;
 const ctx = useSimulatorAndStore({ now: '2025-11-01T00:00:00Z' });
-const range = ['--dataset', 'FUELINST', '--from', '2025-10-20', '--to', '2025-10-23'];
+const range = ['--dataset', 'FUELINST', '--from', '2025-10-20', '--to', '2025-11-01'];
 
 function run(script: string, args: string[]) {
   const child = spawn(process.execPath, [script, ...args], {
@@ -27,6 +27,9 @@ it('a refused commit ends the run with 70, leaves earlier commits whole and the 
   expect(refused.code, refused.stderr).toBe(70);
   expect(refused.stderr).toMatch(/DuckDB failed to commit a write to the store: TransactionContext Error: Failed to commit: PRIMARY KEY or UNIQUE constraint violation/);
   expect(refused.stderr).toMatch(/bmrs stopped without touching the store again/);
+  // The run stopped there: of the 12 days, the API was asked for the two written and at most the
+  // one fetched meanwhile (one window a write, one ahead).
+  expect(ctx.sim.requests.length).toBeLessThanOrEqual(3);
   // Winding down would have checkpointed (and removed) the WAL.
   expect(existsSync(`${ctx.tmp.db}.wal`)).toBe(true);
   // The first window's commit, whole; nothing of the refused one.
@@ -36,5 +39,7 @@ it('a refused commit ends the run with 70, leaves earlier commits whole and the 
 
   const again = await run(BIN, ['ingest', ...range]);
   expect(again.code, again.stderr).toBe(0);
-  expect(await perDay()).toEqual([['2025-10-20', 5760, 5760], ['2025-10-21', 5760, 5760], ['2025-10-22', 5760, 5760]]);
+  // Twelve days, 2025-10-26 of 50 periods (the clocks went back).
+  const expected = Array.from({ length: 12 }, (_, i) => `2025-10-${20 + i}`).map((d) => [d, d === '2025-10-26' ? 6000 : 5760, d === '2025-10-26' ? 6000 : 5760]);
+  expect(await perDay()).toEqual(expected);
 });

@@ -49,3 +49,11 @@ it('a statement outside a transaction whose own commit DuckDB refuses stops the 
   expect(other).not.toBeInstanceOf(CommitFailed);
   expect((other as Error).message).toBe('the store /tmp/x.duckdb failed: IO Error: disk full');
 });
+
+it('once stopped, no staging statement, commit or checkpoint runs on the engine', async () => {
+  const { solo, statement } = await import('../../src/sinks/duckdb-engine.js');
+  let ran = 0;
+  await expect(statement(async () => ++ran)).rejects.toBe(enginePoisoned());
+  await expect(solo(async () => ++ran)).rejects.toBe(enginePoisoned());
+  expect(ran).toBe(0);
+});
