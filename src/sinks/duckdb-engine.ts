@@ -158,6 +158,11 @@ export async function heavyTask<T>(task: () => Promise<T>): Promise<T> {
 
 async function together<T>(task: () => Promise<T>): Promise<T> {
   await exclusive;
+  return counted(task);
+}
+
+/** Runs `task` counted among the heavy tasks running. */
+async function counted<T>(task: () => Promise<T>): Promise<T> {
   running++;
   try {
     return await task();
@@ -175,13 +180,7 @@ function alone<T>(task: () => Promise<T>): Promise<T> {
     try {
       await before;
       while (running > 0) await change();
-      running++;
-      try {
-        return await task();
-      } finally {
-        running--;
-        changed();
-      }
+      return await counted(task);
     } finally {
       done();
     }
