@@ -67,9 +67,10 @@ export function writeQueue(store: Store, maxInFlight = 4): ClosableWriteQueue {
 /**
  * Writes a group; when a group of several fails, each of its windows is tried alone, so one bad
  * window fails only itself. A store held by another process fails them all at once: trying again
- * window by window would only wait again; so does a store that has stopped (StoreStopped). So does a transient failure (a quota, a service still
- * unavailable after the store's own retries): one window's write would meet it again, and each
- * would cost the store a job of its own (BigQuery: a load job per window, against a daily quota).
+ * window by window would only wait again; so does a store that has stopped (StoreStopped). So does
+ * a transient failure (a quota, a service still unavailable after the store's own retries): one
+ * window's write would meet it again, and each would cost the store a job of its own (BigQuery: a
+ * load job per window, against a daily quota).
  */
 async function writeGroup(store: Store, group: readonly Queued[], waiting: Queued[]): Promise<StoreBusyError | StoreStopped | undefined> {
   try {
