@@ -1,7 +1,9 @@
-// The process's one DuckDB engine: an in-memory instance on which the SQL transform runs and to
-// which each store session ATTACHes its file (duckdb-open.ts). One buffer pool, one allocator's
-// caches and one memory limit for both, where two instances (transform and store) each kept their
-// own (docs/benchmarks.md, "Fifth sitting"). Made by the first user, closed when the last one lets go.
+// The process's two DuckDB engines, in-memory instances: the store's, to which each store session
+// ATTACHes its file (duckdb-open.ts), and the transform's, on which the SQL transform stages its
+// rows (handed to the store as Parquet files). Each has its own buffer pool and memory limit, so a
+// commit never finds its pool full of a transform batch's buffers: in one engine with one limit it
+// did, and a failed commit left DuckDB's copy of the table wrong (CommitFailed; docs/benchmarks.md,
+// "Seventh sitting"). Each is made by its first user and closed when its last one lets go.
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,26 +11,30 @@ import { CommitFailed, enginePoisoned, poisonEngine, refusedCommit } from './duc
 import { duckdb } from './duckdb-driver.js';
 import { acquireScratch, type Scratch } from './duckdb-scratch.js';
 
+export type EngineKind = 'store' | 'transform';
+
 /**
- * Instance-wide settings, chosen for a backfill's footprint on a small machine (docs/benchmarks.md,
- * "Fifth sitting"):
- * - the memory limit caps the buffer pool of the transform and the store together (past it, DuckDB
- *   spills to the scratch folder): at 64 MB a transform batch of eight FUELINST days runs beside a
- *   write group (and one of them that runs out runs again alone: `heavyTask`); 96 MB peaked 25 MB
- *   higher and 128 MB 50 MB higher, for 5-10% more speed;
+ * Each engine's memory limit, chosen for a backfill's footprint on a small machine
+ * (docs/benchmarks.md, "Fifth sitting" and "Seventh sitting"); past it DuckDB spills to the engine's
+ * own folder in the scratch folder. The transform's fast-mode batch of eight FUELINST days needs
+ * 48 MB (at 40 batches ran out and windows went to the JS path; its general mode gets more:
+ * `transformRoom`). The store's write group and its rows not yet checkpointed fit in 40 MB,
+ * spilling some (a year's backfill: 32 MB ran 5-10% slower, 48 MB 5-10% faster for 8-15 MiB more;
+ * a commit of 250,000 rows needs less than 24 MB).
+ */
+export const ENGINE_MEMORY_LIMIT: Record<EngineKind, string> = { store: '40MB', transform: '48MB' };
+
+/**
+ * Settings of both engines:
  * - the allocator gives memory back after a task that used more than 4 MB (DuckDB's default,
  *   128 MB, kept 40-60 MB more resident for a year's backfill; the flushing costs 2-3 s of system
  *   CPU a year);
  * - one thread: each statement runs on its caller's thread as well, so the transform and a write
  *   still run side by side on two cores (reads and repairs ask for more: `engineProfile`);
  * - a writer checkpoints once its WAL reaches 32 MB instead of 16 MB, so that a long load is not
- *   written twice over; not more: rows written since the last checkpoint stay in memory and cannot
- *   be spilled (at 47 MB of WAL they held 56 MB), and they share the limit with the transform (the
- *   WAL is replayed on the next open after a crash, as always).
+ *   written twice over (the WAL is replayed on the next open after a crash, as always).
  */
-export const ENGINE_MEMORY_LIMIT = '64MB';
 const SETTINGS = {
-  memory_limit: ENGINE_MEMORY_LIMIT,
   allocator_flush_threshold: '4MB',
   allocator_bulk_deallocation_flush_threshold: '4MB',
   threads: '1',
@@ -44,65 +50,77 @@ export interface Engine {
 /** Instances of a stopped engine (CommitFailed), referenced until the process ends. */
 const keptOpen: unknown[] = [];
 
-let shared: { instance: Promise<DuckDBInstance>; users: number; transforms: number; scratch: Scratch; profile: Profile | undefined } | undefined;
+interface Shared {
+  readonly instance: Promise<DuckDBInstance>;
+  users: number;
+  readonly scratch: Scratch;
+  profile: Profile | undefined;
+  /** The memory limit set last (`transformRoom`); undefined when a change failed. */
+  limit: string | undefined;
+}
+const engines: Partial<Record<EngineKind, Shared>> = {};
+/** Uses of the transform's engine now: the store's reads then stay lean (`engineProfile`). */
+let transforms = 0;
 
-/** The engine, made on first use; `transform` for the SQL transform's use. Each call must be matched by one `release`. */
-export async function acquireEngine(transform = false): Promise<Engine> {
-  if (!shared) {
+/** The engine of `kind`, made on first use. Each call must be matched by one `release`. */
+export async function acquireEngine(kind: EngineKind = 'store'): Promise<Engine> {
+  let s = engines[kind];
+  if (!s) {
     const scratch = acquireScratch();
-    const spill = join(scratch.dir, 'spill');
+    // A folder of its own: two instances spilling to one folder overwrite each other's files.
+    const spill = join(scratch.dir, `spill-${kind}`);
     let made: Promise<DuckDBInstance>;
     try {
       mkdirSync(spill, { recursive: true });
-      made = duckdb.DuckDBInstance.create(':memory:', { ...SETTINGS, temp_directory: spill });
+      made = duckdb.DuckDBInstance.create(':memory:', { ...SETTINGS, memory_limit: ENGINE_MEMORY_LIMIT[kind], temp_directory: spill });
     } catch (e) {
       scratch.remove();
       throw e;
     }
-    shared = { instance: made, users: 0, transforms: 0, scratch, profile: 'lean' };
+    s = engines[kind] = { instance: made, users: 0, scratch, profile: 'lean', limit: ENGINE_MEMORY_LIMIT[kind] };
   }
-  const s = shared;
-  s.users++;
-  if (transform) s.transforms++;
+  const e = s;
+  e.users++;
+  if (kind === 'transform') transforms++;
   let released = false;
   const release = () => {
     if (released) return;
     released = true;
-    if (transform) s.transforms--;
-    if (--s.users > 0) return;
-    if (shared === s) shared = undefined;
+    if (kind === 'transform') transforms--;
+    if (--e.users > 0) return;
+    if (engines[kind] === e) delete engines[kind];
     // Closing would checkpoint the attached files: not after a failed commit (CommitFailed). Nor
     // may the instance be collected (its finalizer closes it too): it is kept until the process ends.
-    if (enginePoisoned()) return void keptOpen.push(s.instance);
-    void s.instance.then(
+    if (enginePoisoned()) return void keptOpen.push(e.instance);
+    void e.instance.then(
       (i) => i.closeSync(),
       () => undefined,
     );
-    s.scratch.remove();
+    e.scratch.remove();
   };
   try {
-    return { instance: await s.instance, release };
-  } catch (e) {
+    return { instance: await e.instance, release };
+  } catch (err) {
     // One that could not be made is not kept: the next use tries again.
     release();
-    throw e;
+    throw err;
   }
 }
 
 type Profile = 'lean' | 'roomy';
-const PROFILES: Record<Profile, { threads: number; memory: string }> = { lean: { threads: 1, memory: ENGINE_MEMORY_LIMIT }, roomy: { threads: 2, memory: '96MB' } };
+const PROFILES: Record<Profile, { threads: number; memory: string }> = { lean: { threads: 1, memory: ENGINE_MEMORY_LIMIT.store }, roomy: { threads: 2, memory: '96MB' } };
 
 /**
- * The engine's threads and memory limit (instance-wide settings) for what the store runs next. A
+ * The store engine's threads and memory limit (instance-wide settings) for what it runs next. A
  * write group runs lean, on one thread beside the transform's (two threads of its own cost it half
  * as much CPU again for the same wall time: bench:stages, 4.5 against 7.3 µs a row). Reads and
  * repairs, whole-table statements (a duplicate count, a backup), run roomy, on two threads and
- * 96 MB, unless the SQL transform is using the engine (a backfill's reads between its writes).
+ * 96 MB, unless the SQL transform is in use (a backfill's reads between its writes).
  */
 export async function engineProfile(run: (sql: string) => Promise<unknown>, want: 'write' | 'whole'): Promise<void> {
-  const s = shared;
+  const s = engines.store;
   if (!s) return;
-  const p: Profile = want === 'whole' && s.transforms === 0 ? 'roomy' : 'lean';
+  const p: Profile = want === 'whole' && transforms === 0 ? 'roomy' : 'lean';
   if (s.profile === p) return;
   s.profile = undefined;
   try {
@@ -115,12 +133,29 @@ export async function engineProfile(run: (sql: string) => Promise<unknown>, want
   }
 }
 
+/**
+ * The general mode of the SQL transform (its windows' rows listed key by key) needs more room than
+ * the fast mode: at 48 MB a window of two FUELINST days ran out (and went to the JS path), at 64 MB
+ * it did not. A general-mode batch gets 64 MB, and the fast mode's limit comes back after it. The
+ * transform engine runs one batch at a time; a change that fails leaves the limit as it is, and the
+ * next batch tries again.
+ */
+export const GENERAL_MODE_LIMIT = '64MB';
+export async function transformRoom(run: (sql: string) => Promise<unknown>, general: boolean): Promise<void> {
+  const s = engines.transform;
+  const want = general ? GENERAL_MODE_LIMIT : ENGINE_MEMORY_LIMIT.transform;
+  if (!s || s.limit === want) return;
+  s.limit = undefined;
+  try {
+    await run(`SET memory_limit = '${want}'`);
+    s.limit = want;
+  } catch {
+    // tried again before the next batch
+  }
+}
+
 /** Heavy tasks (transform batches, write groups) running now. */
 let running = 0;
-/** Staging statements of the SQL transform running now (`statement`). */
-let statements = 0;
-/** Solo steps waiting or running: no staging statement starts meanwhile. */
-let soloing = 0;
 /** Settles once the solo steps queued so far have run (one at a time). */
 let soloTurn: Promise<void> = Promise.resolve();
 /** Settles once the exclusive tasks queued so far have run. */
@@ -129,7 +164,7 @@ let waiters: (() => void)[] = [];
 const changed = (): void => {
   for (const w of waiters.splice(0)) w();
 };
-/** Settles at the next change of the counts above. Each wait re-checks its condition after it, in
+/** Settles at the next change of the count above. Each wait re-checks its condition after it, in
  * the same step as it then counts itself in (a separate check would leave a gap between the two). */
 const change = (): Promise<void> => new Promise<void>((r) => waiters.push(r));
 
@@ -137,13 +172,12 @@ const change = (): Promise<void> => new Promise<void>((r) => waiters.push(r));
 const OUT_OF_MEMORY = /Out of Memory Error|failed to pin block|could not allocate block/i;
 
 /**
- * Runs a heavy task (a transform batch, a write group) on the engine. They run side by side, the
- * transform's next batch beside the store's write; but at their peaks both need most of the memory
- * limit (a batch of eight days about 75 MB of buffers, spilling past the limit), and a statement
- * that finds the pool full of the other's pinned buffers fails with "Out of Memory". Such a task
- * has changed nothing (its statement failed whole, and its transaction is rolled back), and is run
- * once more alone: after the tasks running now, before any other starts. A commit never runs
- * beside a staging statement (`solo`), and one that fails is not run again (`CommitFailed`).
+ * Runs a heavy task (a transform batch, a write group). They run side by side, the transform's
+ * next batch on its engine beside the store's write on the other. A statement that finds its pool
+ * full ("Out of Memory") has changed nothing (it failed whole, and its transaction is rolled back),
+ * and the task is run once more alone: after the tasks running now, before any other starts (both
+ * engines share the process's memory, and the alone run is the one with the most room). A commit
+ * that fails is never run again (`CommitFailed`).
  */
 export async function heavyTask<T>(task: () => Promise<T>): Promise<T> {
   try {
@@ -188,49 +222,37 @@ function alone<T>(task: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Runs `step`, a commit or a checkpoint, with no staging statement of the SQL transform beside it
- * (`statement`): a staging statement pins most of the memory limit while it runs, a commit that
- * finds the pool full fails, and a failed commit can leave DuckDB's copy of the table wrong
- * (`CommitFailed`). It waits for the staging statement running now, if any, and none starts until
- * it is done; the batch's other statements (its summary, its Parquet files) pin little, and its
- * temp table between statements is not pinned at all (DuckDB spills it if the commit needs the
- * room). Solo steps run one at a time. The cost, and what was tried: docs/benchmarks.md, "Sixth sitting".
+ * Runs `step`, a commit or a writer's checkpoint on the store's engine: one at a time, and none
+ * once a commit has been refused (`CommitFailed`: nothing more may touch the files).
  */
 export async function solo<T>(step: () => Promise<T>): Promise<T> {
-  soloing++;
   const before = soloTurn;
   let done!: () => void;
   soloTurn = new Promise<void>((r) => (done = r));
   try {
     await before;
-    while (statements > 0) await change();
     stopped();
     return await step();
   } finally {
-    soloing--;
     done();
-    changed();
   }
 }
 
-/** After a refused commit, nothing more runs on the engine (CommitFailed). */
+/** After a refused commit, nothing more runs on the engines (CommitFailed). */
 function stopped(): void {
   const e = enginePoisoned();
   if (e) throw e;
 }
 
-/** Runs a staging statement of the SQL transform: not while a solo step waits or runs. */
+/**
+ * Runs a staging statement of the SQL transform. It commits on its own (CREATE TEMP TABLE ... AS):
+ * refused, it stops the engines as any refused commit does, and none runs after that.
+ */
 export async function statement<T>(run: () => Promise<T>): Promise<T> {
-  while (soloing > 0) await change();
   stopped();
-  statements++;
   try {
     return await run();
   } catch (e) {
-    // It commits on its own (CREATE TEMP TABLE ... AS): refused, it stops the engine as any commit does.
     throw refusedCommit(e) ? poisonEngine(e) : e;
-  } finally {
-    statements--;
-    changed();
   }
 }

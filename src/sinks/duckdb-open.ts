@@ -117,9 +117,9 @@ async function detach(engine: Engine, c: DuckDBConnection, name: string, mode: M
     // After a failed commit, a checkpoint or DETACH would write DuckDB's copy of the file, which
     // may be wrong (CommitFailed): the file stays attached until the process ends.
     if (enginePoisoned()) return c.closeSync();
-    // A writer's checkpoint first, with no staging statement beside it (it may need much of the
-    // engine's memory): DETACH then has little left to write, and a checkpoint failing inside
-    // DETACH could take the whole engine down with it. One that fails here is DETACH's to retry.
+    // A writer's checkpoint first, in turn with commits (`solo`): DETACH then has little left to
+    // write, and a checkpoint failing inside DETACH could take the whole engine down with it. One
+    // that fails here is DETACH's to retry.
     if (mode === 'write') await solo(() => c.run('CHECKPOINT')).catch(() => undefined);
     c.closeSync();
     if (enginePoisoned()) return; // a commit was refused while the checkpoint waited its turn
@@ -239,9 +239,8 @@ export async function failing<T>(path: string, work: Promise<T>): Promise<T> {
 }
 
 /**
- * Runs `task` in one transaction: committed whole, or rolled back and re-thrown. The COMMIT runs
- * with no staging statement beside it (`solo`); one that DuckDB refuses stops the engine
- * (`CommitFailed`).
+ * Runs `task` in one transaction: committed whole, or rolled back and re-thrown. COMMITs run one at
+ * a time (`solo`); one that DuckDB refuses stops the engines (`CommitFailed`).
  */
 export async function inTransaction<T>(c: DuckDBConnection, task: () => Promise<T>): Promise<T> {
   await c.run('BEGIN TRANSACTION');

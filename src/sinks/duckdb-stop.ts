@@ -7,15 +7,15 @@ import { StoreStopped } from '../core/errors.js';
  * succeeded"). DuckDB 1.5 does not always undo such a commit cleanly in memory: after a commit
  * that ran out of memory, the attached file's table held rows of one window in place of another's
  * (found by a test that failed 1 run in 10 under load; a checkpoint later said "Corrupted in-memory
- * column"). So nothing more is done with any file of this engine: no retry, no statement, no
- * checkpoint, no DETACH, and the process ends without closing the instance (`enginePoisoned`,
+ * column"). So nothing more is done on the process's DuckDB engines: no retry, no statement, no
+ * checkpoint, no DETACH, and the process ends without closing their instances (`enginePoisoned`,
  * cli/finish.ts). What was committed before is in the file and its WAL; the next run replays it.
  */
 export class CommitFailed extends StoreStopped {}
 
 let poisoned: CommitFailed | undefined;
 
-/** The commit failure that stopped this engine, if one did. */
+/** The commit failure that stopped the engines, if one did. */
 export const enginePoisoned = (): CommitFailed | undefined => poisoned;
 
 export function poisonEngine(cause: unknown): CommitFailed {

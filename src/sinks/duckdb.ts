@@ -71,7 +71,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
       file = join(scratch.dir, `batch-${++seq}.csv`);
       await writeFile(file, toCsv(w.rows));
       const struct = w.columns.map((col) => `${quoteIdent(col.name)}: '${duckType(col.type)}'`).join(', ');
-      // An 8 MB read buffer (DuckDB's default is 32 MB, a quarter of the engine's limit on its own).
+      // An 8 MB read buffer (DuckDB's default is 32 MB, two thirds of the store engine's limit on its own).
       source = `read_csv($file, header = false, auto_detect = false, quote = '"', escape = '"', allow_quoted_nulls = false, buffer_size = 8388608, columns = {${struct}})`;
     }
     const t = quoteIdent(w.table);
@@ -185,9 +185,9 @@ export async function openDuckDbReadOnly(path: string, options: Partial<OpenOpti
 /**
  * Rows written since the last checkpoint stay in memory, and cannot be spilled, until DuckDB
  * checkpoints them (at 32 MB of WAL): a few rows into each of eighty tables (`--dataset all`) hold a
- * block per column each and exhaust the engine's 64 MB limit long before that. Once more than a few
- * tables hold such rows, checkpoint when they pass 16 MB (`duckdb_memory()` is the whole engine's,
- * so the transform's staging tables count too: at worst an early checkpoint). Not for one or a few
+ * block per column each and exhaust the store engine's 48 MB limit long before that. Once more than
+ * a few tables hold such rows, checkpoint when they pass 16 MB (`duckdb_memory()` is the store
+ * engine's: its other attached files count too, at worst an early checkpoint). Not for one or a few
  * tables (a backfill): there a checkpoint every group or two rewrote the tail row group each time
  * and doubled the write's CPU (bench:stages, 6.3 against 13.9 µs a row), and the WAL threshold
  * keeps their rows within the limit.

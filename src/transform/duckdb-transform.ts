@@ -1,4 +1,4 @@
-// The SQL transform (sql.ts) run on the process's DuckDB engine (duckdb-engine.ts). Each body is in a
+// The SQL transform (sql.ts) run on the process's transform engine (duckdb-engine.ts). Each body is in a
 // scratch file; the windows waiting when a connection comes free are read together by one
 // statement (statements have a fixed cost of about 20 ms, rows are cheap), verified, sanitised and
 // hashed in SQL, and each window's kept rows are staged as a Parquet file that the store reads in
@@ -7,7 +7,7 @@
 // the general mode; a window the fast mode cannot prove is read again in the general mode, and one
 // the general mode declines goes to the JS path (the `fallback` reason).
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { acquireEngine, heavyTask, statement, type Engine } from '../sinks/duckdb-engine.js';
+import { acquireEngine, heavyTask, statement, transformRoom, type Engine } from '../sinks/duckdb-engine.js';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreStopped } from '../core/errors.js';
@@ -54,13 +54,13 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
   const ineligible = new WeakMap<TableHandle, string | null>();
 
   /**
-   * The process's engine (duckdb-engine.ts), shared with the store's sessions. A batch that runs
-   * out of its memory runs again alone (heavyTask); one that still does is read window by window,
-   * and a window that fails alone goes to the JS path (reports say so: rowWork).
+   * The process's transform engine (duckdb-engine.ts), with a memory limit of its own. A batch that
+   * runs out of it runs again alone (heavyTask); one that still does is read window by window, and a
+   * window that fails alone goes to the JS path (reports say so: rowWork).
    */
   const open = async () => {
     if (!engine) {
-      const made = acquireEngine(true);
+      const made = acquireEngine('transform');
       // One that could not be made is not kept: a later window tries again.
       made.catch(() => {
         if (engine === made) engine = undefined;
@@ -136,8 +136,9 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
     }));
     const sql = batchSql(jobs[0].table, batch, `stage_${++seq}`);
     options.onBatch?.(jobs[0].keys === null ? 'general' : 'fast', jobs.length);
+    await transformRoom((q) => c.run(q), jobs[0].keys === null);
     try {
-      // The staging statement holds most of the engine's memory while it runs: never beside a commit.
+      // The staging statement holds most of the transform engine's memory while it runs.
       await statement(() => c.run(sql.stage));
       const summaries = new Map((await c.runAndReadAll(sql.summary)).getRowObjects().map((r) => [Number(r.wid), r]));
       const periods = new Map<number, Map<number, number>>();

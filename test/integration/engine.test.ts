@@ -1,6 +1,7 @@
-// The process's one DuckDB engine (src/sinks/duckdb-engine.ts): the SQL transform's tables and each
-// store session's attached file live side by side in it. A store sees only its own file's tables,
-// and a session let go (DETACH) leaves the file to another process at once.
+// The process's DuckDB engines (src/sinks/duckdb-engine.ts): each store session's file is attached
+// to the store's engine, and the SQL transform stages its rows on an engine of its own, with its own
+// memory limit and spill folder. A store sees only its own file's tables, and a session let go
+// (DETACH) leaves the file to another process at once.
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { findDataset } from '../../src/core/datasets.js';
@@ -12,7 +13,7 @@ import { openDuckDbStore } from '../../src/sinks/duckdb.js';
 import { tempDir, type TempDir } from '../support/pipeline.js';
 
 let tmp: TempDir;
-/** Held through each test, as a backfill's transform holds it: sessions come and go beside it. */
+/** The store's engine, held through each test as a long run holds it: sessions come and go beside it. */
 let engine: Engine;
 beforeEach(async () => {
   tmp = await tempDir();
@@ -39,7 +40,28 @@ async function rowsIn(db: string, mode: 'read' | 'write', sql: string): Promise<
   }
 }
 
-it("a store lists and describes only its own file's tables, not the engine's own (the transform's staging)", async () => {
+it("the transform's engine is not the store's: a pool, a limit and a spill folder of its own", async () => {
+  const transform = await acquireEngine('transform');
+  try {
+    expect(transform.instance).not.toBe(engine.instance);
+    const settings = async (e: Engine) => {
+      const c = await e.instance.connect();
+      try {
+        const [[limit, spill]] = (await c.runAndReadAll("SELECT current_setting('memory_limit'), current_setting('temp_directory')")).getRows();
+        return { limit, spill: String(spill).split('/').at(-1) };
+      } finally {
+        c.closeSync();
+      }
+    };
+    // DuckDB shows a limit in MiB (1000-based MB set, 1024-based shown).
+    expect(await settings(engine)).toEqual({ limit: '38.1 MiB', spill: 'spill-store' });
+    expect(await settings(transform)).toEqual({ limit: '45.7 MiB', spill: 'spill-transform' });
+  } finally {
+    transform.release();
+  }
+});
+
+it("a store lists and describes only its own file's tables, not the engine's own", async () => {
   const c = await engine.instance.connect();
   const store = await openDuckDbStore(tmp.db, { waitMs: 0 });
   try {
