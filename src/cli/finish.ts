@@ -4,7 +4,7 @@ import { enginePoisoned } from '../sinks/duckdb-stop.js';
 /**
  * Sets the exit code and lets the process wind down; but after a commit DuckDB refused, ends it as
  * soon as stdout and stderr have taken what was written to them: winding down would close the
- * engine, which checkpoints DuckDB's copy of the store, and that copy may be wrong (CommitFailed).
+ * store's engine, which checkpoints DuckDB's copy of the store, and that copy may be wrong (CommitFailed).
  * Ended here, the file and its WAL stay as the last good commit left them, and the next open
  * replays the WAL.
  */

@@ -224,7 +224,7 @@ async function runWindow(
     }
   } catch (e) {
     if (!(e instanceof BmrsError)) throw e;
-    note(e); // the SQL transform finds the engine stopped (StoreStopped): the run stops too
+    note(e); // the SQL transform finds the engines stopped (StoreStopped): the run stops too
     return failed(e, fetched);
   }
 

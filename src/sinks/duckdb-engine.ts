@@ -89,8 +89,9 @@ export async function acquireEngine(kind: EngineKind = 'store'): Promise<Engine>
     if (kind === 'transform') transforms--;
     if (--e.users > 0) return;
     if (engines[kind] === e) delete engines[kind];
-    // Closing would checkpoint the attached files: not after a failed commit (CommitFailed). Nor
-    // may the instance be collected (its finalizer closes it too): it is kept until the process ends.
+    // Closing the store's engine would checkpoint its attached files: not after a failed commit
+    // (CommitFailed). Nor may the instance be collected (its finalizer closes it too): it is kept
+    // until the process ends, and the transform's with it (nothing more runs on either).
     if (enginePoisoned()) return void keptOpen.push(e.instance);
     void e.instance.then(
       (i) => i.closeSync(),
@@ -134,16 +135,19 @@ export async function engineProfile(run: (sql: string) => Promise<unknown>, want
 }
 
 /**
- * The general mode of the SQL transform (its windows' rows listed key by key) needs more room than
- * the fast mode: at 48 MB a window of two FUELINST days ran out (and went to the JS path), at 64 MB
- * it did not. A general-mode batch gets 64 MB, and the fast mode's limit comes back after it. The
- * transform engine runs one batch at a time; a change that fails leaves the limit as it is, and the
- * next batch tries again.
+ * The transform engine's limit for its next batch. The general mode of the SQL transform (its
+ * windows' rows listed key by key) needs more room than the fast mode: at 48 MB a window of two
+ * FUELINST days ran out (and went to the JS path), at 64 MB it did not. A general-mode batch, and a
+ * batch run again after running out (`heavyTask`), get 64 MB; the fast mode's limit comes back
+ * after them. The transform runs one batch at a time (one connection), so the instance-wide
+ * setting is its batch's own. A change that fails leaves the limit as it is, and the next batch
+ * tries again.
  */
-export const GENERAL_MODE_LIMIT = '64MB';
-export async function transformRoom(run: (sql: string) => Promise<unknown>, general: boolean): Promise<void> {
+export const ROOMY_TRANSFORM_LIMIT = '64MB';
+export async function transformRoom(run: (sql: string) => Promise<unknown>, roomy: boolean): Promise<void> {
+  stopped();
   const s = engines.transform;
-  const want = general ? GENERAL_MODE_LIMIT : ENGINE_MEMORY_LIMIT.transform;
+  const want = roomy ? ROOMY_TRANSFORM_LIMIT : ENGINE_MEMORY_LIMIT.transform;
   if (!s || s.limit === want) return;
   s.limit = undefined;
   try {
@@ -154,17 +158,19 @@ export async function transformRoom(run: (sql: string) => Promise<unknown>, gene
   }
 }
 
-/** Heavy tasks (transform batches, write groups) running now. */
-let running = 0;
+/** Per engine: heavy tasks (transform batches, write groups) running now, and a promise that
+ * settles once the exclusive tasks queued so far have run. */
+const heavy: Record<EngineKind, { running: number; exclusive: Promise<void> }> = {
+  store: { running: 0, exclusive: Promise.resolve() },
+  transform: { running: 0, exclusive: Promise.resolve() },
+};
 /** Settles once the solo steps queued so far have run (one at a time). */
 let soloTurn: Promise<void> = Promise.resolve();
-/** Settles once the exclusive tasks queued so far have run. */
-let exclusive: Promise<void> = Promise.resolve();
 let waiters: (() => void)[] = [];
 const changed = (): void => {
   for (const w of waiters.splice(0)) w();
 };
-/** Settles at the next change of the count above. Each wait re-checks its condition after it, in
+/** Settles at the next change of a count above. Each wait re-checks its condition after it, in
  * the same step as it then counts itself in (a separate check would leave a gap between the two). */
 const change = (): Promise<void> => new Promise<void>((r) => waiters.push(r));
 
@@ -172,49 +178,47 @@ const change = (): Promise<void> => new Promise<void>((r) => waiters.push(r));
 const OUT_OF_MEMORY = /Out of Memory Error|failed to pin block|could not allocate block/i;
 
 /**
- * Runs a heavy task (a transform batch, a write group). They run side by side, the transform's
- * next batch on its engine beside the store's write on the other. A statement that finds its pool
- * full ("Out of Memory") has changed nothing (it failed whole, and its transaction is rolled back),
- * and the task is run once more alone: after the tasks running now, before any other starts (both
- * engines share the process's memory, and the alone run is the one with the most room). A commit
- * that fails is never run again (`CommitFailed`).
+ * Runs a heavy task (a transform batch, a write group) on the engine of `kind`. The transform's
+ * batch and the store's write run side by side, each in its own engine's pool. A statement that
+ * finds its pool full ("Out of Memory") has changed nothing (it failed whole, and its transaction
+ * is rolled back), and the task is run once more alone on its engine, after that engine's tasks
+ * running now and before any other starts there; `again` tells it so (the transform then gives
+ * the batch more room: `transformRoom`). A commit that fails is never run again (`CommitFailed`).
  */
-export async function heavyTask<T>(task: () => Promise<T>): Promise<T> {
+export async function heavyTask<T>(kind: EngineKind, task: (again: boolean) => Promise<T>): Promise<T> {
+  const h = heavy[kind];
   try {
-    return await together(task);
+    await h.exclusive;
+    return await counted(kind, () => task(false));
   } catch (e) {
     // A commit's failure is never run again (CommitFailed), whatever reached here with it.
     const message = (e as Error)?.message ?? '';
     if (e instanceof CommitFailed || refusedCommit(e) || /COMMIT succeeded/i.test(message) || !OUT_OF_MEMORY.test(message)) throw e;
-    return alone(task);
+    return alone(kind, () => task(true));
   }
 }
 
-async function together<T>(task: () => Promise<T>): Promise<T> {
-  await exclusive;
-  return counted(task);
-}
-
-/** Runs `task` counted among the heavy tasks running. */
-async function counted<T>(task: () => Promise<T>): Promise<T> {
-  running++;
+/** Runs `task` counted among the heavy tasks running on the engine of `kind`. */
+async function counted<T>(kind: EngineKind, task: () => Promise<T>): Promise<T> {
+  heavy[kind].running++;
   try {
     return await task();
   } finally {
-    running--;
+    heavy[kind].running--;
     changed();
   }
 }
 
-function alone<T>(task: () => Promise<T>): Promise<T> {
-  const before = exclusive;
+function alone<T>(kind: EngineKind, task: () => Promise<T>): Promise<T> {
+  const h = heavy[kind];
+  const before = h.exclusive;
   let done!: () => void;
-  exclusive = new Promise<void>((r) => (done = r));
+  h.exclusive = new Promise<void>((r) => (done = r));
   return (async () => {
     try {
       await before;
-      while (running > 0) await change();
-      return await counted(task);
+      while (h.running > 0) await change();
+      return await counted(kind, task);
     } finally {
       done();
     }

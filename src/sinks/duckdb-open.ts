@@ -49,7 +49,7 @@ export function someoneWaits(path: string): boolean {
 
 /**
  * Opens a session on the file, waiting while another process holds it. Every session runs in UTC.
- * A session is the file attached to the process's engine (duckdb-engine.ts); `own` gives it an
+ * A session is the file attached to the process's store engine (duckdb-engine.ts); `own` gives it an
  * instance of its own instead, read-only without external access (bmrs query: a user's SQL).
  */
 export async function openSession(path: string, mode: Mode, opts: OpenOptions, own = false): Promise<Session> {
@@ -135,7 +135,7 @@ async function detach(engine: Engine, c: DuckDBConnection, name: string, mode: M
 }
 
 async function ownSession(path: string): Promise<Session> {
-  // The settings a store's own instance had before the engine: 96 MB, two threads.
+  // The store engine's roomy settings (engineProfile): 96 MB, two threads.
   const instance = await duckdb.DuckDBInstance.create(path, { access_mode: 'READ_ONLY', enable_external_access: 'false', memory_limit: '96MB', threads: '2' });
   let c: DuckDBConnection;
   try {
@@ -192,7 +192,7 @@ function withdraw(path: string): void {
   }
 }
 
-/** The engine's settings for the store's next task (duckdb-engine.ts, engineProfile). */
+/** The store engine's settings for its next task (duckdb-engine.ts, engineProfile). */
 export const useProfile = (c: DuckDBConnection, want: 'write' | 'whole'): Promise<void> => engineProfile((sql) => c.run(sql), want);
 
 /**

@@ -71,7 +71,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
       file = join(scratch.dir, `batch-${++seq}.csv`);
       await writeFile(file, toCsv(w.rows));
       const struct = w.columns.map((col) => `${quoteIdent(col.name)}: '${duckType(col.type)}'`).join(', ');
-      // An 8 MB read buffer (DuckDB's default is 32 MB, two thirds of the store engine's limit on its own).
+      // An 8 MB read buffer (DuckDB's default is 32 MB, four fifths of the store engine's limit on its own).
       source = `read_csv($file, header = false, auto_detect = false, quote = '"', escape = '"', allow_quoted_nulls = false, buffer_size = 8388608, columns = {${struct}})`;
     }
     const t = quoteIdent(w.table);
@@ -122,7 +122,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     write: (group) =>
       session('write', async (c) => {
         await useProfile(c, 'write');
-        const results = await heavyTask(() => inTransaction(c, async () => {
+        const results = await heavyTask('store', () => inTransaction(c, async () => {
           await ensureLedger(c);
           const out: WriteResult[] = [];
           for (const w of group) {
@@ -134,9 +134,8 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
           return out;
         }));
         for (const w of group) if (rowCount(w) > 0) dirtyTables.add(w.table);
-        // After the commit, with no heavy task beside it: a checkpoint that fails (the pool full,
-        // even so) must not fail a write whose rows are stored; the WAL's own threshold checkpoints
-        // them later.
+        // After the commit: a checkpoint that fails (the pool full) must not fail a write whose rows
+        // are stored; the WAL's own threshold checkpoints them later.
         const done = await checkpointIfHeavy(c, dirtyTables.size).catch((e: unknown) => {
           if (/invalidated/i.test((e as Error)?.message ?? '')) markSpent(c);
           return false;
@@ -183,9 +182,9 @@ export async function openDuckDbReadOnly(path: string, options: Partial<OpenOpti
 }
 
 /**
- * Rows written since the last checkpoint stay in memory, and cannot be spilled, until DuckDB
+ * Rows written since the last checkpoint stay in DuckDB's buffers (spilled at best) until DuckDB
  * checkpoints them (at 32 MB of WAL): a few rows into each of eighty tables (`--dataset all`) hold a
- * block per column each and exhaust the store engine's 48 MB limit long before that. Once more than
+ * block per column each and exhaust the store engine's 40 MB limit long before that. Once more than
  * a few tables hold such rows, checkpoint when they pass 16 MB (`duckdb_memory()` is the store
  * engine's: its other attached files count too, at worst an early checkpoint). Not for one or a few
  * tables (a backfill): there a checkpoint every group or two rewrote the tail row group each time

@@ -19,8 +19,6 @@ import { acquireScratch, type Scratch } from '../sinks/duckdb-scratch.js';
 import { batchSql, fastKeys, sqlIneligible, type BatchWindow } from './sql.js';
 
 export interface DuckDbTransformOptions {
-  /** Batches transformed at once, one connection each (default 1). */
-  readonly connections?: number;
   /** Most windows read by one statement (default 8). */
   readonly batchSize?: number;
   /** Test hook: each statement's mode (sql.ts) and how many windows it read. */
@@ -74,7 +72,8 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
     while (queue.length > 0) {
       let c = idle.pop();
       if (!c) {
-        if (connections >= (options.connections ?? 1)) return;
+        // One connection, one batch at a time: its memory limit is the batch's own (transformRoom).
+        if (connections >= 1) return;
         connections++;
         try {
           c = await (await open()).connect();
@@ -105,7 +104,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
   async function runBatch(c: DuckDBConnection, jobs: readonly Job[]): Promise<void> {
     let results: (Result | typeof AGAIN)[];
     try {
-      results = await heavyTask(() => transformBatch(c, jobs));
+      results = await heavyTask('transform', (again) => transformBatch(c, jobs, again));
     } catch (e) {
       // The engine stopped (a commit refused): nothing more runs on it, and the windows fail with it.
       if (e instanceof StoreStopped) return jobs.forEach((j) => j.failed(e));
@@ -125,7 +124,8 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
     if (again.length > 0) await runBatch(c, again);
   }
 
-  async function transformBatch(c: DuckDBConnection, jobs: readonly Job[]): Promise<(Result | typeof AGAIN)[]> {
+  /** `again`: the batch ran out of memory once already (heavyTask), and gets more room. */
+  async function transformBatch(c: DuckDBConnection, jobs: readonly Job[], again: boolean): Promise<(Result | typeof AGAIN)[]> {
     const batch: BatchWindow[] = jobs.map((j) => ({
       window: j.window,
       file: j.file,
@@ -136,7 +136,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
     }));
     const sql = batchSql(jobs[0].table, batch, `stage_${++seq}`);
     options.onBatch?.(jobs[0].keys === null ? 'general' : 'fast', jobs.length);
-    await transformRoom((q) => c.run(q), jobs[0].keys === null);
+    await transformRoom((q) => c.run(q), jobs[0].keys === null || again);
     try {
       // The staging statement holds most of the transform engine's memory while it runs.
       await statement(() => c.run(sql.stage));

@@ -6,14 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { findDataset } from '../../src/core/datasets.js';
 import { StoreFailure } from '../../src/core/errors.js';
-import { acquireEngine, type Engine } from '../../src/sinks/duckdb-engine.js';
+import { acquireEngine, transformRoom, type Engine } from '../../src/sinks/duckdb-engine.js';
 import { fileSessions } from '../../src/sinks/duckdb-hold.js';
 import { openSession } from '../../src/sinks/duckdb-open.js';
 import { openDuckDbStore } from '../../src/sinks/duckdb.js';
 import { tempDir, type TempDir } from '../support/pipeline.js';
 
 let tmp: TempDir;
-/** The store's engine, held through each test as a long run holds it: sessions come and go beside it. */
+/** The store's engine, held through each test: sessions come and go on one instance. */
 let engine: Engine;
 beforeEach(async () => {
   tmp = await tempDir();
@@ -61,7 +61,52 @@ it("the transform's engine is not the store's: a pool, a limit and a spill folde
   }
 });
 
-it("a store lists and describes only its own file's tables, not the engine's own", async () => {
+it("the transform's limit: 64 MB for a general-mode batch or one run again, 48 MB otherwise; a change that fails is tried again", async () => {
+  const limit = async (e: Engine) => {
+    const c = await e.instance.connect();
+    try {
+      return (await c.runAndReadAll("SELECT current_setting('memory_limit')")).getRows()[0][0];
+    } finally {
+      c.closeSync();
+    }
+  };
+  const ran: string[] = [];
+  // No transform engine: nothing to set.
+  await transformRoom(async (q) => void ran.push(q), true);
+  expect(ran).toEqual([]);
+  const transform = await acquireEngine('transform');
+  const c = await transform.instance.connect();
+  const run = async (q: string) => {
+    ran.push(q);
+    await c.run(q);
+  };
+  try {
+    await transformRoom(run, false);
+    expect(ran).toEqual([]); // already 48 MB
+    await transformRoom(run, true);
+    expect(await limit(transform)).toBe('61.0 MiB');
+    await transformRoom(run, true);
+    expect(ran).toHaveLength(1);
+    await transformRoom(async () => Promise.reject(new Error('pinned')), false);
+    expect(await limit(transform)).toBe('61.0 MiB');
+    await transformRoom(run, true); // unknown after the failure: set again
+    expect(ran).toHaveLength(2);
+    await transformRoom(run, false);
+    expect(await limit(transform)).toBe('45.7 MiB');
+  } finally {
+    c.closeSync();
+    transform.release();
+  }
+  // A new instance starts at the fast mode's limit.
+  const again = await acquireEngine('transform');
+  try {
+    expect(await limit(again)).toBe('45.7 MiB');
+  } finally {
+    again.release();
+  }
+});
+
+it("a store lists and describes only its own file's tables, not those of the engine's memory database", async () => {
   const c = await engine.instance.connect();
   const store = await openDuckDbStore(tmp.db, { waitMs: 0 });
   try {

@@ -11,7 +11,7 @@ import { CommitFailed, enginePoisoned } from '../../src/sinks/duckdb-stop.js';
 import { inTransaction, openSession } from '../../src/sinks/duckdb-open.js';
 import { tempDir } from '../support/pipeline.js';
 
-it('a refused commit is not retried or rolled back, stops the engine, and no store opens after it', async () => {
+it('a refused commit is not retried or rolled back, stops the engines, and no store opens after it', async () => {
   const ran: string[] = [];
   const c = {
     async run(sql: string) {
@@ -21,7 +21,7 @@ it('a refused commit is not retried or rolled back, stops the engine, and no sto
   } as unknown as Parameters<typeof inTransaction>[0];
   expect(enginePoisoned()).toBeUndefined();
   let tries = 0;
-  const e = await heavyTask(() => inTransaction(c, async () => ++tries)).catch((x: unknown) => x);
+  const e = await heavyTask('store', () => inTransaction(c, async () => ++tries)).catch((x: unknown) => x);
   expect(e).toBeInstanceOf(CommitFailed);
   expect((e as CommitFailed).exitCode).toBe(EXIT.internal);
   expect((e as Error).message).toMatch(/failed to commit a write to the store: TransactionContext Error: Failed to commit: could not allocate block/);
@@ -40,7 +40,7 @@ it('a refused commit is not retried or rolled back, stops the engine, and no sto
   }
 });
 
-it('a statement outside a transaction whose own commit DuckDB refuses stops the engine too', async () => {
+it('a statement outside a transaction whose own commit DuckDB refuses stops the engines too', async () => {
   const { failing } = await import('../../src/sinks/duckdb-open.js');
   const refused = failing('/tmp/x.duckdb', Promise.reject(new Error('TransactionContext Error: Failed to commit: failed to pin block of size 256.0 KiB')));
   await expect(refused).rejects.toBe(enginePoisoned());
@@ -50,7 +50,7 @@ it('a statement outside a transaction whose own commit DuckDB refuses stops the 
   expect((other as Error).message).toBe('the store /tmp/x.duckdb failed: IO Error: disk full');
 });
 
-it('once stopped, no staging statement, commit or checkpoint runs on the engine', async () => {
+it('once stopped, no staging statement, commit or checkpoint runs on the engines', async () => {
   const { solo, statement } = await import('../../src/sinks/duckdb-engine.js');
   let ran = 0;
   await expect(statement(async () => ++ran)).rejects.toBe(enginePoisoned());

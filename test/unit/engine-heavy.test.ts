@@ -15,12 +15,12 @@ const gate = () => {
 it('runs tasks side by side', async () => {
   const log: string[] = [];
   const a = gate();
-  const first = heavyTask(async () => {
+  const first = heavyTask('store', async () => {
     log.push('a start');
     await a.opened;
     log.push('a end');
   });
-  const second = heavyTask(async () => {
+  const second = heavyTask('store', async () => {
     log.push('b');
   });
   await second;
@@ -33,19 +33,19 @@ it('a task out of memory runs again alone: after the running ones, before later 
   const log: string[] = [];
   const slow = gate();
   let tries = 0;
-  const running = heavyTask(async () => {
+  const running = heavyTask('store', async () => {
     log.push('batch start');
     await slow.opened;
     log.push('batch end');
   });
-  const write = heavyTask(async () => {
+  const write = heavyTask('store', async () => {
     tries++;
     log.push(`write try ${tries}`);
     if (tries === 1) throw new Error('Out of Memory Error: could not allocate block of size 16.0 KiB (61.0 MiB/61.0 MiB used)');
     return 'written';
   });
   await new Promise((r) => setTimeout(r, 0));
-  const later = heavyTask(async () => {
+  const later = heavyTask('store', async () => {
     log.push('later');
   });
   await new Promise((r) => setTimeout(r, 0));
@@ -58,23 +58,44 @@ it('a task out of memory runs again alone: after the running ones, before later 
 
 it('another failure is not retried', async () => {
   let tries = 0;
-  const e = await heavyTask(async () => {
+  const e = await heavyTask('store', async () => {
     tries++;
     throw new Error('Constraint Error: something else');
   }).catch((x: unknown) => x);
   expect((e as Error).message).toMatch(/Constraint/);
   expect(tries).toBe(1);
   // And the next task runs.
-  expect(await heavyTask(async () => 1)).toBe(1);
+  expect(await heavyTask('store', async () => 1)).toBe(1);
 });
 
-it('DuckDB saying the pool is full is retried', async () => {
-  let tries = 0;
-  const r = await heavyTask(async () => {
-    if (++tries === 1) throw new Error('Out of Memory Error: failed to allocate data of size 32.0 KiB (61.0 MiB/61.0 MiB used)');
-    return tries;
+it('DuckDB saying the pool is full is retried, and the task is told it runs again', async () => {
+  const tries: boolean[] = [];
+  const r = await heavyTask('store', async (again) => {
+    tries.push(again);
+    if (tries.length === 1) throw new Error('Out of Memory Error: failed to allocate data of size 32.0 KiB (61.0 MiB/61.0 MiB used)');
+    return tries.length;
   });
   expect(r).toBe(2);
+  expect(tries).toEqual([false, true]);
+});
+
+it("a task out of its engine's memory runs again without waiting for the other engine's tasks", async () => {
+  const write = gate();
+  const log: string[] = [];
+  const writing = heavyTask('store', async () => {
+    log.push('write start');
+    await write.opened;
+    log.push('write end');
+  });
+  const batch = await heavyTask('transform', async (again) => {
+    log.push(`batch again=${again}`);
+    if (!again) throw new Error('Out of Memory Error: failed to allocate data of size 16.0 MiB (29.8 MiB/45.7 MiB used)');
+    return 'staged';
+  });
+  expect(batch).toBe('staged');
+  expect(log).toEqual(['write start', 'batch again=false', 'batch again=true']);
+  write.open();
+  await writing;
 });
 
 it.each([
@@ -82,7 +103,7 @@ it.each([
   'TransactionContext Error: Failed to commit: could not allocate block of size 256.0 KiB (60.4 MiB/61.0 MiB used)',
 ])('a commit that ran out of memory is never run again: %s', async (message) => {
   let tries = 0;
-  const e = await heavyTask(async () => {
+  const e = await heavyTask('store', async () => {
     tries++;
     throw new Error(message);
   }).catch((x: unknown) => x);
@@ -90,7 +111,7 @@ it.each([
   expect(tries).toBe(1);
 });
 
-it("a commit (solo) runs beside the transform's staging statement: their engines have pools of their own", async () => {
+it('a commit (solo) does not wait for a staging statement of the transform', async () => {
   const log: string[] = [];
   const stage = gate();
   const running = statement(async () => {
@@ -126,7 +147,7 @@ it('a commit that held but whose checkpoint failed is done: no rollback, no retr
     },
   } as unknown as Parameters<typeof inTransaction>[0];
   let tries = 0;
-  const out = await heavyTask(() => inTransaction(c, async () => ++tries));
+  const out = await heavyTask('store', () => inTransaction(c, async () => ++tries));
   expect(out).toBe(1);
   expect(tries).toBe(1);
   expect(ran).toEqual(['BEGIN TRANSACTION', 'COMMIT']);
