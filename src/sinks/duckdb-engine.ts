@@ -3,7 +3,7 @@
 // rows (handed to the store as Parquet files). Each has its own buffer pool and memory limit, so a
 // commit never finds its pool full of a transform batch's buffers: in one engine with one limit it
 // did, and a failed commit left DuckDB's copy of the table wrong (CommitFailed; docs/benchmarks.md,
-// "Seventh sitting"). Each is made by its first user and closed when its last one lets go.
+// "Sixth sitting" and "Seventh sitting"). Each is made by its first user and closed when its last one lets go.
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
