@@ -1,6 +1,6 @@
 // `bmrs cron install | uninstall` against a fake `crontab` on PATH (a shell script keeping the
 // crontab in a file), so the user's real crontab is never touched.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBmrs } from '../support/cli.js';
@@ -122,6 +122,22 @@ describe('bmrs cron', () => {
     const all = await cron(['uninstall', '--yes', '--all']);
     expect(all.code, all.stderr).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(USER_LINES);
+  });
+
+  it('uninstall --yes of a folder since removed takes its line out and saves the backup in the home folder, without making the folder again', async () => {
+    writeFileSync(file, USER_LINES);
+    expect((await cron(['install', '--yes'])).code).toBe(0);
+    rmSync(join(tmp.dir, 'project'), { recursive: true });
+    const home = join(tmp.dir, 'home');
+    mkdirSync(home);
+    const r = await cron(['uninstall', '--yes'], { HOME: home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(USER_LINES);
+    expect(existsSync(join(tmp.dir, 'project'))).toBe(false);
+    const saved = readdirSync(home);
+    expect(saved).toEqual([expect.stringMatching(/^crontab\.backup\.\d{8}-\d{6}$/)]);
+    expect(r.stdout).toContain(`the previous crontab is saved in ${join(home, saved[0])}`);
+    expect(readFileSync(join(home, saved[0]), 'utf8')).toMatch(/ update >> /);
   });
 
   it('install refuses an empty --dir, a folder that does not exist, a file: exit 2, nothing created or installed', async () => {

@@ -12,7 +12,8 @@ Examples:
   bmrs cron install                 print the line that would be added; change nothing
   bmrs cron install --yes           add it (once: a crontab that already runs bmrs update is left alone)
   bmrs cron uninstall --yes         remove it (bmrs cron install --uninstall --yes says the same)
-Before any change the current crontab is saved to logs/crontab.backup.<YYYYMMDD-HHMMSS>.`);
+Before any change the current crontab is saved to logs/crontab.backup.<YYYYMMDD-HHMMSS>
+(uninstalling the line of a folder since removed: to ~/crontab.backup.<YYYYMMDD-HHMMSS>).`);
   cron
     .command('install')
     .description('add the bmrs update line to the crontab, keeping every other line')

@@ -3,6 +3,7 @@
 // current crontab to a dated backup file. Idempotent: never a second update line, never another
 // line of the user's touched.
 import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CRON_MARKER, hasUpdateLine, isUpdateLine, readCrontab, withoutUpdateLines, withUpdateLine, writeCrontab } from '../../adapters/crontab.js';
 import { BMRS_BIN } from '../update/child.js';
@@ -118,15 +119,20 @@ function projectDir(given: string | undefined): string {
   return dir;
 }
 
-/** logs/crontab.backup.YYYYMMDD-HHMMSS (local time), as the old runbook asked; null when there was no crontab. */
+/**
+ * logs/crontab.backup.YYYYMMDD-HHMMSS (local time) in the project folder, as the old runbook asked;
+ * null when there was no crontab. Uninstalling the line of a folder since removed does not make
+ * the folder again: the backup goes to the home folder instead.
+ */
 function saveBackup(dir: string, current: string | null, now: Date): string | null {
   if (current === null) return null;
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-  makeDirsSync(join(dir, 'logs'));
+  const folder = existsSync(dir) ? join(dir, 'logs') : homedir();
+  makeDirsSync(folder);
   // Two changes within a second each keep their own backup: -2, -3, ...
   for (let n = 1; ; n++) {
-    const path = join(dir, 'logs', `crontab.backup.${stamp}${n === 1 ? '' : `-${n}`}`);
+    const path = join(folder, `crontab.backup.${stamp}${n === 1 ? '' : `-${n}`}`);
     if (existsSync(path)) continue;
     writeFileSync(path, current, { flag: 'wx' });
     return path;
