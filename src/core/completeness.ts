@@ -89,7 +89,7 @@ export function describeGaps(g: DayGaps): string {
 }
 
 /** [1,2,3,7,9,10] -> "periods 1-3, 7, 9-10" */
-function ranges(ps: readonly number[]): string {
+export function ranges(ps: readonly number[]): string {
   const out: string[] = [];
   for (let i = 0; i < ps.length; ) {
     let j = i;

@@ -30,6 +30,12 @@ export interface DayCoverage {
   readonly storedRows: number;
   readonly missingPeriods: readonly number[];
   readonly shortPeriods: readonly { readonly period: number; readonly rows: number; readonly expected: number }[];
+  /**
+   * Periods stored that the day does not have (49 and 50 on a 48-period day, 47 and 48 on a
+   * 46-period day; 0 or less): rows a loader put on the wrong day, as one that assumes 48 periods
+   * a day does. bmrs's own checks refuse them; a table written by another tool may hold them.
+   */
+  readonly extraPeriods: readonly { readonly period: number; readonly rows: number }[];
   /** "periods 25-48 missing (24 of 48)" for a day with gaps, else null. */
   readonly summary: string | null;
   /** One mark per settlement period, 1..periods. */
@@ -84,6 +90,7 @@ export function dayCoverage(d: DatasetSpec, date: string, counts: ReadonlyMap<nu
     observedRows,
     storedRows,
     missingPeriods: gaps?.missingPeriods ?? [],
+    extraPeriods: [...counts.values()].filter((c) => c.period < 1 || c.period > periods).sort((a, b) => a.period - b.period).map((c) => ({ period: c.period, rows: c.rows })),
     shortPeriods: gaps?.shortPeriods ?? [],
     summary: gaps ? `${describeGaps(gaps)}${settled ? '' : ', the day still in progress'}` : null,
     marks,

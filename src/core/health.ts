@@ -1,6 +1,7 @@
 // `bmrs check`: what the store says about each dataset, and the findings a monitor acts on. The
 // reads go through the store port only (so the same check runs on any store); the judging is pure.
 import { addDays, settlementDayStart, settlementDateOf, toIsoZ } from './calendar.js';
+import { ranges } from './completeness.js';
 import { coverageOf, type DayCoverage } from './coverage.js';
 import type { DatasetSpec } from './datasets.js';
 import { checkFreshness, type Freshness } from './freshness.js';
@@ -10,7 +11,7 @@ import type { DuplicateReport, LedgerEntry, Store } from './store.js';
 import type { UpdateLogSummary } from './update-log.js';
 
 export type FindingKind =
-  | 'empty-store' | 'stale' | 'gaps' | 'duplicates' | 'ledger-failed' | 'ledger-incomplete'
+  | 'empty-store' | 'stale' | 'gaps' | 'extra-periods' | 'duplicates' | 'ledger-failed' | 'ledger-incomplete'
   | 'api-unreachable' | 'api-failed' | 'api-window' | 'api-empty'
   | 'no-update-cycles' | 'update-errors' | 'cron-missing' | 'disk-low';
 
@@ -118,6 +119,23 @@ export function ledgerProblems(entries: readonly LedgerEntry[], lagMs = 0): Ledg
   return out;
 }
 
+/**
+ * "FUELINST settlement day 2025-10-27: 240 rows in periods 49-50, which this 48-period day does not
+ * have". A stored NULL period reads as 0 (the stores' counts), so below 1 is said as "no period".
+ */
+function extraPeriodsMessage(dataset: string, day: DayCoverage): string {
+  const rows = (ps: readonly { rows: number }[]) => {
+    const n = ps.reduce((s, p) => s + p.rows, 0);
+    return `${n} row${n === 1 ? '' : 's'}`;
+  };
+  const above = day.extraPeriods.filter((p) => p.period > day.periods);
+  const below = day.extraPeriods.filter((p) => p.period < 1);
+  const parts: string[] = [];
+  if (above.length) parts.push(`${rows(above)} in ${ranges(above.map((p) => p.period))}, which this ${day.periods}-period day does not have`);
+  if (below.length) parts.push(`${rows(below)} with no settlement period (or one below 1)`);
+  return `${dataset} settlement day ${day.date}: ${parts.join('; ')}`;
+}
+
 export function datasetFindings(h: DatasetHealth): Finding[] {
   const out: Finding[] = [];
   const f = h.freshness;
@@ -129,6 +147,7 @@ export function datasetFindings(h: DatasetHealth): Finding[] {
   }
   for (const day of h.coverage ?? []) {
     if (day.state === 'gaps') out.push({ kind: 'gaps', dataset: h.dataset, date: day.date, message: `${h.dataset} settlement day ${day.date}: ${day.summary}` });
+    if (day.extraPeriods.length > 0) out.push({ kind: 'extra-periods', dataset: h.dataset, date: day.date, message: extraPeriodsMessage(h.dataset, day) });
   }
   const dup = h.duplicates;
   if (dup.groups > 0) {

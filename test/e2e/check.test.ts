@@ -113,6 +113,21 @@ describe('bmrs check', () => {
     expect(r.json.datasets[0].freshness).toMatchObject({ settlementDate: '2025-10-28', settlementPeriod: 24 });
   });
 
+  it("SP49 and SP50 of the 50-period day stored on the next day (a loader that assumes 48 periods): extra periods there, a gap where they belong, exit 1", async () => {
+    await fuelinst();
+    await sql(ctx.tmp.db, `UPDATE bmrs_fuelinst SET settlementDate = DATE '2025-10-27' WHERE settlementDate = DATE '2025-10-26' AND settlementPeriod >= 49`);
+    const r = await check(ctx, ['--json', '--from', '2025-10-26', '--to', '2025-10-27'], { BMRS_NOW: NOW });
+    expect(r.code).toBe(1);
+    expect(r.json.findings).toEqual([
+      { kind: 'gaps', dataset: 'FUELINST', date: '2025-10-26', message: 'FUELINST settlement day 2025-10-26: periods 49-50 missing (2 of 50)' },
+      { kind: 'extra-periods', dataset: 'FUELINST', date: '2025-10-27', message: 'FUELINST settlement day 2025-10-27: 240 rows in periods 49-50, which this 48-period day does not have' },
+    ]);
+    expect(r.json.datasets[0].coverage[1]).toMatchObject({ periods: 48, extraPeriods: [{ period: 49, rows: 120 }, { period: 50, rows: 120 }] });
+    const text = await check(ctx, ['--from', '2025-10-26', '--to', '2025-10-27'], { BMRS_NOW: NOW });
+    expect(text.stdout).toContain('✗ FUELINST settlement day 2025-10-27: 240 rows in periods 49-50, which this 48-period day does not have');
+    expect(text.stdout).toMatch(/2025-10-27 48 █{48} +6,000\/5,760  complete; and rows in periods 49-50 the day does not have/);
+  });
+
   it('duplicates injected by SQL: counted by _hash_key, exit 1', async () => {
     await fuelinst();
     await sql(ctx.tmp.db, `INSERT INTO bmrs_fuelinst SELECT * FROM bmrs_fuelinst WHERE settlementDate = DATE '2025-10-27' AND settlementPeriod = 1`);

@@ -132,6 +132,25 @@ describe('findings', () => {
     duplicates: { groups: 0, extraRows: 0, nullKeys: 0, worst: [] }, ledger: { windows: 1, problems: [], missing: { windows: 0, spans: [] } }, ...over,
   });
 
+  it('rows in periods a day does not have (49-50 on a 48-period day, 47 on a 46-period day, none) are a finding of their own', () => {
+    const counts = [
+      ...day('2025-10-27', 48, 120), { date: '2025-10-27', period: 49, rows: 120, keys: 120 }, { date: '2025-10-27', period: 50, rows: 120, keys: 120 },
+      ...day('2025-03-30', 46, 120), { date: '2025-03-30', period: 47, rows: 3, keys: 3 }, { date: '2025-03-30', period: 0, rows: 1, keys: 1 },
+      ...day('2025-10-26', 50, 120),
+    ];
+    const members = ['2025-10-27', '2025-03-30', '2025-10-26'].map((date) => ({ date, members: 20 }));
+    const coverage = [...coverageOf(FUELINST, '2025-03-30', '2025-03-30', counts, members, at('2025-10-28T12:00:00Z')), ...coverageOf(FUELINST, '2025-10-26', '2025-10-27', counts, members, at('2025-10-28T12:00:00Z'))];
+    const [spring, autumn, monday] = coverage;
+    expect(spring).toMatchObject({ periods: 46, state: 'complete', extraPeriods: [{ period: 0, rows: 1 }, { period: 47, rows: 3 }] });
+    expect(autumn).toMatchObject({ periods: 50, state: 'complete', extraPeriods: [] });
+    expect(monday).toMatchObject({ periods: 48, state: 'complete', extraPeriods: [{ period: 49, rows: 120 }, { period: 50, rows: 120 }] });
+    const found = datasetFindings(base({ coverage, freshnessJudged: false }));
+    expect(found.map((f) => [f.kind, f.date, f.message])).toEqual([
+      ['extra-periods', '2025-03-30', 'FUELINST settlement day 2025-03-30: 3 rows in period 47, which this 46-period day does not have; 1 row with no settlement period (or one below 1)'],
+      ['extra-periods', '2025-10-27', 'FUELINST settlement day 2025-10-27: 240 rows in periods 49-50, which this 48-period day does not have'],
+    ]);
+  });
+
   it('staleness counts only when the range reaches today', () => {
     expect(datasetFindings(base({})).map((f) => f.message)).toEqual([
       'FUELINST: stale, the latest row (2025-10-28T11:00:00Z, settlement 2025-10-28 period 23) is 60 min old, more than 30 min',

@@ -1,6 +1,7 @@
 // The human report of `bmrs check`: compact, one coverage strip per settlement day with one
 // character per period, so a missing SP49 on the long day stands out. Colour only on a terminal
 // (render.ts decides); the characters alone tell the marks apart without colour.
+import { ranges } from '../../core/completeness.js';
 import { toIsoZ } from '../../core/calendar.js';
 import type { PeriodMark, DayCoverage } from '../../core/coverage.js';
 import type { DatasetHealth } from '../../core/health.js';
@@ -67,7 +68,8 @@ function dayLine(day: DayCoverage): string {
   const pad = ' '.repeat(50 - day.periods);
   const rows = `${num(day.observedRows)}/${num(day.expectedRows)}`;
   const note = day.state === 'gaps' ? style.error(day.summary ?? '') : day.state === 'in-progress' ? style.dim('in progress') : day.state === 'future' ? style.dim('not started') : style.ok('complete');
-  return `${day.date} ${String(day.periods).padStart(2)} ${strip}${pad} ${rows.padStart(13)}  ${note}`;
+  const extra = day.extraPeriods.length > 0 ? `; ${style.error(`and rows in ${ranges(day.extraPeriods.map((p) => p.period))} the day does not have`)}` : '';
+  return `${day.date} ${String(day.periods).padStart(2)} ${strip}${pad} ${rows.padStart(13)}  ${note}${extra}`;
 }
 
 function operationLines(r: CheckReport): string[] {
