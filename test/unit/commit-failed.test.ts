@@ -50,10 +50,11 @@ it('a statement outside a transaction whose own commit DuckDB refuses stops the 
   expect((other as Error).message).toBe('the store /tmp/x.duckdb failed: IO Error: disk full');
 });
 
-it('once stopped, no staging statement, commit or checkpoint runs on the engines', async () => {
-  const { solo, statement } = await import('../../src/sinks/duckdb-engine.js');
+it("once stopped, no staging statement, commit, checkpoint or setting of the transform's limit runs on the engines", async () => {
+  const { solo, statement, transformRoom } = await import('../../src/sinks/duckdb-engine.js');
   let ran = 0;
   await expect(statement(async () => ++ran)).rejects.toBe(enginePoisoned());
   await expect(solo(async () => ++ran)).rejects.toBe(enginePoisoned());
+  await expect(transformRoom(async () => ++ran, true)).rejects.toBe(enginePoisoned());
   expect(ran).toBe(0);
 });
