@@ -444,6 +444,21 @@ describe('bmrs query and datasets', () => {
     }
   });
 
+  it('dedupe-audit takes --group too, added to --dataset: only those tables are audited', async () => {
+    expect((await bmrs(['ingest', '--dataset', 'FUELINST,REMIT', '--from', '2025-10-27', '--to', '2025-10-28', '-q'])).code).toBe(0);
+    const audited = async (...args: string[]) => {
+      const r = await bmrs(['dedupe-audit', ...args, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { tables: { dataset: string }[] }).tables.map((t) => t.dataset).sort();
+    };
+    expect(await audited()).toEqual(['FUELINST', 'REMIT']);
+    expect(await audited('--group', 'remit')).toEqual(['REMIT']);
+    expect(await audited('--group', 'remit', '--dataset', 'FUELINST')).toEqual(['FUELINST', 'REMIT']);
+    const bad = await bmrs(['dedupe-audit', '--group', 'weather']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown group: weather/);
+  });
+
   it('--help teaches', async () => {
     const r = await bmrs(['ingest', '--help']);
     expect(r.code).toBe(0);

@@ -7,11 +7,12 @@ import { parseDatasets } from '../../core/range.js';
 import type { Store } from '../../core/store.js';
 import { fixedClock, systemClock } from '../../adapters/clock.js';
 import { style, writeJson } from '../render.js';
-import { collect, dbOption, sinkOption } from './options.js';
+import { collect, dbOption, groupOption, sinkOption } from './options.js';
 
 
 export interface DedupeOptions {
   dataset?: string[];
+  group?: string[];
   from?: string;
   to?: string;
   db?: string;
@@ -33,6 +34,7 @@ export function dedupeAuditCommand(): Command {
   return new Command('dedupe-audit')
     .description('find duplicate rows and bad _hash_keys (read-only); --fix removes duplicates after a verified backup, --restore undoes it')
     .option('-d, --dataset <codes>', 'dataset code(s), comma-separated or repeated; default: every dataset with a table', collect)
+    .addOption(groupOption())
     .option('--from <date>', 'first settlement day audited or fixed (YYYY-MM-DD; default: the first)')
     .option('--to <date>', 'last settlement day audited or fixed, inclusive (default: the last)')
     .addOption(dbOption())
@@ -80,7 +82,7 @@ export async function runDedupeAudit(opts: DedupeOptions, openStore: OpenStore =
   checkFlags(opts);
   const config = loadConfig({ db: opts.db, sink: opts.sink });
   const now = (config.now === undefined ? systemClock() : fixedClock(config.now)).now();
-  const datasets = opts.dataset === undefined ? undefined : parseDatasets(opts.dataset);
+  const datasets = opts.dataset === undefined && opts.group === undefined ? undefined : parseDatasets(opts.dataset, opts.group);
   if (config.sink === 'duckdb' && !existsSync(config.duckdbPath)) {
     throw new UsageError(`there is no store at ${config.duckdbPath}`, { hint: 'point --db or BMRS_DUCKDB_PATH at the store' });
   }
