@@ -54,9 +54,8 @@ interface Shared {
   readonly instance: Promise<DuckDBInstance>;
   users: number;
   readonly scratch: Scratch;
-  profile: Profile | undefined;
-  /** The memory limit set last (`transformRoom`); undefined when a change failed. */
-  limit: string | undefined;
+  /** The settings set last (`settle`): a profile of the store's, a limit of the transform's; undefined when a change failed. */
+  settings: string | undefined;
 }
 const engines: Partial<Record<EngineKind, Shared>> = {};
 /** Uses of the transform's engine now: the store's reads then stay lean (`engineProfile`). */
@@ -77,7 +76,7 @@ export async function acquireEngine(kind: EngineKind = 'store'): Promise<Engine>
       scratch.remove();
       throw e;
     }
-    s = engines[kind] = { instance: made, users: 0, scratch, profile: 'lean', limit: ENGINE_MEMORY_LIMIT[kind] };
+    s = engines[kind] = { instance: made, users: 0, scratch, settings: kind === 'store' ? 'lean' : ENGINE_MEMORY_LIMIT.transform };
   }
   const e = s;
   e.users++;
@@ -119,18 +118,24 @@ const PROFILES: Record<Profile, { threads: number; memory: string }> = { lean: {
  * 96 MB, unless the SQL transform is in use (a backfill's reads between its writes).
  */
 export async function engineProfile(run: (sql: string) => Promise<unknown>, want: 'write' | 'whole'): Promise<void> {
-  const s = engines.store;
-  if (!s) return;
   const p: Profile = want === 'whole' && transforms === 0 ? 'roomy' : 'lean';
-  if (s.profile === p) return;
-  s.profile = undefined;
+  await settle(engines.store, run, p, [`SET threads = ${PROFILES[p].threads}`, `SET memory_limit = '${PROFILES[p].memory}'`]);
+}
+
+/**
+ * Sets an engine's instance-wide settings, named `name`, unless they are already set. A change can
+ * fail (lowering the limit while another connection's statement pins more than it: DuckDB must
+ * evict down to it first): the task then runs with the settings as they are, and the next one
+ * tries again.
+ */
+async function settle(s: Shared | undefined, run: (sql: string) => Promise<unknown>, name: string, statements: readonly string[]): Promise<void> {
+  if (!s || s.settings === name) return;
+  s.settings = undefined;
   try {
-    await run(`SET threads = ${PROFILES[p].threads}`);
-    await run(`SET memory_limit = '${PROFILES[p].memory}'`);
-    s.profile = p;
+    for (const q of statements) await run(q);
+    s.settings = name;
   } catch {
-    // Lowering the limit fails while another connection's statement pins more than it (DuckDB
-    // must evict down to it first): the task runs with the settings as they are, the next one tries again.
+    // tried again before the next task
   }
 }
 
@@ -146,16 +151,8 @@ export async function engineProfile(run: (sql: string) => Promise<unknown>, want
 export const ROOMY_TRANSFORM_LIMIT = '64MB';
 export async function transformRoom(run: (sql: string) => Promise<unknown>, roomy: boolean): Promise<void> {
   stopped();
-  const s = engines.transform;
   const want = roomy ? ROOMY_TRANSFORM_LIMIT : ENGINE_MEMORY_LIMIT.transform;
-  if (!s || s.limit === want) return;
-  s.limit = undefined;
-  try {
-    await run(`SET memory_limit = '${want}'`);
-    s.limit = want;
-  } catch {
-    // tried again before the next batch
-  }
+  await settle(engines.transform, run, want, [`SET memory_limit = '${want}'`]);
 }
 
 /** Per engine: heavy tasks (transform batches, write groups) running now, and a promise that

@@ -44,8 +44,9 @@ interface Job {
 export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTransform {
   const batchSize = options.batchSize ?? 8;
   let engine: Promise<Engine> | undefined;
-  const idle: DuckDBConnection[] = [];
-  let connections = 0;
+  /** The one connection, made for the first batch; `busy` while a batch runs on it. */
+  let conn: DuckDBConnection | undefined;
+  let busy = false;
   const queue: Job[] = [];
   let scratch: Scratch | undefined;
   let seq = 0;
@@ -68,37 +69,30 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
     return (await engine).instance;
   };
 
+  /** Starts the next batch unless one runs: one connection, one batch at a time, so the engine's
+   * memory limit is the batch's own (transformRoom). */
   async function pump(): Promise<void> {
-    while (queue.length > 0) {
-      let c = idle.pop();
-      if (!c) {
-        // One connection, one batch at a time: its memory limit is the batch's own (transformRoom).
-        if (connections >= 1) return;
-        connections++;
-        try {
-          c = await (await open()).connect();
-        } catch (e) {
-          connections--; // the jobs fail (prepare); a later window may try again
-          throw e;
-        }
-        if (queue.length === 0) {
-          idle.push(c);
-          return;
-        }
-      }
-      // Windows of the first job's table and mode, up to a batch.
-      const { table, keys } = queue[0];
-      const jobs: Job[] = [];
-      for (let i = 0; i < queue.length && jobs.length < batchSize; ) {
-        if (queue[i].table === table && (queue[i].keys === null) === (keys === null)) jobs.push(...queue.splice(i, 1));
-        else i++;
-      }
-      const conn = c;
-      void runBatch(conn, jobs).finally(() => {
-        idle.push(conn);
-        void pump();
-      });
+    if (busy || queue.length === 0) return;
+    busy = true;
+    try {
+      conn ??= await (await open()).connect();
+    } catch (e) {
+      busy = false; // the jobs fail (prepare); a later window may try again
+      throw e;
     }
+    // The jobs may have failed meanwhile (a failed pump fails the queue).
+    if (queue.length === 0) return void (busy = false);
+    // Windows of the first job's table and mode, up to a batch.
+    const { table, keys } = queue[0];
+    const jobs: Job[] = [];
+    for (let i = 0; i < queue.length && jobs.length < batchSize; ) {
+      if (queue[i].table === table && (queue[i].keys === null) === (keys === null)) jobs.push(...queue.splice(i, 1));
+      else i++;
+    }
+    void runBatch(conn, jobs).finally(() => {
+      busy = false;
+      void pump();
+    });
   }
 
   async function runBatch(c: DuckDBConnection, jobs: readonly Job[]): Promise<void> {
@@ -217,8 +211,9 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
     async close() {
       const e = await engine?.catch(() => undefined);
       engine = undefined;
-      for (const c of idle.splice(0)) c.closeSync();
-      connections = 0;
+      // A batch running keeps its connection until it ends; the next one makes a fresh one.
+      if (!busy) conn?.closeSync();
+      conn = undefined;
       e?.release();
       scratch?.remove();
       scratch = undefined;
