@@ -10,7 +10,7 @@ import { BmrsError, InternalError, SchemaConflictError, StoreBusyError, StoreSto
 import { mapPool } from './pool.js';
 import type { ApiClient, Archive, Clock, WindowTransform } from './ports.js';
 import { fetchAndPrepare, type ReadyWindow } from './fetch-prepare.js';
-import type { LedgerEntry, LedgerRecord, LedgerStatus, Store, TableHandle, WindowKey } from './store.js';
+import type { LedgerEntry, LedgerRecord, LedgerStatus, Store, TableHandle, WindowKey, WindowWrite } from './store.js';
 import { unchangedCheck } from './unchanged.js';
 import { columnsMd5, ROW_WORK_VERSION, type WindowDigest } from './digest.js';
 import type { Window } from './windows.js';
@@ -78,7 +78,9 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
     if (!tables.has(w.dataset)) tables.set(w.dataset, await openTable(deps.store, w.dataset));
   }
   deps.onEvent?.({ type: 'planned', datasets: [...totals].map(([dataset, n]) => ({ dataset, windows: n })) });
-  const queue = writeQueue(deps.store, concurrency);
+  /** Windows started and not yet handed to the write queue (nor settled without it). */
+  let preparing = 0;
+  const queue = writeQueue(deps.store, concurrency, () => preparing > 0);
   // Once another process has kept the store past the wait, every later write would wait as long
   // again; once the store has stopped (StoreStopped), it takes nothing more: either way the windows
   // not started yet fail at once with the same error, without asking the API.
@@ -90,34 +92,56 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
     note(e);
     throw e;
   };
-  const handed = new Map<string, () => void>();
+  const handed = new Map<string, (item: WindowWrite) => void>();
   // A window prepared before the store was found busy fails with the same error, without waiting again.
   const writes: WriteQueue = (item) => {
     const p = state.busy ? Promise.reject(state.busy) : queue(item).catch(busy);
-    handed.get(`${item.key.dataset}/${item.key.from}/${item.key.to}`)?.();
+    handed.get(`${item.key.dataset}/${item.key.from}/${item.key.to}`)?.(item);
     return p;
   };
   const fetchSlots = slots(concurrency);
   const fetching: Slots = (task) => fetchSlots(() => (state.busy ? Promise.reject(state.busy) : task().catch(busy)));
-  if (!deps.store.capabilities.fillGroups) {
+  const run = (w: Window) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy, note);
+  const behind = deps.writeBehind ?? writeBehind(concurrency, rowTransform(deps) !== undefined);
+  const { fillGroups, fillStagedGroups } = deps.store.capabilities;
+  if (!fillGroups && !(fillStagedGroups && rowTransform(deps) && behind > 0)) {
     // `concurrency` bounds the requests in flight; a window holds its request slot only while its
     // request is on the wire (fetch-prepare.ts), so the next windows are fetched while earlier ones
     // are transformed or written (a pipeline, not lockstep), and the SQL transform finds several
     // windows waiting for one statement. At most `writeBehind` more windows are in the pipeline
     // beside those being fetched, which bounds what is held in memory.
-    const depth = concurrency + (deps.writeBehind ?? writeBehind(concurrency, rowTransform(deps) !== undefined));
-    return mapPool(windows, depth, (w) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy, note));
+    return mapPool(windows, concurrency + behind, run);
   }
-  // The store writes full groups: a worker goes on to its next window once this one is queued
-  // for writing (or settled) and no full group waits behind the write in flight (which bounds what
-  // is held), and the queue writes what it holds once every window is handed over.
+  // The store writes full groups (fillGroups), or full groups of staged windows (fillStagedGroups,
+  // the pipeline above otherwise): a worker goes on to its next window once this one is queued for
+  // writing with no rows in memory (or settled) and no full group waits behind the write in flight
+  // (which bounds what is held); a window with rows in memory keeps its worker until it is written.
+  // The queue writes what it holds once no window is being fetched or prepared.
+  const workers = fillGroups ? concurrency : concurrency + behind;
   const outcomes: Promise<WindowOutcome>[] = [];
   try {
-    await mapPool(windows, concurrency, async (w) => {
-      const queued = new Promise<void>((resolve) => handed.set(`${w.dataset.code}/${w.from}/${w.to}`, resolve));
-      const outcome = runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy, note);
+    await mapPool(windows, workers, async (w) => {
+      preparing++;
+      let left = false;
+      const leave = () => {
+        if (left) return;
+        left = true;
+        preparing--;
+        // Once the worker has started its next window (microtasks): a batch of the transform hands
+        // over several windows at once, and they are not the last ones.
+        setImmediate(queue.poke);
+      };
+      const queued = new Promise<WindowWrite>((resolve) => handed.set(`${w.dataset.code}/${w.from}/${w.to}`, resolve));
+      const outcome = run(w);
       outcomes.push(outcome);
-      await Promise.race([outcome, queued.then(() => queue.room())]);
+      outcome.then(leave, leave);
+      await Promise.race([
+        outcome,
+        queued.then((item): Promise<unknown> => {
+          leave();
+          return fillGroups || item.rows.length === 0 ? queue.room() : outcome;
+        }),
+      ]);
     });
   } finally {
     queue.close();

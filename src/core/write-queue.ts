@@ -17,6 +17,12 @@ interface Queued {
 
 export type WriteQueue = (item: WindowWrite) => Promise<WriteResult>;
 
+/**
+ * The most staged windows a group waits for (`fillStagedGroups`): a sparse dataset's windows of a
+ * few rows each would otherwise wait for the whole run.
+ */
+export const STAGED_GROUP_WINDOWS = 64;
+
 /** A queue whose `close` says no more windows will come (a store that fills its groups then writes what it holds). */
 export interface ClosableWriteQueue extends WriteQueue {
   close(): void;
@@ -26,21 +32,36 @@ export interface ClosableWriteQueue extends WriteQueue {
    * held stays within the group being written, the next one and the windows being fetched.
    */
   room(): Promise<void>;
+  /** Looks again whether a group should be written (`coming` has changed). */
+  poke(): void;
 }
 
-export function writeQueue(store: Store, maxInFlight = 4): ClosableWriteQueue {
-  const { preferredRowsPerWrite, parallelWrites, fillGroups, maxWindowsPerWrite = Infinity } = store.capabilities;
+/**
+ * `coming`: whether windows are still being fetched or prepared, which may join the queue soon
+ * (a store that fills groups of staged windows waits for them; once none is, it writes what it holds).
+ */
+export function writeQueue(store: Store, maxInFlight = 4, coming: () => boolean = () => false): ClosableWriteQueue {
+  const { preferredRowsPerWrite, parallelWrites, fillGroups, fillStagedGroups, maxWindowsPerWrite = Infinity } = store.capabilities;
   const limit = parallelWrites ? maxInFlight : 1;
   const queue: Queued[] = [];
   let inFlight = 0;
-  let closed = !fillGroups;
-  const full = () => closed || queue.length >= maxWindowsPerWrite || queue.reduce((n, q) => n + rowCount(q.item), 0) >= preferredRowsPerWrite;
-  const backlogged = () => !closed && inFlight >= limit && full();
+  let closed = false;
+  const rows = () => queue.reduce((n, q) => n + rowCount(q.item), 0);
+  const enough = () => queue.length >= maxWindowsPerWrite || rows() >= preferredRowsPerWrite;
+  /** Windows with no rows in memory (staged, or a ledger entry alone). */
+  const light = () => queue.every((q) => q.item.rows.length === 0);
+  const stagedFull = () => queue.length >= STAGED_GROUP_WINDOWS || enough();
+  const full = () => {
+    if (fillGroups) return closed || enough();
+    if (!fillStagedGroups) return true;
+    return closed || !coming() || !light() || stagedFull();
+  };
+  const backlogged = () => inFlight >= limit && (fillGroups ? !closed && full() : fillStagedGroups === true && stagedFull());
   const waitingRoom: (() => void)[] = [];
 
   const pump = (): void => {
     while (inFlight < limit && queue.length > 0 && full()) {
-      const group = takeGroup(queue, preferredRowsPerWrite, maxWindowsPerWrite);
+      const group = takeGroup(queue, preferredRowsPerWrite, fillStagedGroups && !fillGroups ? Math.min(maxWindowsPerWrite, STAGED_GROUP_WINDOWS) : maxWindowsPerWrite);
       inFlight++;
       writeGroup(store, group, queue).finally(() => {
         inFlight--;
@@ -61,6 +82,7 @@ export function writeQueue(store: Store, maxInFlight = 4): ClosableWriteQueue {
       pump();
     },
     room: () => (backlogged() ? new Promise<void>((resume) => waitingRoom.push(resume)) : Promise.resolve()),
+    poke: pump,
   });
 }
 

@@ -103,7 +103,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
   return {
     name: 'duckdb',
     location: path,
-    capabilities: { parallelWrites: false, preferredRowsPerWrite: 250_000, transactions: true, readsStaged: true },
+    capabilities: { parallelWrites: false, preferredRowsPerWrite: 250_000, transactions: true, readsStaged: true, fillStagedGroups: true },
 
     openTable: (d: DatasetSpec) =>
       // A table we cannot write is refused inside the transaction: nothing of this open remains.

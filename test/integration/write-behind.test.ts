@@ -9,6 +9,10 @@ import { ingest } from '../../src/core/ingest.js';
 import { writeBehind } from '../../src/core/runner.js';
 import type { ApiClient } from '../../src/core/ports.js';
 import type { StoreCapabilities } from '../../src/core/store.js';
+import { join } from 'node:path';
+import type { Store } from '../../src/core/store.js';
+import { openDuckDbStore } from '../../src/sinks/duckdb.js';
+import { duckDbTransform } from '../../src/transform/duckdb-transform.js';
 import { createMemoryStore } from '../support/memory-store.js';
 import { days, FAST_RETRY, useSimulatorAndStore } from '../support/pipeline.js';
 
@@ -103,4 +107,31 @@ it('the default depth: deeper with the SQL transform (batches), as before withou
   expect(writeBehind(8)).toBe(32);
   expect(writeBehind(4, false)).toBe(8);
   expect(writeBehind(8, false)).toBe(16);
+});
+
+it('DuckDB with the SQL transform: staged windows leave the pipeline once queued, so a group holds more windows than the pipeline is deep', async () => {
+  // A pipeline of two windows (concurrency 1, writeBehind 1) and groups of three FUELINST days:
+  // only windows that wait for the store without their pipeline slot can make a group of three.
+  const duck = await openDuckDbStore(join(ctx.tmp.dir, 'staged.duckdb'));
+  const given: number[] = [];
+  const store: Store = {
+    ...duck,
+    capabilities: { ...duck.capabilities, preferredRowsPerWrite: 3 * 5760 },
+    write: (group) => (given.push(group.length), duck.write(group)),
+  };
+  const transform = duckDbTransform();
+  try {
+    const [r] = await ingest(
+      { api: countingClient().api, store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run', writeBehind: 1, transform },
+      { datasets: [findDataset('FUELINST')!], range: days('2025-10-10', '2025-10-18'), concurrency: 1 },
+    );
+    expect(r.failures).toEqual([]);
+    expect(r.inserted).toBe(8 * 5760);
+    expect(given).toEqual([3, 3, 2]);
+    const ledger = await duck.ledger();
+    expect(ledger.map((e) => [e.status, e.inserted])).toEqual(Array(8).fill(['loaded', 5760]));
+  } finally {
+    await transform.close();
+    await duck.close();
+  }
 });

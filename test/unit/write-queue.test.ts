@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { findDataset } from '../../src/core/datasets.js';
 import { StoreBusyError, StoreFailure } from '../../src/core/errors.js';
 import type { Store, WindowWrite } from '../../src/core/store.js';
-import { writeQueue } from '../../src/core/write-queue.js';
+import { STAGED_GROUP_WINDOWS, writeQueue } from '../../src/core/write-queue.js';
 import { dayWindow, fuelinstRaws, windowWrite } from '../contract/store-contract.js';
 import { createMemoryStore } from '../support/memory-store.js';
 
@@ -61,6 +61,78 @@ describe('writeQueue', () => {
     queue.close();
     await last;
     expect(store.stats.groupSizes).toEqual([2, 1]);
+  });
+
+  describe('a store that fills groups of staged windows (DuckDB)', () => {
+    /** Windows whose rows are staged in a file (none in memory), as the SQL transform hands them over: 8 rows each. */
+    const staged = (w: WindowWrite): WindowWrite => ({ ...w, rows: [], staged: { path: `/staged/${w.key.from}.parquet`, count: 8 } });
+
+    it('waits for the preferred rows while windows are coming, and writes what it holds once none is', async () => {
+      const store = createMemoryStore({ capabilities: { preferredRowsPerWrite: 24, fillStagedGroups: true } });
+      let coming = true;
+      const queue = writeQueue(store, 4, () => coming);
+      const [a, b, c, d] = (await writes(store, DAYS)).map(staged);
+      const settled = [queue(a), queue(b)];
+      await new Promise((r) => setImmediate(r));
+      expect(store.stats.groupSizes).toEqual([]);
+      settled.push(queue(c));
+      await Promise.all(settled);
+      expect(store.stats.groupSizes).toEqual([3]);
+      const last = queue(d);
+      await new Promise((r) => setImmediate(r));
+      expect(store.stats.groupSizes).toEqual([3]);
+      coming = false;
+      queue.poke();
+      await last;
+      expect(store.stats.groupSizes).toEqual([3, 1]);
+    });
+
+    it('writes a window with rows in memory at once, with the staged ones waiting before it', async () => {
+      const store = createMemoryStore({ capabilities: { preferredRowsPerWrite: 1_000, fillStagedGroups: true } });
+      const queue = writeQueue(store, 4, () => true);
+      const [a, b, c] = await writes(store, DAYS);
+      const first = [queue(staged(a)), queue(staged(b))];
+      await new Promise((r) => setImmediate(r));
+      expect(store.stats.groupSizes).toEqual([]);
+      await Promise.all([...first, queue(c)]);
+      expect(store.stats.groupSizes).toEqual([3]);
+    });
+
+    it(`writes at most ${STAGED_GROUP_WINDOWS} windows a group, however few their rows`, async () => {
+      const store = createMemoryStore({ capabilities: { preferredRowsPerWrite: 1_000_000, fillStagedGroups: true } });
+      let coming = true;
+      const queue = writeQueue(store, 4, () => coming);
+      const [a] = await writes(store, DAYS);
+      const items = Array.from({ length: STAGED_GROUP_WINDOWS + 6 }, (_, i) => staged({ ...a, key: { ...a.key, from: a.key.from + i, to: a.key.to + i } }));
+      const settled = items.map((w) => queue(w));
+      await Promise.all(settled.slice(0, STAGED_GROUP_WINDOWS));
+      expect(store.stats.groupSizes).toEqual([STAGED_GROUP_WINDOWS]);
+      coming = false;
+      queue.poke();
+      await Promise.all(settled);
+      expect(store.stats.groupSizes).toEqual([STAGED_GROUP_WINDOWS, 6]);
+    });
+
+    it('is backlogged while a full group waits behind the write in flight, and has room once it is taken', async () => {
+      const g = gate();
+      const store = createMemoryStore({ capabilities: { preferredRowsPerWrite: 16, fillStagedGroups: true }, faults: { beforeWrite: (call) => (call === 1 ? g.opened : Promise.resolve()) } });
+      const queue = writeQueue(store, 4, () => true);
+      const [a, b, c, d] = (await writes(store, DAYS)).map(staged);
+      const settled = [queue(a), queue(b), queue(c)];
+      let room = false;
+      void queue.room().then(() => (room = true));
+      await new Promise((r) => setImmediate(r));
+      expect(room).toBe(true); // one window waits behind the first group: not a full group
+      settled.push(queue(d));
+      let later = false;
+      void queue.room().then(() => (later = true));
+      await new Promise((r) => setImmediate(r));
+      expect(later).toBe(false);
+      g.open();
+      await Promise.all(settled);
+      expect(later).toBe(true);
+      expect(store.stats.groupSizes).toEqual([2, 2]);
+    });
   });
 
   it('runs writes side by side only when the store takes parallel writes', async () => {
