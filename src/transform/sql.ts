@@ -183,12 +183,10 @@ timed AS (
     ${cols.map((c) => canonical(c)).join('\n    AND ')} AND ok_keys AS ok
   FROM typed LEFT JOIN (${calendarValues(batch.map((b) => b.window))}) cal(day, day_start, periods) ON cal.day = ${date}
 )
-SELECT wid, ${cols.map((c) => v(c.name)).join(', ')}, ok,
-  coalesce(${perWindow((w) => accepts(w, date))}, false) AS accepted,
+SELECT wid, ${cols.map((c) => v(c.name)).join(', ')},
+  (ok IS NOT TRUE OR coalesce(${perWindow((w) => accepts(w, date))}, false) IS NOT TRUE OR ${contradictionExpr(d, names)} IS NOT FALSE) AS anomaly,
   coalesce(${perWindow((w) => keeps(w, date))}, false) AS kept,
-  ${contradictionExpr(d, names)} AS contra,
-  md5(CASE WHEN ${allPresent} THEN ${hashFast} ELSE ${hashText} END) AS _hash_key,
-  ${hashCols} AS _hash_source_cols${fast ? '' : `,\n  CASE WHEN len(k) = 0 THEN '[]' ELSE '[''' || array_to_string(k, ''', ''') || ''']' END AS _source_columns`}
+  md5(CASE WHEN ${allPresent} THEN ${hashFast} ELSE ${hashText} END) AS _hash_key${fast ? '' : `,\n  CASE WHEN len(k) = 0 THEN '[]' ELSE '[''' || array_to_string(k, ''', ''') || ''']' END AS _source_columns`}
 FROM timed`;
 
   const boundsCol = hasSettlementDate(d) ? 'settlementDate' : 'field' in d.eventTime ? d.eventTime.field : 'settlementDate';
@@ -205,7 +203,7 @@ FROM timed`;
     ? `count(DISTINCT ${v(set)}) FILTER (WHERE kept) + coalesce(max(CASE WHEN ${v(set)} IS NULL THEN 1 ELSE 0 END) FILTER (WHERE kept), 0)`
     : `CASE WHEN count(*) FILTER (WHERE kept) > 0 THEN 1 ELSE 0 END`;
   const summary = `SELECT wid, count(*) AS fetched,
-  count(*) FILTER (WHERE ok IS NOT TRUE OR accepted IS NOT TRUE OR contra IS NOT FALSE) AS anomalies,
+  count(*) FILTER (WHERE anomaly) AS anomalies,
   count(*) FILTER (WHERE kept IS NOT TRUE) AS outside,
   count(*) FILTER (WHERE kept) - count(DISTINCT _hash_key) FILTER (WHERE kept) AS repeated,
   ${boundsText('min')} AS lo, ${boundsText('max')} AS hi,
@@ -228,7 +226,7 @@ FROM ${name} GROUP BY wid`;
       _ingested_utc: lit(b.ingested),
       _source_columns: fast ? lit(pyListRepr(b.keys!)) : '_source_columns',
       _source_api: `'BMRS'`,
-      _hash_source_cols: '_hash_source_cols',
+      _hash_source_cols: hashCols,
       _hash_key: '_hash_key',
     };
     return table.columns.map((c) => `${meta[c.name] ?? v(c.name)} AS ${q(c.name)}`).join(', ');
