@@ -80,7 +80,13 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
   deps.onEvent?.({ type: 'planned', datasets: [...totals].map(([dataset, n]) => ({ dataset, windows: n })) });
   /** Windows started and not yet handed to the write queue (nor settled without it). */
   let preparing = 0;
-  const queue = writeQueue(deps.store, concurrency, () => preparing > 0);
+  const behind = deps.writeBehind ?? writeBehind(concurrency, rowTransform(deps) !== undefined);
+  const { fillGroups, fillStagedGroups } = deps.store.capabilities;
+  // Staged windows wait for company only in a run longer than the pipeline is deep (a backfill, a
+  // long ingest): an update cycle's few windows are each written once ready, as before, so a slow
+  // request of one dataset does not hold back the rows of the others.
+  const grouping = !fillGroups && fillStagedGroups === true && rowTransform(deps) !== undefined && behind > 0 && windows.length > concurrency + behind;
+  const queue = writeQueue(deps.store, concurrency, grouping ? () => preparing > 0 : undefined);
   // Once another process has kept the store past the wait, every later write would wait as long
   // again; once the store has stopped (StoreStopped), it takes nothing more: either way the windows
   // not started yet fail at once with the same error, without asking the API.
@@ -102,9 +108,7 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
   const fetchSlots = slots(concurrency);
   const fetching: Slots = (task) => fetchSlots(() => (state.busy ? Promise.reject(state.busy) : task().catch(busy)));
   const run = (w: Window) => runWindow(deps, w, tables.get(w.dataset)!, writes, fetching, busy, note);
-  const behind = deps.writeBehind ?? writeBehind(concurrency, rowTransform(deps) !== undefined);
-  const { fillGroups, fillStagedGroups } = deps.store.capabilities;
-  if (!fillGroups && !(fillStagedGroups && rowTransform(deps) && behind > 0)) {
+  if (!fillGroups && !grouping) {
     // `concurrency` bounds the requests in flight; a window holds its request slot only while its
     // request is on the wire (fetch-prepare.ts), so the next windows are fetched while earlier ones
     // are transformed or written (a pipeline, not lockstep), and the SQL transform finds several
@@ -145,6 +149,9 @@ export async function runWindows(deps: RunnerDeps, windows: readonly Window[], c
     });
   } finally {
     queue.close();
+    // A worker is done once its window is queued: after a thrown error, the windows still being
+    // written settle before the error reaches the caller, who then closes the store.
+    await Promise.allSettled(outcomes);
   }
   return Promise.all(outcomes);
 }

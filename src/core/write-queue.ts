@@ -37,11 +37,14 @@ export interface ClosableWriteQueue extends WriteQueue {
 }
 
 /**
- * `coming`: whether windows are still being fetched or prepared, which may join the queue soon
- * (a store that fills groups of staged windows waits for them; once none is, it writes what it holds).
+ * `coming`, given where the runner groups staged windows (`fillStagedGroups`): whether windows are
+ * still being fetched or prepared, which may join the queue soon. Staged windows wait for them;
+ * once none is, the queue writes what it holds. Without it every write starts at once.
  */
-export function writeQueue(store: Store, maxInFlight = 4, coming: () => boolean = () => false): ClosableWriteQueue {
-  const { preferredRowsPerWrite, parallelWrites, fillGroups, fillStagedGroups, maxWindowsPerWrite = Infinity } = store.capabilities;
+export function writeQueue(store: Store, maxInFlight = 4, coming?: () => boolean): ClosableWriteQueue {
+  const { preferredRowsPerWrite, parallelWrites, fillGroups, maxWindowsPerWrite = Infinity } = store.capabilities;
+  const waits = store.capabilities.fillStagedGroups === true && !fillGroups ? coming : undefined;
+  const fillStagedGroups = waits !== undefined;
   const limit = parallelWrites ? maxInFlight : 1;
   const queue: Queued[] = [];
   let inFlight = 0;
@@ -53,15 +56,15 @@ export function writeQueue(store: Store, maxInFlight = 4, coming: () => boolean 
   const stagedFull = () => queue.length >= STAGED_GROUP_WINDOWS || enough();
   const full = () => {
     if (fillGroups) return closed || enough();
-    if (!fillStagedGroups) return true;
-    return closed || !coming() || !light() || stagedFull();
+    if (!waits) return true;
+    return closed || !waits() || !light() || stagedFull();
   };
-  const backlogged = () => inFlight >= limit && (fillGroups ? !closed && full() : fillStagedGroups === true && stagedFull());
+  const backlogged = () => inFlight >= limit && (fillGroups ? !closed && full() : fillStagedGroups && stagedFull());
   const waitingRoom: (() => void)[] = [];
 
   const pump = (): void => {
     while (inFlight < limit && queue.length > 0 && full()) {
-      const group = takeGroup(queue, preferredRowsPerWrite, fillStagedGroups && !fillGroups ? Math.min(maxWindowsPerWrite, STAGED_GROUP_WINDOWS) : maxWindowsPerWrite);
+      const group = takeGroup(queue, preferredRowsPerWrite, fillStagedGroups ? Math.min(maxWindowsPerWrite, STAGED_GROUP_WINDOWS) : maxWindowsPerWrite);
       inFlight++;
       writeGroup(store, group, queue).finally(() => {
         inFlight--;

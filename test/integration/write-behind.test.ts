@@ -109,16 +109,22 @@ it('the default depth: deeper with the SQL transform (batches), as before withou
   expect(writeBehind(8, false)).toBe(16);
 });
 
-it('DuckDB with the SQL transform: staged windows leave the pipeline once queued, so a group holds more windows than the pipeline is deep', async () => {
-  // A pipeline of two windows (concurrency 1, writeBehind 1) and groups of three FUELINST days:
-  // only windows that wait for the store without their pipeline slot can make a group of three.
-  const duck = await openDuckDbStore(join(ctx.tmp.dir, 'staged.duckdb'));
+/** A DuckDB store whose groups are at most three FUELINST days; `given` records each group's size. */
+async function stagedStore(name: string) {
+  const duck = await openDuckDbStore(join(ctx.tmp.dir, name));
   const given: number[] = [];
   const store: Store = {
     ...duck,
     capabilities: { ...duck.capabilities, preferredRowsPerWrite: 3 * 5760 },
     write: (group) => (given.push(group.length), duck.write(group)),
   };
+  return { duck, store, given };
+}
+
+it('DuckDB with the SQL transform: staged windows leave the pipeline once queued, so a group holds more windows than the pipeline is deep', async () => {
+  // A pipeline of two windows (concurrency 1, writeBehind 1) and groups of three FUELINST days:
+  // only windows that wait for the store without their pipeline slot can make a group of three.
+  const { duck, store, given } = await stagedStore('staged.duckdb');
   const transform = duckDbTransform();
   try {
     const [r] = await ingest(
@@ -130,6 +136,51 @@ it('DuckDB with the SQL transform: staged windows leave the pipeline once queued
     expect(given).toEqual([3, 3, 2]);
     const ledger = await duck.ledger();
     expect(ledger.map((e) => [e.status, e.inserted])).toEqual(Array(8).fill(['loaded', 5760]));
+  } finally {
+    await transform.close();
+    await duck.close();
+  }
+});
+
+it('DuckDB with the SQL transform: a window that fails among staged ones is recorded failed, and the run ends with the others loaded', async () => {
+  const { duck, store, given } = await stagedStore('staged-failed.duckdb');
+  const transform = duckDbTransform();
+  ctx.sim.setFault({ kind: 'status', status: 500, path: 'settlementDateFrom=2025-10-13' });
+  try {
+    const [r] = await ingest(
+      { api: countingClient().api, store, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run', writeBehind: 1, transform },
+      { datasets: [findDataset('FUELINST')!], range: days('2025-10-10', '2025-10-18'), concurrency: 1 },
+    );
+    expect(r.inserted).toBe(7 * 5760);
+    expect(r.failures.map((f) => f.window.days?.from)).toEqual(['2025-10-13']);
+    // Seven windows with rows and the failed one's ledger entry, each written once.
+    expect(given.reduce((a, b) => a + b, 0)).toBe(8);
+    const ledger = await duck.ledger();
+    expect(ledger.map((e) => e.status)).toEqual(['loaded', 'loaded', 'loaded', 'failed', 'loaded', 'loaded', 'loaded', 'loaded']);
+    expect(ledger.filter((e) => e.status === 'loaded').every((e) => e.inserted === 5760)).toBe(true);
+  } finally {
+    await transform.close();
+    await duck.close();
+  }
+});
+
+it('DuckDB with the SQL transform: a bug in one window stops the run only once the queued windows are written, so the caller closes an idle store', async () => {
+  const { duck, store } = await stagedStore('staged-bug.duckdb');
+  let writing = 0;
+  const counted: Store = { ...store, write: async (group) => { writing++; try { return await store.write(group); } finally { writing--; } } };
+  const inner = countingClient().api;
+  const api: ApiClient = { base: inner.base, fetch: (path, query, decode) => (query.some(([, v]) => v === '2025-10-13') ? Promise.reject(new TypeError('a bug (injected)')) : inner.fetch(path, query, decode)) };
+  const transform = duckDbTransform();
+  try {
+    const run = ingest(
+      { api, store: counted, clock: fixedClock(Date.parse('2025-11-01T00:00:00Z')), runId: 'run', writeBehind: 1, transform },
+      { datasets: [findDataset('FUELINST')!], range: days('2025-10-10', '2025-10-18'), concurrency: 1 },
+    );
+    await expect(run).rejects.toThrow('a bug (injected)');
+    expect(writing).toBe(0);
+    const ledger = await duck.ledger();
+    expect(ledger.slice(0, 3).map((e) => new Date(e.from).toISOString())).toEqual(['2025-10-09T23:00:00.000Z', '2025-10-10T23:00:00.000Z', '2025-10-11T23:00:00.000Z']);
+    expect(ledger.every((e) => e.status === 'loaded' && e.inserted === 5760)).toBe(true);
   } finally {
     await transform.close();
     await duck.close();

@@ -87,6 +87,19 @@ describe('writeQueue', () => {
       expect(store.stats.groupSizes).toEqual([3, 1]);
     });
 
+    it('writes at once where the runner does not group (no `coming`: a run no longer than its pipeline)', async () => {
+      const g = gate();
+      const store = createMemoryStore({ capabilities: { preferredRowsPerWrite: 1_000, fillStagedGroups: true }, faults: { beforeWrite: (call) => (call === 1 ? g.opened : Promise.resolve()) } });
+      const queue = writeQueue(store);
+      const [a, b, c] = (await writes(store, DAYS)).map(staged);
+      const settled = [queue(a), queue(b), queue(c)];
+      await new Promise((r) => setImmediate(r));
+      expect(store.stats.groupSizes).toEqual([1]);
+      g.open();
+      await Promise.all(settled);
+      expect(store.stats.groupSizes).toEqual([1, 2]);
+    });
+
     it('writes a window with rows in memory at once, with the staged ones waiting before it', async () => {
       const store = createMemoryStore({ capabilities: { preferredRowsPerWrite: 1_000, fillStagedGroups: true } });
       const queue = writeQueue(store, 4, () => true);
