@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import '../dist/sim/cli.js';
+// CommonJS (bin/package.json); the simulator itself is an ES module.
+'use strict';
+void import('../dist/sim/cli.js');

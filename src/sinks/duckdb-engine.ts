@@ -26,20 +26,22 @@ export const ENGINE_MEMORY_LIMIT: Record<EngineKind, string> = { store: '40MB', 
 
 /**
  * Settings of both engines:
- * - the allocator gives memory back after a task that used more than 4 MB (DuckDB's default,
- *   128 MB, kept 40-60 MB more resident for a year's backfill; the flushing costs 2-3 s of system
- *   CPU a year);
+ * - the allocator gives memory back after a task that used more than a threshold: 4 MB for the
+ *   store (DuckDB's default, 128 MB, kept 40-60 MB more resident for a year's backfill), 16 MB
+ *   for the transform, whose batches each touch tens of MB: given back after every batch and
+ *   faulted in again by the next, they cost a third of a backfill's CPU (docs/benchmarks.md,
+ *   "Eighth sitting": a year at 4 MB 71-82k rows/s, at 16 MB 104-111k; peak RSS 247-263 against
+ *   286-288 MiB, with libuv's pool of two threads, bin/bmrs.js);
  * - one thread: each statement runs on its caller's thread as well, so the transform and a write
  *   still run side by side on two cores (reads and repairs ask for more: `engineProfile`);
  * - a writer checkpoints once its WAL reaches 32 MB instead of 16 MB, so that a long load is not
  *   written twice over (the WAL is replayed on the next open after a crash, as always).
  */
 const SETTINGS = {
-  allocator_flush_threshold: '4MB',
-  allocator_bulk_deallocation_flush_threshold: '4MB',
   threads: '1',
   checkpoint_threshold: '32MB',
 };
+const FLUSH_THRESHOLD: Record<EngineKind, string> = { store: '4MB', transform: '16MB' };
 
 export interface Engine {
   readonly instance: DuckDBInstance;
@@ -71,7 +73,14 @@ export async function acquireEngine(kind: EngineKind = 'store'): Promise<Engine>
     let made: Promise<DuckDBInstance>;
     try {
       mkdirSync(spill, { recursive: true });
-      made = duckdb.DuckDBInstance.create(':memory:', { ...SETTINGS, memory_limit: ENGINE_MEMORY_LIMIT[kind], temp_directory: spill });
+      const flush = FLUSH_THRESHOLD[kind];
+      made = duckdb.DuckDBInstance.create(':memory:', {
+        ...SETTINGS,
+        allocator_flush_threshold: flush,
+        allocator_bulk_deallocation_flush_threshold: flush,
+        memory_limit: ENGINE_MEMORY_LIMIT[kind],
+        temp_directory: spill,
+      });
     } catch (e) {
       scratch.remove();
       throw e;
