@@ -1,4 +1,4 @@
-// Bounded concurrency for the window runner.
+// Bounded concurrency for the window runner: a pool of tasks over a list, and slots for requests.
 
 /**
  * Maps items with at most `limit` tasks in flight; results keep the input order. After a task
@@ -22,4 +22,24 @@ export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (ite
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
   if (failed) throw failed.error;
   return results;
+}
+
+export type Slots = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** Runs at most `n` tasks at once; the others wait in order. */
+export function slots(n: number): Slots {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (active < n) active++;
+    else await new Promise<void>((resume) => waiting.push(resume));
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiter, if any.
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
 }
