@@ -30,13 +30,9 @@ export interface StoreCapabilities {
   /** The most windows one `write` may carry (BigQuery: its statements' length limit); absent: no limit. */
   readonly maxWindowsPerWrite?: number;
   /**
-   * Whether, in a run longer than its pipeline and with the SQL transform, windows staged by the
-   * transform (rows in a file, none in memory) wait for company: their write starts once
-   * `preferredRowsPerWrite` rows (or `STAGED_GROUP_WINDOWS` windows) are queued, or no more windows
-   * are being fetched or prepared. A window with rows in memory is written at once, as before.
-   * DuckDB: a commit of fewer rows than a row group (122,880) is checkpointed into the table's last
-   * row group again and again; commits of about two row groups cost the store about half the CPU
-   * per row of commits of 46,080 rows (docs/benchmarks.md, "Eighth sitting").
+   * Whether windows staged by the SQL transform (no rows in memory) wait for company in a run longer
+   * than its pipeline: written at `preferredRowsPerWrite` rows, `STAGED_GROUP_WINDOWS` windows, or
+   * once none is being fetched or prepared (DuckDB: commits under a row group rewrite the last one).
    */
   readonly fillStagedGroups?: boolean;
 }

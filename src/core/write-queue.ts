@@ -43,8 +43,8 @@ export interface ClosableWriteQueue extends WriteQueue {
  */
 export function writeQueue(store: Store, maxInFlight = 4, coming?: () => boolean): ClosableWriteQueue {
   const { preferredRowsPerWrite, parallelWrites, fillGroups, maxWindowsPerWrite = Infinity } = store.capabilities;
+  /** `coming`, where this queue groups staged windows; else undefined. */
   const waits = store.capabilities.fillStagedGroups === true && !fillGroups ? coming : undefined;
-  const fillStagedGroups = waits !== undefined;
   const limit = parallelWrites ? maxInFlight : 1;
   const queue: Queued[] = [];
   let inFlight = 0;
@@ -59,12 +59,12 @@ export function writeQueue(store: Store, maxInFlight = 4, coming?: () => boolean
     if (!waits) return true;
     return closed || !waits() || !light() || stagedFull();
   };
-  const backlogged = () => inFlight >= limit && (fillGroups ? !closed && full() : fillStagedGroups && stagedFull());
+  const backlogged = () => inFlight >= limit && (fillGroups ? !closed && full() : waits !== undefined && stagedFull());
   const waitingRoom: (() => void)[] = [];
 
   const pump = (): void => {
     while (inFlight < limit && queue.length > 0 && full()) {
-      const group = takeGroup(queue, preferredRowsPerWrite, fillStagedGroups ? Math.min(maxWindowsPerWrite, STAGED_GROUP_WINDOWS) : maxWindowsPerWrite);
+      const group = takeGroup(queue, preferredRowsPerWrite, waits ? Math.min(maxWindowsPerWrite, STAGED_GROUP_WINDOWS) : maxWindowsPerWrite);
       inFlight++;
       writeGroup(store, group, queue).finally(() => {
         inFlight--;

@@ -30,7 +30,7 @@ export const ENGINE_MEMORY_LIMIT: Record<EngineKind, string> = { store: '40MB', 
  *   store (DuckDB's default, 128 MB, kept 40-60 MB more resident for a year's backfill), 16 MB
  *   for the transform, whose batches each touch tens of MB: given back after every batch and
  *   faulted in again by the next, they cost a third of a backfill's CPU (docs/benchmarks.md,
- *   "Eighth sitting": a year at 4 MB 71-82k rows/s, at 16 MB 104-111k; peak RSS 247-263 against
+ *   "Eighth sitting": a year at 4 MB 71-82k rows/s, at 16 MB 99-103k; peak RSS 247-263 against
  *   286-288 MiB, with libuv's pool of two threads, bin/bmrs.js);
  * - one thread: each statement runs on its caller's thread as well, so the transform and a write
  *   still run side by side on two cores (reads and repairs ask for more: `engineProfile`);
