@@ -116,19 +116,29 @@ export async function acquireEngine(kind: EngineKind = 'store'): Promise<Engine>
   }
 }
 
-type Profile = 'lean' | 'roomy';
-const PROFILES: Record<Profile, { threads: number; memory: string }> = { lean: { threads: 1, memory: ENGINE_MEMORY_LIMIT.store }, roomy: { threads: 2, memory: '96MB' } };
+type Profile = 'write' | 'lean' | 'roomy';
+const PROFILES: Record<Profile, { threads: number; memory: string; vacuum: boolean }> = {
+  write: { threads: 1, memory: ENGINE_MEMORY_LIMIT.store, vacuum: false },
+  lean: { threads: 1, memory: ENGINE_MEMORY_LIMIT.store, vacuum: true },
+  roomy: { threads: 2, memory: '96MB', vacuum: true },
+};
 
 /**
- * The store engine's threads and memory limit (instance-wide settings) for what it runs next. A
- * write group runs lean, on one thread beside the transform's (two threads of its own cost it half
- * as much CPU again for the same wall time: bench:stages, 4.5 against 7.3 µs a row). Reads and
- * repairs, whole-table statements (a duplicate count, a backup), run roomy, on two threads and
- * 96 MB, unless the SQL transform is in use (a backfill's reads between its writes).
+ * The store engine's threads, memory limit and checkpoint vacuum (instance-wide settings) for what
+ * it runs next. A write group runs on one thread beside the transform's (two threads of its own
+ * cost it half as much CPU again for the same wall time: bench:stages, 4.5 against 7.3 µs a row),
+ * and its checkpoints do not vacuum: a vacuum merges the small row group each large commit leaves
+ * behind with its neighbours, which rewrites and compresses them again. It was a quarter of a
+ * year's store CPU, and left the file a third larger (freed blocks); rows deleted (a repair, a
+ * dedupe) are still reclaimed by the next checkpoint of a read or repair (docs/benchmarks.md,
+ * "Ninth sitting"). Reads and repairs, whole-table statements (a duplicate count, a backup), run
+ * roomy, on two threads and 96 MB, unless the SQL transform is in use (a backfill's reads between
+ * its writes): then lean.
  */
 export async function engineProfile(run: (sql: string) => Promise<unknown>, want: 'write' | 'whole'): Promise<void> {
-  const p: Profile = want === 'whole' && transforms === 0 ? 'roomy' : 'lean';
-  await settle(engines.store, run, p, [`SET threads = ${PROFILES[p].threads}`, `SET memory_limit = '${PROFILES[p].memory}'`]);
+  const p: Profile = want === 'write' ? 'write' : transforms === 0 ? 'roomy' : 'lean';
+  const { threads, memory, vacuum } = PROFILES[p];
+  await settle(engines.store, run, p, [`SET threads = ${threads}`, `SET memory_limit = '${memory}'`, vacuum ? 'RESET max_vacuum_tasks' : 'SET max_vacuum_tasks = 0']);
 }
 
 /**

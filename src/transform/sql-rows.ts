@@ -9,7 +9,6 @@ import type { TableHandle } from '../core/store.js';
 import type { Window } from '../core/windows.js';
 
 export const q = (name: string) => `"${name}"`;
-export const likeEscape = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 export const lit = (text: string) => `'${text.replace(/'/g, "''")}'`;
 export const v = (name: string) => q(`v_${name}`);
 export const t = (name: string) => q(`t_${name}`);
@@ -60,7 +59,9 @@ export function canonical(c: Column): string {
   let ok: string;
   switch (c.type) {
     case 'STRING':
-      ok = `${cell} IS NOT NULL AND regexp_full_match(${cell}, '[ -~]*')`;
+      // Printable ASCII: one byte a character, and no DEL (DuckDB writes a control character as an
+      // escape, which `value` refuses). A comparison of lengths, not a regular expression.
+      ok = `${cell} IS NOT NULL AND strlen(${cell}) = length(${cell}) AND NOT contains(${cell}, chr(127))`;
       break;
     case 'INTEGER':
     case 'BOOLEAN':

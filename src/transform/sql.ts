@@ -1,5 +1,5 @@
 // The row work of a batch of windows as DuckDB SQL: each response body is read by read_text and
-// split into rows by json_extract, and verification, sanitising, metadata and `_hash_key` are
+// split into rows (rowsSql), and verification, sanitising, metadata and `_hash_key` are
 // computed in SQL instead of per row in JS.
 // The SQL handles the canonical case only, where the JS rules (sanitise.ts, consistency.ts,
 // prepare.ts, hash.ts) reduce to plain string and integer operations that SQL reproduces exactly:
@@ -14,7 +14,7 @@ import { isTimeNamed } from '../core/hash.js';
 import { compareCodePoints, pyListRepr } from '../core/py-format.js';
 import type { TableHandle } from '../core/store.js';
 import type { Window } from '../core/windows.js';
-import { accepts, calendarValues, canonical, contradictionExpr, eventMsExpr, keeps, likeEscape, lit, q, render, s, t, v, value } from './sql-rows.js';
+import { accepts, calendarValues, canonical, contradictionExpr, eventMsExpr, keeps, lit, q, render, s, t, v, value } from './sql-rows.js';
 
 const SIMPLE_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const SQL_TYPES: ReadonlySet<ColumnType> = new Set(['STRING', 'INTEGER', 'BOOLEAN', 'DATE', 'DATETIME', 'TIMESTAMP']);
@@ -98,66 +98,83 @@ export function fastKeys(table: TableHandle, body: string, stream: boolean): str
 }
 
 /**
+ * Each row of the batch's bodies as text `j`, with its body's `filename`. Each body is read whole
+ * as text: DuckDB's JSON file reader takes about 69 MB of buffers whatever the body's size.
+ *
+ * In the fast mode, a stream body (a JSON array, as the API sends it: `[{...},{...}]`, no
+ * whitespace) is cut into rows at each `},{`. Every row is then proved to be exactly its keys and
+ * values written compactly (batchSql), so a body that passes is the rows' texts joined by commas
+ * in one array: nothing else is in it (no whitespace, trailing comma, NaN). A cut inside a string
+ * leaves a row whose string never closes, which fails the statement: each window is then read
+ * alone, and the general mode has the last word. json_extract would parse each body into a
+ * document of about 16 MB and write every row again (twice the time of the whole cut).
+ *
+ * Otherwise json_extract splits the body and writes each row compactly (the general mode's checks
+ * are about keys, and a value's text comes from json_transform either way). A body the JS path
+ * would refuse (decode.ts) then gives one row that is no object, an anomaly: DuckDB reads a
+ * trailing comma, NaN or Infinity, and in an envelope takes the first of two data keys
+ * (JSON.parse the last) and finds no rows where data is missing or no array. The text check is
+ * made on the whole body (a string holding ',]' or 'NaN' is refused too: the JS path then loads
+ * it, more slowly).
+ */
+function rowsSql(batch: readonly BatchWindow[], cut: boolean): string {
+  const files = `[${batch.map((b) => lit(b.file)).join(', ')}]`;
+  if (cut) {
+    return `SELECT filename, '{' || unnest(CASE WHEN content = '[]' THEN []::VARCHAR[]
+    WHEN starts_with(content, '[{') AND ends_with(content, '}]') THEN string_split(content[3:-3], '},{') ELSE [NULL::VARCHAR] END) || '}' AS j
+FROM read_text(${files})`;
+  }
+  const stream = batch[0].window.path.endsWith('/stream');
+  // The three alternatives apart: the one beginning with a comma lets RE2 skip to each comma.
+  const notRefused = `NOT (contains(content, 'NaN') OR contains(content, 'Infinity') OR regexp_matches(content, ',\\s*[}\\]]'))`;
+  const bodyOk = stream
+    ? notRefused
+    : `coalesce(json_type(content, '$.data') = 'ARRAY', false) AND len(json_keys(content)) = len(list_distinct(json_keys(content))) AND ${notRefused}`;
+  return `SELECT filename, unnest(CASE WHEN body_ok THEN json_extract(content, ${stream ? `'$[*]'` : `'$.data[*]'`}) ELSE [NULL::JSON] END) AS j
+FROM (SELECT filename, content, ${bodyOk} AS body_ok FROM read_text(${files}))`;
+}
+
+/**
  * The SQL for a batch of windows of one table: one statement reads all their bodies.
  *
  * Two modes tell a row's keys. The general mode lists them (`json_keys`): any subset of the
  * columns, in any order. The fast mode (every window of the batch has `keys`) proves instead that
- * a row has exactly those keys, in that order. Each row is read as json_extract writes it again
- * (compact), and each value as json_transform writes it: `json_transform_strict` fails the
- * statement on a missing or repeated key; the row is as long as its keys and values written
- * together (an unknown key makes it longer); and it matches `{"k1":%,"k2":%,...}` (a canonical
- * value holds no quote, so `"k":` occurs only as a key). A row that fails is an anomaly, and the
- * window is then read again in the general mode.
+ * each row is, byte for byte, its keys in that order with its values as json_transform writes them
+ * compactly: `{"k1":v1,"k2":v2,...}` (`json_transform_strict` fails the statement on a missing or
+ * repeated key). A row that is anything else (another order, an unknown key, whitespace, an escape)
+ * is an anomaly, and the window is then read again in the general mode.
  */
 export function batchSql(table: TableHandle, batch: readonly BatchWindow[], name: string): BatchSql {
   const d = table.spec;
   const cols = d.columns;
   const names = new Set(cols.map((c) => c.name));
   const structType = lit(JSON.stringify(Object.fromEntries(cols.map((c) => [c.name, 'JSON']))));
-  const files = `[${batch.map((b) => lit(b.file)).join(', ')}]`;
   const stream = batch[0].window.path.endsWith('/stream');
-  // Each body is read whole as text and split by json_extract: DuckDB's JSON file reader takes
-  // about 69 MB of buffers whatever the body's size (18 MB this way), and its objects would be the
-  // rows' raw text; json_extract gives each row's text written compactly, which is all the checks
-  // below need (they are about keys, and a value's text comes from json_transform either way).
-  // A body the JS path would refuse (decode.ts) gives one row that is no object, an anomaly:
-  // DuckDB reads a trailing comma, NaN or Infinity, and in an envelope takes the first of two data
-  // keys (JSON.parse the last) and finds no rows where data is missing or no array. The text check
-  // is made on the whole body (a string holding ',]' or 'NaN' is refused too: the JS path then
-  // loads it, more slowly).
-  const bodyOk = stream
-    ? `NOT regexp_matches(content, ',\\s*[}\\]]|NaN|Infinity')`
-    : `coalesce(json_type(content, '$.data') = 'ARRAY', false) AND len(json_keys(content)) = len(list_distinct(json_keys(content)))
-    AND NOT regexp_matches(content, ',\\s*[}\\]]|NaN|Infinity')`;
-  const objects = `SELECT filename, unnest(CASE WHEN body_ok THEN json_extract(content, ${stream ? `'$[*]'` : `'$.data[*]'`}) ELSE [NULL::JSON] END) AS j
-FROM (SELECT filename, content, ${bodyOk} AS body_ok FROM read_text(${files}))`;
   const fast = batch.every((b) => b.keys !== null);
+  const objects = rowsSql(batch, fast && stream);
   const known = `[${cols.map((c) => lit(c.name)).join(', ')}]`;
   // Each field as its JSON text (DuckDB writes it compactly): the first character tells its JSON
   // type, and a string without escapes is that text without its quotes. Escapes are not canonical.
   // A key given twice is not either: json_transform keeps the first value, JSON.parse the last.
-  // Nor is a trailing comma, which DuckDB reads and JSON.parse refuses: in a row whose values are
-  // all canonical scalars it can only stand before the closing brace (the fast mode's length check
-  // refuses it too; in an envelope the row's text is re-serialised, so the envelope is checked).
+  // Nor is a trailing comma, which DuckDB reads and JSON.parse refuses: the fast mode's rows are
+  // proved character by character, and the general mode's bodies are checked for one (rowsSql).
   const fields = cols.map((c) => `left(${q(c.name)}::VARCHAR, 1) AS ${t(c.name)}, ${q(c.name)}::VARCHAR AS ${s(c.name)}`).join(',\n  ');
   const raw = fast
     ? `SELECT filename, j, ${fields}
 FROM (SELECT filename, j, unnest(json_transform_strict(j, ${structType})) FROM (${objects}))`
     : `SELECT filename, k, json_type(j) = 'OBJECT' AND list_has_all(${known}, k) AND len(list_distinct(k)) = len(k) AS ok_keys, ${fields}
 FROM (SELECT filename, j, json_keys(j) AS k, unnest(json_transform(j, ${structType})) FROM (${objects}))`;
-  // Fast mode: the row's length with its keys and values written compactly (a JSON null value
-  // comes out of json_transform as SQL NULL: `null`, 4 characters).
-  const bare = 2 + cols.reduce((n, c) => n + c.name.length + 3, 0) + cols.length - 1;
-  const compact = `strlen(j) = ${bare} + ${cols.map((c) => `coalesce(strlen(${s(c.name)}), 4)`).join(' + ')}`;
+  // Fast mode: the row's text written again from its keys and values (a JSON null value comes out
+  // of json_transform as SQL NULL), one text per key order among the batch's windows.
   const orders = new Map<string, number[]>();
   batch.forEach((b, wid) => {
     if (!b.keys) return;
-    const pattern = `{${b.keys.map((k) => `"${likeEscape(k)}":%`).join(',')}}`;
-    orders.set(pattern, [...(orders.get(pattern) ?? []), wid]);
+    const text = `concat(${b.keys.map((k, i) => `${lit(`${i === 0 ? '{' : ','}"${k}":`)}, coalesce(${s(k)}, 'null')`).join(', ')}, '}')`;
+    orders.set(text, [...(orders.get(text) ?? []), wid]);
   });
-  const ordered = orders.size === 1 ? `j LIKE ${lit([...orders.keys()][0])} ESCAPE '\\'`
-    : `CASE ${[...orders].map(([pattern, wids]) => `WHEN wid IN (${wids.join(', ')}) THEN j LIKE ${lit(pattern)} ESCAPE '\\'`).join(' ')} END`;
-  const okKeys = fast ? `${compact} AND ${ordered}` : 'r.ok_keys';
+  const okKeys = !fast ? 'r.ok_keys'
+    : orders.size === 1 ? `j = ${[...orders.keys()][0]}`
+    : `CASE ${[...orders].map(([text, wids]) => `WHEN wid IN (${wids.join(', ')}) THEN j = ${text}`).join(' ')} END`;
 
   const sorted = [...cols].sort((a, b) => compareCodePoints(a.name, b.name));
   // Where every value is present (the usual row), the hash text is one concat of constants and

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { findDataset } from '../../src/core/datasets.js';
 import { StoreFailure } from '../../src/core/errors.js';
-import { acquireEngine, transformRoom, type Engine } from '../../src/sinks/duckdb-engine.js';
+import { acquireEngine, engineProfile, transformRoom, type Engine } from '../../src/sinks/duckdb-engine.js';
 import { fileSessions } from '../../src/sinks/duckdb-hold.js';
 import { openSession } from '../../src/sinks/duckdb-open.js';
 import { openDuckDbStore } from '../../src/sinks/duckdb.js';
@@ -162,4 +162,43 @@ it('a write task that fails in the driver lets go of the file at once (a fresh a
   expect(otherProcessCanWrite(tmp.db)).toBe('opened');
   expect(await sessions.use('write', async (c) => (await c.runAndReadAll('SELECT x FROM t')).getRows())).toEqual([[1]]);
   await sessions.release();
+});
+
+it("the store's writes checkpoint without a vacuum; whole-table work (a repair, a backup) vacuums again", async () => {
+  const setting = async () => {
+    const c = await engine.instance.connect();
+    try {
+      return Number((await c.runAndReadAll("SELECT current_setting('max_vacuum_tasks')")).getRows()[0][0]);
+    } finally {
+      c.closeSync();
+    }
+  };
+  const c = await engine.instance.connect();
+  const ran: string[] = [];
+  const run = async (q: string) => {
+    ran.push(q);
+    await c.run(q);
+  };
+  try {
+    expect(await setting()).toBe(100); // DuckDB's default on a fresh engine
+    await engineProfile(run, 'write');
+    expect(await setting()).toBe(0);
+    await engineProfile(run, 'write');
+    expect(ran).toHaveLength(3); // set once
+    await engineProfile(run, 'whole');
+    expect(await setting()).toBe(100);
+    expect(ran.at(-1)).toBe('RESET max_vacuum_tasks');
+  } finally {
+    c.closeSync();
+  }
+  // A real write group leaves the engine without a vacuum.
+  const store = await openDuckDbStore(tmp.db, { waitMs: 0 });
+  try {
+    const d = findDataset('FUELINST')!;
+    const table = await store.openTable(d);
+    await store.write([{ table: table.name, key: { dataset: d.code, from: 0, to: 1 }, columns: table.columns, rows: [], bounds: null, ledger: { status: 'empty', fetched: 0, runId: 'test', at: 0 } }]);
+    expect(await setting()).toBe(0);
+  } finally {
+    await store.close();
+  }
 });
