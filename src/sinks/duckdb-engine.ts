@@ -128,12 +128,13 @@ const PROFILES: Record<Profile, { threads: number; memory: string; vacuum: boole
  * it runs next. A write group runs on one thread beside the transform's (two threads of its own
  * cost it half as much CPU again for the same wall time: bench:stages, 4.5 against 7.3 µs a row),
  * and its checkpoints do not vacuum: a vacuum merges the small row group each large commit leaves
- * behind with its neighbours, which rewrites and compresses them again. It was a quarter of a
- * year's store CPU, and left the file a third larger (freed blocks); rows deleted (a repair, a
- * dedupe) are still reclaimed by the next checkpoint of a read or repair (docs/benchmarks.md,
- * "Ninth sitting"). Reads and repairs, whole-table statements (a duplicate count, a backup), run
- * roomy, on two threads and 96 MB, unless the SQL transform is in use (a backfill's reads between
- * its writes): then lean.
+ * behind with its neighbours, which rewrites and compresses them again: a quarter of a year's
+ * store CPU, and the file a third larger (freed blocks; docs/benchmarks.md, "Ninth sitting").
+ * Without it nothing is lost: row groups stay as written (one that deletes empty is still
+ * dropped), only not merged. Reads and repairs, whole-table statements (a duplicate count, a
+ * backup), vacuum again, so a repair's deletes are merged by its own checkpoint or the DETACH that
+ * ends it; they run roomy, on two threads and 96 MB, unless the SQL transform is in use (a
+ * backfill's reads between its writes): then lean.
  */
 export async function engineProfile(run: (sql: string) => Promise<unknown>, want: 'write' | 'whole'): Promise<void> {
   const p: Profile = want === 'write' ? 'write' : transforms === 0 ? 'roomy' : 'lean';

@@ -102,12 +102,13 @@ export function fastKeys(table: TableHandle, body: string, stream: boolean): str
  * as text: DuckDB's JSON file reader takes about 69 MB of buffers whatever the body's size.
  *
  * In the fast mode, a stream body (a JSON array, as the API sends it: `[{...},{...}]`, no
- * whitespace) is cut into rows at each `},{`. Every row is then proved to be exactly its keys and
- * values written compactly (batchSql), so a body that passes is the rows' texts joined by commas
- * in one array: nothing else is in it (no whitespace, trailing comma, NaN). A cut inside a string
- * leaves a row whose string never closes, which fails the statement: each window is then read
- * alone, and the general mode has the last word. json_extract would parse each body into a
- * document of about 16 MB and write every row again (twice the time of the whole cut).
+ * whitespace) is cut into rows at each `},{`. A window passes only if every piece is exactly its
+ * keys and canonical values written compactly (batchSql), so its body is `[`, those pieces joined
+ * by commas, `]`: valid JSON with nothing else in it (no whitespace, trailing comma, NaN), which
+ * parses one way only, so the cuts fell between rows and JSON.parse reads the same rows. A cut
+ * inside a string leaves pieces that are no JSON (the statement fails: each window is read alone,
+ * and the general mode has the last word). json_extract would parse each body into a document of
+ * about 16 MB and write every row again (twice the time of the whole cut).
  *
  * Otherwise json_extract splits the body and writes each row compactly (the general mode's checks
  * are about keys, and a value's text comes from json_transform either way). A body the JS path

@@ -168,7 +168,7 @@ it('a setting the engine cannot take now (the limit lowered under pinned buffers
     refuse = false;
     await engineProfile(run, 'whole');
     await engineProfile(run, 'whole');
-    expect(ran).toEqual(["SET threads = 2", "SET memory_limit = '96MB'", "SET threads = 2", "SET memory_limit = '96MB'"]);
+    expect(ran).toEqual(['SET threads = 2', "SET memory_limit = '96MB'", 'SET threads = 2', "SET memory_limit = '96MB'", 'RESET max_vacuum_tasks']);
   } finally {
     engine.release();
   }
