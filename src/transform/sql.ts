@@ -118,14 +118,13 @@ export function fastKeys(table: TableHandle, body: string, stream: boolean): str
  * made on the whole body (a string holding ',]' or 'NaN' is refused too: the JS path then loads
  * it, more slowly).
  */
-function rowsSql(batch: readonly BatchWindow[], cut: boolean): string {
+function rowsSql(batch: readonly BatchWindow[], stream: boolean, fast: boolean): string {
   const files = `[${batch.map((b) => lit(b.file)).join(', ')}]`;
-  if (cut) {
+  if (fast && stream) {
     return `SELECT filename, '{' || unnest(CASE WHEN content = '[]' THEN []::VARCHAR[]
     WHEN starts_with(content, '[{') AND ends_with(content, '}]') THEN string_split(content[3:-3], '},{') ELSE [NULL::VARCHAR] END) || '}' AS j
 FROM read_text(${files})`;
   }
-  const stream = batch[0].window.path.endsWith('/stream');
   // The three alternatives apart: the one beginning with a comma lets RE2 skip to each comma.
   const notRefused = `NOT (contains(content, 'NaN') OR contains(content, 'Infinity') OR regexp_matches(content, ',\\s*[}\\]]'))`;
   const bodyOk = stream
@@ -152,7 +151,7 @@ export function batchSql(table: TableHandle, batch: readonly BatchWindow[], name
   const structType = lit(JSON.stringify(Object.fromEntries(cols.map((c) => [c.name, 'JSON']))));
   const stream = batch[0].window.path.endsWith('/stream');
   const fast = batch.every((b) => b.keys !== null);
-  const objects = rowsSql(batch, fast && stream);
+  const objects = rowsSql(batch, stream, fast);
   const known = `[${cols.map((c) => lit(c.name)).join(', ')}]`;
   // Each field as its JSON text (DuckDB writes it compactly): the first character tells its JSON
   // type, and a string without escapes is that text without its quotes. Escapes are not canonical.
