@@ -3,7 +3,7 @@
 // the checked-in file and a fresh derivation disagree.
 import type { Column, ColumnType, DatasetSpec, WindowFamily } from '../datasets.js';
 import { tableName } from '../datasets.js';
-import type { Override } from './overrides.js';
+import type { Override } from './override.js';
 
 export interface OpenApiDoc {
   readonly paths: Readonly<Record<string, { readonly get?: Operation }>>;
