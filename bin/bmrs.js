@@ -16,9 +16,9 @@
 // DuckDB's allocator (jemalloc, built into libduckdb.so, which reads DUCKDB_JE_MALLOC_CONF when it
 // is loaded) gives the pages it purges back to the kernel at once (MADV_DONTNEED) instead of first
 // marking them lazily free (MADV_FREE) for a second, DuckDB's default: lazily freed pages still
-// count in RSS until the kernel needs them, about 22 MiB of a year's backfill at its peak. The peak fell by about 10 MiB
-// on average for 3% of the speed (docs/benchmarks.md, "Tenth sitting"). A value the user sets is
-// kept.
+// count in RSS until the kernel needs them, about 22 MiB of a year's backfill at its peak. The
+// peak fell by about 10 MiB on average for 3% of the speed (docs/benchmarks.md, "Tenth sitting").
+// A value the user sets is kept.
 'use strict';
 process.env.UV_THREADPOOL_SIZE ??= '2';
 process.env.DUCKDB_JE_MALLOC_CONF ??= 'muzzy_decay_ms:0';

@@ -5,7 +5,7 @@
 // response in test/fixtures/elexon; [doc] the dataset's OpenAPI description text; [assumed] our reading of
 // the dataset's purpose, not verified against a capture (rates of event-driven datasets are what the
 // simulator generates, not a promise of the API).
-// The fields are described with the record's type (override.ts).
+// Each field is described on the record's type (override.ts).
 import type { Override } from './override.js';
 
 /** Minutes in a day, for stale thresholds. */
