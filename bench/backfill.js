@@ -103,7 +103,7 @@ async function pass(label, extra) {
   const ds = r.report.datasets?.[0] ?? {};
   const fetched = ds.fetched ?? 0;
   console.log(
-    `${label.padEnd(10)} ${fetched.toLocaleString('en-GB')} rows fetched, ${(ds.inserted ?? 0).toLocaleString('en-GB')} inserted in ${r.wall.toFixed(1)} s = ${Math.round(fetched / r.wall).toLocaleString('en-GB')} rows/s; CPU ${r.cpu.toFixed(1)} s (${((r.cpu * 1e6) / Math.max(1, fetched)).toFixed(1)} µs a row); peak RSS ${r.peakMb.toFixed(0)} MiB; row work: ${ds.rowWork?.sql ?? 0} windows by SQL, ${ds.rowWork?.js ?? 0} by JS, ${ds.rowWork?.unchanged ?? 0} unchanged${ds.rowWork?.reasons?.length ? ` (${ds.rowWork.reasons.join('; ')})` : ''}; the simulator's CPU ${(simCpu() - simBefore).toFixed(1)} s`,
+    `${label.padEnd(10)} ${fetched.toLocaleString('en-GB')} rows fetched, ${(ds.inserted ?? 0).toLocaleString('en-GB')} inserted in ${r.wall.toFixed(1)} s = ${Math.round(fetched / r.wall).toLocaleString('en-GB')} rows/s; CPU ${r.cpu.toFixed(1)} s (${((r.cpu * 1e6) / Math.max(1, fetched)).toFixed(1)} µs a row); peak RSS ${r.peakMb.toFixed(0)} MiB; row work: ${ds.rowWork?.sql ?? 0} windows by SQL, ${ds.rowWork?.js ?? 0} by JS, ${ds.rowWork?.unchanged ?? 0} unchanged${ds.rowWork?.reasons?.length ? ` (${ds.rowWork.reasons.join('; ')})` : ''}; memory governor: ${r.report.memory?.purges ?? 0} purges (target ${r.report.memory?.targetMiB ?? '-'} MiB); the simulator's CPU ${(simCpu() - simBefore).toFixed(1)} s`,
   );
   console.log(`           CPU by thread: ${r.byThread.map(([n, sec]) => `${n} ${sec.toFixed(1)} s`).join(', ')}`);
   return r;

@@ -9,6 +9,8 @@ import { DEFAULT_UPDATE_LOG } from './core/update-log.js';
 
 export const DEFAULT_API_BASE = 'https://data.elexon.co.uk/bmrs/api/v1';
 export const DEFAULT_DUCKDB_PATH = 'data/bmrs.duckdb';
+/** BMRS_MEMORY_TARGET_MIB's default (src/sinks/duckdb-governor.ts). */
+export const DEFAULT_MEMORY_TARGET_MIB = 256;
 
 export interface Config {
   readonly apiBase: string;
@@ -35,6 +37,11 @@ export interface Config {
    * `concurrency` windows, each from its request to its commit.
    */
   readonly writeBehind: number | undefined;
+  /**
+   * While the SQL transform loads, DuckDB gives its allocators' free pages back whenever the
+   * process's resident memory passes this many MiB (BMRS_MEMORY_TARGET_MIB, default 256; 0: never).
+   */
+  readonly memoryTargetMiB: number;
   /** HTTPS_PROXY, HTTP_PROXY, NO_PROXY, the lower-case form first (as curl); the HTTP client picks. */
   readonly proxy: ProxyEnv;
 }
@@ -143,6 +150,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     storeWaitMs: loadStoreWaitMs(env),
     progressMs: intVar(env, 'BMRS_PROGRESS_SECONDS', 10, 0) * 1000,
     transform: loadTransform(env),
+    memoryTargetMiB: intVar(env, 'BMRS_MEMORY_TARGET_MIB', DEFAULT_MEMORY_TARGET_MIB, 0),
     writeBehind: env.BMRS_WRITE_BEHIND === undefined || env.BMRS_WRITE_BEHIND === '' ? undefined : intVar(env, 'BMRS_WRITE_BEHIND', 0, 0),
     retry: {
       attempts: intVar(env, 'BMRS_RETRY_ATTEMPTS', 6, 1),

@@ -31,7 +31,7 @@ export async function transformOf(config: Config, store: Store): Promise<WindowT
     return undefined;
   }
   const { duckDbTransform } = await import('../transform/duckdb-transform.js');
-  return duckDbTransform();
+  return duckDbTransform({ memoryTargetMiB: config.memoryTargetMiB });
 }
 
 export function clockOf(config: Config): Clock {

@@ -92,5 +92,7 @@ export interface WindowTransform {
   prepare(window: Window, table: TableHandle, body: string | BodyFile, ingestedMicros: bigint): Promise<StagedWindow | { readonly fallback: string }>;
   /** A fresh path in the transform's scratch folder, for a body to download to (optional). */
   bodyFile?(): string;
+  /** Times the transform had the allocators give their free memory back (src/sinks/duckdb-governor.ts). */
+  memoryPurges?(): number;
   close(): Promise<void>;
 }

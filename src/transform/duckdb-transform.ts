@@ -16,11 +16,14 @@ import type { StagedWindow, WindowTransform } from '../core/ports.js';
 import type { TableHandle } from '../core/store.js';
 import type { Window } from '../core/windows.js';
 import { acquireScratch, type Scratch } from '../sinks/duckdb-scratch.js';
+import { startGovernor, type Governor } from '../sinks/duckdb-governor.js';
 import { batchSql, fastKeys, sqlIneligible, type BatchWindow } from './sql.js';
 
 export interface DuckDbTransformOptions {
   /** Most windows read by one statement (default 8). */
   readonly batchSize?: number;
+  /** Keep the process's RSS near this many MiB while the transform is open (duckdb-governor.ts); 0 or unset: no governor. */
+  readonly memoryTargetMiB?: number;
   /** Test hook: each statement's mode (sql.ts) and how many windows it read. */
   readonly onBatch?: (mode: 'fast' | 'general', windows: number) => void;
 }
@@ -44,6 +47,9 @@ interface Job {
 export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTransform {
   const batchSize = options.batchSize ?? 8;
   let engine: Promise<Engine> | undefined;
+  let governor: Governor | undefined;
+  /** Purges of governors stopped already (a later window may start another). */
+  let purgesBefore = 0;
   /** The one connection, made for the first batch; `busy` while a batch runs on it. */
   let conn: DuckDBConnection | undefined;
   let busy = false;
@@ -65,6 +71,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
         if (engine === made) engine = undefined;
       });
       engine = made;
+      governor ??= startGovernor(options.memoryTargetMiB ?? 0);
     }
     return (await engine).instance;
   };
@@ -99,6 +106,8 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
     let results: (Result | typeof AGAIN)[];
     try {
       results = await heavyTask('transform', (again) => transformBatch(c, jobs, again));
+      // A batch's end is when its memory has just been freed: a check then, besides the timer's.
+      void governor?.tick();
     } catch (e) {
       // The engine stopped (a commit refused): nothing more runs on it, and the windows fail with it.
       if (e instanceof StoreStopped) return jobs.forEach((j) => j.failed(e));
@@ -208,6 +217,8 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       return join(scratch.dir, `body-${++seq}.json`);
     },
 
+    memoryPurges: () => purgesBefore + (governor?.purges ?? 0),
+
     async close() {
       const e = await engine?.catch(() => undefined);
       engine = undefined;
@@ -215,6 +226,9 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       if (!busy) conn?.closeSync();
       conn = undefined;
       e?.release();
+      await governor?.stop();
+      purgesBefore += governor?.purges ?? 0;
+      governor = undefined;
       scratch?.remove();
       scratch = undefined;
     },
