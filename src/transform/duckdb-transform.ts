@@ -106,8 +106,6 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
     let results: (Result | typeof AGAIN)[];
     try {
       results = await heavyTask('transform', (again) => transformBatch(c, jobs, again));
-      // A batch's end is when its memory has just been freed: a check then, besides the timer's.
-      void governor?.tick();
     } catch (e) {
       // The engine stopped (a commit refused): nothing more runs on it, and the windows fail with it.
       if (e instanceof StoreStopped) return jobs.forEach((j) => j.failed(e));
@@ -121,6 +119,8 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       if (jobs[0].keys !== null) results = [AGAIN];
       else return jobs[0].done({ fallback: `DuckDB could not read the body: ${(e as Error).message.split('\n')[0]}` });
     }
+    // A batch's end is when its memory has just been freed: a check then, besides the timer's (it never throws).
+    void governor?.tick();
     const again = jobs.filter((j, i) => results[i] === AGAIN);
     jobs.forEach((j, i) => results[i] !== AGAIN && j.done(results[i] as Result));
     for (const j of again) j.keys = null;
@@ -226,9 +226,11 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
       if (!busy) conn?.closeSync();
       conn = undefined;
       e?.release();
-      await governor?.stop();
-      purgesBefore += governor?.purges ?? 0;
+      // Taken first: a window prepared meanwhile makes a governor of its own with the next engine.
+      const g = governor;
       governor = undefined;
+      await g?.stop().catch(() => undefined);
+      purgesBefore += g?.purges ?? 0;
       scratch?.remove();
       scratch = undefined;
     },

@@ -117,3 +117,28 @@ it('one purge at a time; none after stop, which waits for the one running', asyn
   await g.tick();
   expect(calls).toBe(1);
 });
+
+it('an RSS that cannot be read (EMFILE on /proc) means no purge this time, and no error', async () => {
+  let calls = 0;
+  const g = createGovernor({
+    targetBytes: 0,
+    rss: () => {
+      throw new Error('EMFILE: too many open files');
+    },
+    purge: async () => void calls++,
+  });
+  await expect(g.tick()).resolves.toBeUndefined();
+  expect(calls).toBe(0);
+});
+
+it('backs off from a gap of 0 too (at least 1 ms, doubling)', async () => {
+  let t = 0;
+  let calls = 0;
+  const g = createGovernor({ targetBytes: 0, rss: () => MIB, now: () => t, minGapMs: 0, purge: async () => void calls++ });
+  await g.tick(); // frees nothing: the gap becomes 2 ms
+  await g.tick();
+  expect(calls).toBe(1);
+  t = 2;
+  await g.tick();
+  expect(calls).toBe(2);
+});

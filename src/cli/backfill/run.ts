@@ -80,7 +80,9 @@ export async function runBackfill(opts: BackfillOptions, openStore: OpenStore = 
     const code = exitCodeOf(reports, opts.allowIncomplete === true);
     const skipped = plan.datasets.map((d) => ({ dataset: d.dataset.code, done: d.summary.due - d.summary.toFetch }));
     // The run's peak resident memory, and how often the governor had DuckDB give memory back to stay near its target.
-    const memory = { peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), targetMiB: config.memoryTargetMiB, purges: transform?.memoryPurges?.() ?? 0 };
+    // The target is null when no governor ran (the JS path, the BigQuery store: no SQL transform).
+    const governed = transform?.memoryPurges !== undefined;
+    const memory = { peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), targetMiB: governed ? config.memoryTargetMiB : null, purges: transform?.memoryPurges?.() ?? 0 };
     if (opts.json) writeJson({ ...reportJson(reports, store.location, code), mode, alreadyDone: skipped, memory });
     else {
       for (const s of skipped) if (s.done) process.stderr.write(`${style.dim(`note: ${s.dataset}: ${s.done} window(s) already done per the ledger, not fetched (--force fetches them again)`)}\n`);
