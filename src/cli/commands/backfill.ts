@@ -26,7 +26,8 @@ The ledger (in the store) records every window: loaded, empty, incomplete or fai
 fetches the windows of the range it does not show loaded, oldest first, several datasets side by
 side; killed at any moment (even SIGKILL), the same command resumes where it stopped, and nothing is
 ever stored twice. A run that ends with failed windows exits non-zero and prints the command that
-repairs them.
+repairs them. Whenever the process's memory passes BMRS_MEMORY_TARGET_MIB (default 256; 0: never),
+DuckDB gives its free memory back; --json reports the run's peak (memory.peakRssMiB).
 
 Examples:
   bmrs backfill --dataset FUELINST,FUELHH --from 2016-01-01 --to 2026-01-01
