@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { machinePace } from './pace.js';
 import { startSimChild } from './sim-child.js';
 import { addDays, periodsInDay } from '../dist/core/calendar.js';
 
@@ -121,10 +122,12 @@ async function check() {
 }
 
 console.log(`bmrs backfill FUELINST ${from} .. ${to} (exclusive), --concurrency ${values.concurrency}, BMRS_TRANSFORM=${values.transform}, simulator in a child process; ${(await import('node:os')).cpus().length} CPUs`);
+console.log(`machine pace before: ${(await machinePace()).text}`);
 const first = await pass('load', []);
 await check();
 const again = await pass('--force', ['--force']);
 await check();
+console.log(`machine pace after:  ${(await machinePace()).text}`);
 console.log(`--force re-run ${(first.wall / again.wall).toFixed(2)}x faster than the first load; DuckDB file ${((await stat(db)).size / 1048576).toFixed(1)} MiB`);
 sim.stop();
 await rm(dir, { recursive: true, force: true });
