@@ -35,11 +35,16 @@ export const ENGINE_MEMORY_LIMIT: Record<EngineKind, string> = { store: '40MB', 
  * - one thread: each statement runs on its caller's thread as well, so the transform and a write
  *   still run side by side on two cores (reads and repairs ask for more: `engineProfile`);
  * - a writer checkpoints once its WAL reaches 32 MB instead of 16 MB, so that a long load is not
- *   written twice over (the WAL is replayed on the next open after a crash, as always).
+ *   written twice over (the WAL is replayed on the next open after a crash, as always);
+ * - no cache of the files read (DuckDB's external file cache): each staged Parquet file and each
+ *   body is read once and then removed, and the cache kept an entry, its byte ranges and their
+ *   buffer handles for every one of them until the engine closed: 15 MB of the heap after three
+ *   years of FUELINST (docs/benchmarks.md, "Twelfth sitting").
  */
 const SETTINGS = {
   threads: '1',
   checkpoint_threshold: '32MB',
+  enable_external_file_cache: 'false',
 };
 const FLUSH_THRESHOLD: Record<EngineKind, string> = { store: '4MB', transform: '16MB' };
 

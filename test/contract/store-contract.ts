@@ -113,6 +113,16 @@ export function describeStoreContract(name: string, make: () => Promise<StoreHar
       expect((await h.store.ledger()).map((e) => e.status)).toEqual(['loaded', 'loaded', 'loaded']);
     });
 
+    it('a window whose day holds some of its rows writes only the others; a day that holds none takes them all', async () => {
+      const t = await h.store.openTable(FUELINST);
+      expect(await h.store.write([windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 2))])).toEqual([{ inserted: 8, skipped: 0 }]);
+      const more = windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 3));
+      const fresh = windowWrite(t, dayWindow('2025-10-28'), fuelinstRaws('2025-10-28', 3));
+      expect(await h.store.write([more, fresh])).toEqual([{ inserted: 4, skipped: 8 }, { inserted: 12, skipped: 0 }]);
+      expect(await h.store.countRows(t.name)).toBe(24);
+      expect(await h.store.duplicateCount(t.name)).toMatchObject({ extraRows: 0 });
+    });
+
     it('a later failed or empty attempt does not undo a load; it is counted and its error kept', async () => {
       const t = await h.store.openTable(FUELINST);
       const w = windowWrite(t, dayWindow('2025-10-27'), fuelinstRaws('2025-10-27', 1));
