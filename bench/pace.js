@@ -1,4 +1,4 @@
-// The machine's pace at the moment a benchmark runs: two fixed pieces of work timed on one thread.
+// The machine's pace at the moment a benchmark runs: three fixed pieces of work, each on one thread.
 // On a shared VM the same build runs a year's backfill anywhere from 90k to 145k rows/s within a day
 // (docs/benchmarks.md, "Twelfth sitting"), so a figure means little without the pace beside it.
 // - DuckDB: md5 of 2,000,000 strings of about 160 bytes (the transform's kind of work), best of 3;
