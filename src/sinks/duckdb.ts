@@ -93,7 +93,7 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
       // order; in the API's order the file stores times as runs, a quarter smaller
       // (docs/benchmarks.md, "Twelfth sitting").
       const found = w.bounds && (await c.runAndReadAll(`SELECT EXISTS (SELECT 1 FROM ${stored} stored) AS found`, { lo: params.lo, hi: params.hi }));
-      const fresh = found ? found.getRowObjects()[0].found === false : false;
+      const fresh = found?.getRowObjects()[0].found === false;
       const res = fresh
         ? await c.run(`INSERT INTO ${t} (${columns}) SELECT ${columns} FROM ${source} s`, { file })
         : await c.run(
