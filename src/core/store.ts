@@ -107,8 +107,8 @@ export interface WindowWrite {
   readonly columns: readonly Column[];
   readonly rows: readonly StoredRow[];
   /**
-   * The rows in a Parquet file instead (`rows` is then empty): columns named and ordered as
-   * `columns`, typed as the store's own types or castable to them, distinct by `_hash_key`.
+   * The rows in a Parquet file instead (`rows` is then empty): the columns of `columns` that are not
+   * among its `constants`, typed as the store's own types or castable to them, distinct by `_hash_key`.
    */
   readonly staged?: StagedRows;
   /** Inclusive bounds of the partition column (settlementDate or event time), for a bounded anti-join. */
@@ -119,6 +119,11 @@ export interface WindowWrite {
 export interface StagedRows {
   readonly path: string;
   readonly count: number;
+  /**
+   * Columns that hold one value in every row (a window's metadata), given here as text (cast to the
+   * column's type) instead of in the file: not written and read again per row.
+   */
+  readonly constants?: Readonly<Record<string, string>>;
 }
 
 /** How many rows a write carries, wherever they are. */

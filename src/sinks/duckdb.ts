@@ -7,7 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { DATASETS, type DatasetSpec } from '../core/datasets.js';
+import { DATASETS, type Column, type DatasetSpec } from '../core/datasets.js';
 import { UsageError } from '../core/errors.js';
 import { rowCount, type Store, type WindowKey, type WindowWrite, type WriteResult } from '../core/store.js';
 import { resolveTable } from '../core/table.js';
@@ -62,10 +62,19 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     if (count === 0) return { inserted: 0, skipped: 0 };
     let file: string;
     let source: string;
+    /** The source's parameters: its file, and a staged window's constants. */
+    const scan: Record<string, string> = {};
     if (w.staged) {
-      // Staged by the SQL transform: typed columns, cast to the table's own types.
+      // Staged by the SQL transform: typed columns, cast to the table's own types; the constants
+      // (a window's metadata) come as parameters, one value for every row.
       file = w.staged.path;
-      source = `(SELECT ${w.columns.map((col) => `CAST(${quoteIdent(col.name)} AS ${duckType(col.type)}) AS ${quoteIdent(col.name)}`).join(', ')} FROM read_parquet($file))`;
+      const constants = w.staged.constants ?? {};
+      const cell = (col: Column, i: number) => {
+        if (!(col.name in constants)) return quoteIdent(col.name);
+        scan[`k${i}`] = constants[col.name];
+        return `$k${i}`;
+      };
+      source = `(SELECT ${w.columns.map((col, i) => `CAST(${cell(col, i)} AS ${duckType(col.type)}) AS ${quoteIdent(col.name)}`).join(', ')} FROM read_parquet($file))`;
     } else {
       scratch ??= acquireScratch();
       file = join(scratch.dir, `batch-${++seq}.csv`);
@@ -75,15 +84,15 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
       source = `read_csv($file, header = false, auto_detect = false, quote = '"', escape = '"', allow_quoted_nulls = false, buffer_size = 8388608, columns = {${struct}})`;
     }
     const t = quoteIdent(w.table);
-    const params: Record<string, string> = { file };
+    scan.file = file;
     // Rows with equal _hash_key have equal content, so a stored duplicate shares the window's
     // bounds column (settlementDate): bounding the anti-join keeps its cost flat as the table grows.
     let stored = t;
+    let bounds: Record<string, string> = {};
     if (w.bounds) {
       const type = duckType(w.columns.find((col) => col.name === w.bounds!.column)!.type);
       stored = `(SELECT _hash_key FROM ${t} WHERE ${quoteIdent(w.bounds.column)} BETWEEN CAST($lo AS ${type}) AND CAST($hi AS ${type}))`;
-      params.lo = w.bounds.min;
-      params.hi = w.bounds.max;
+      bounds = { lo: w.bounds.min, hi: w.bounds.max };
     }
     const columns = w.columns.map((col) => quoteIdent(col.name)).join(', ');
     try {
@@ -92,16 +101,16 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
       // until the engine closed (14 MB of the heap after three years), and its output came in hash
       // order; in the API's order the file stores times as runs, a quarter smaller
       // (docs/benchmarks.md, "Twelfth sitting").
-      const found = w.bounds && (await c.runAndReadAll(`SELECT EXISTS (SELECT 1 FROM ${stored} stored) AS found`, { lo: params.lo, hi: params.hi }));
+      const found = w.bounds && (await c.runAndReadAll(`SELECT EXISTS (SELECT 1 FROM ${stored} stored) AS found`, bounds));
       const fresh = found?.getRowObjects()[0].found === false;
       const res = fresh
-        ? await c.run(`INSERT INTO ${t} (${columns}) SELECT ${columns} FROM ${source} s`, { file })
+        ? await c.run(`INSERT INTO ${t} (${columns}) SELECT ${columns} FROM ${source} s`, scan)
         : await c.run(
             `INSERT INTO ${t} (${columns})
              SELECT ${w.columns.map((col) => `s.${quoteIdent(col.name)}`).join(', ')}
              FROM ${source} s
              ANTI JOIN ${stored} stored ON stored._hash_key = s._hash_key`,
-            params,
+            { ...scan, ...bounds },
           );
       return { inserted: res.rowsChanged, skipped: count - res.rowsChanged };
     } finally {

@@ -167,7 +167,7 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
           if (count > 0) await c.run(sql.copy(wid, out));
           const bounds = !s || s.lo === null || s.hi === null || Number(s.unbounded) > 0 ? null : { column: sql.boundsColumn, min: String(s.lo), max: String(s.hi) };
           results.push({
-            staged: { path: out, count },
+            staged: { path: out, count, constants: sql.constants(wid) },
             bounds,
             fetched,
             outside,

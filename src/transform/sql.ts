@@ -71,8 +71,10 @@ export interface BatchSql {
   readonly summary: string;
   /** Per window: distinct natural keys per settlement period; null without a cadence. */
   readonly periods: string | null;
-  /** Writes window `wid`'s kept rows, in the table's column order, to the Parquet file `out`. */
+  /** Writes window `wid`'s kept rows to the Parquet file `out`: the table's columns but its constants, in the table's order. */
   readonly copy: (wid: number, out: string) => string;
+  /** Window `wid`'s metadata columns that hold one value in every row, as text (StagedRows.constants). */
+  readonly constants: (wid: number) => Record<string, string>;
   readonly drop: string;
   /** The column the store's anti-join is bounded by (prepare.ts: settlementDate, else the event time). */
   readonly boundsColumn: string;
@@ -234,19 +236,24 @@ FROM ${name} GROUP BY wid`;
     ? `SELECT wid, ${v('settlementPeriod')} AS period, count(DISTINCT ${natural}) AS keys FROM ${name} WHERE kept GROUP BY ALL ORDER BY 1, 2`
     : null;
 
-  // A window's constants go in as literals (in the fast mode, its rows' keys too).
-  const out = (b: BatchWindow) => {
-    const meta: Record<string, string> = {
-      _dataset: lit(d.code),
-      _window_from_utc: lit(b.windowFrom),
-      _window_to_utc: lit(b.windowTo),
-      _ingested_utc: lit(b.ingested),
-      _source_columns: fast ? lit(pyListRepr(b.keys!)) : '_source_columns',
-      _source_api: `'BMRS'`,
-      _hash_source_cols: hashCols,
-      _hash_key: '_hash_key',
+  // A window's constant metadata (in the fast mode, its rows' keys too) is handed to the store as
+  // text beside the file, not written into it: writing and reading those columns again for every
+  // row cost about 0.45 µs a row of the 12 a year's backfill takes (docs/benchmarks.md, "Thirteenth sitting").
+  const constants = (b: BatchWindow) => {
+    const all: Record<string, string> = {
+      _dataset: d.code,
+      _window_from_utc: b.windowFrom,
+      _window_to_utc: b.windowTo,
+      _ingested_utc: b.ingested,
+      _source_api: 'BMRS',
+      ...(fast ? { _source_columns: pyListRepr(b.keys!) } : {}),
     };
-    return table.columns.map((c) => `${meta[c.name] ?? v(c.name)} AS ${q(c.name)}`).join(', ');
+    return Object.fromEntries(table.columns.filter((c) => c.name in all).map((c) => [c.name, all[c.name]]));
+  };
+  const perRow: Record<string, string> = { _source_columns: '_source_columns', _hash_source_cols: hashCols, _hash_key: '_hash_key' };
+  const out = (b: BatchWindow) => {
+    const fixed = constants(b);
+    return table.columns.filter((c) => !(c.name in fixed)).map((c) => `${perRow[c.name] ?? v(c.name)} AS ${q(c.name)}`).join(', ');
   };
   return {
     stage,
@@ -254,6 +261,7 @@ FROM ${name} GROUP BY wid`;
     periods,
     // Uncompressed: written once and read once, a few moments later (snappy cost 0.4 µs a row).
     copy: (wid, file) => `COPY (SELECT ${out(batch[wid])} FROM ${name} WHERE wid = ${wid} AND kept) TO ${lit(file)} (FORMAT parquet, COMPRESSION uncompressed)`,
+    constants: (wid) => constants(batch[wid]),
     drop: `DROP TABLE IF EXISTS ${name}`,
     boundsColumn: boundsCol,
   };
