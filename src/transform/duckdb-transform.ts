@@ -164,10 +164,11 @@ export function duckDbTransform(options: DuckDbTransformOptions = {}): WindowTra
           const fetched = Number(s?.fetched ?? 0), outside = Number(s?.outside ?? 0);
           const count = fetched - outside;
           const out = jobs[wid].out;
-          if (count > 0) await c.run(sql.copy(wid, out));
+          const constants = sql.constants(wid, s ?? {});
+          if (count > 0) await c.run(sql.copy(wid, out, constants));
           const bounds = !s || s.lo === null || s.hi === null || Number(s.unbounded) > 0 ? null : { column: sql.boundsColumn, min: String(s.lo), max: String(s.hi) };
           results.push({
-            staged: { path: out, count, constants: sql.constants(wid) },
+            staged: { path: out, count, constants },
             bounds,
             fetched,
             outside,

@@ -67,14 +67,14 @@ export interface BatchSql {
    * `<name>` from it: typed cells, checks, hash and metadata per row, with its window number `wid`.
    */
   readonly stage: string;
-  /** Per window: fetched, anomalies, outside, repeated, revisions, bounds min/max text, unbounded, the kept keys' count and XOR, and the members of its set (a cadence's set column) among the kept rows. */
+  /** Per window: fetched, anomalies, outside, repeated, revisions, bounds min/max text, unbounded, the kept keys' count and XOR, the members of its set (a cadence's set column) among the kept rows, and the kept rows lacking a value (`partial`) or `dataset` (`no_dataset`). */
   readonly summary: string;
   /** Per window: distinct natural keys per settlement period; null without a cadence. */
   readonly periods: string | null;
-  /** Writes window `wid`'s kept rows to the Parquet file `out`: the table's columns but its constants, in the table's order. */
-  readonly copy: (wid: number, out: string) => string;
-  /** Window `wid`'s metadata columns that hold one value in every row, as text (StagedRows.constants). */
-  readonly constants: (wid: number) => Record<string, string>;
+  /** Window `wid`'s columns that hold one value in every kept row, as text (StagedRows.constants), given its summary row. */
+  readonly constants: (wid: number, summary: Readonly<Record<string, unknown>>) => Record<string, string>;
+  /** Writes window `wid`'s kept rows to the Parquet file `out`: the table's columns but `constants`, in the table's order. */
+  readonly copy: (wid: number, out: string, constants: Readonly<Record<string, string>>) => string;
   readonly drop: string;
   /** The column the store's anti-join is bounded by (prepare.ts: settlementDate, else the event time). */
   readonly boundsColumn: string;
@@ -229,17 +229,22 @@ FROM timed`;
   count(*) FILTER (WHERE kept AND ${v(boundsCol)} IS NULL) AS unbounded,
   count(DISTINCT _hash_key) FILTER (WHERE kept) AS key_count, ${keyXorSql('_hash_key', 'kept')}::VARCHAR AS key_xor,
   count(DISTINCT _hash_key) FILTER (WHERE kept) - count(DISTINCT ${natural}) FILTER (WHERE kept) AS revisions,
-  ${members} AS members
+  ${members} AS members,
+  count(*) FILTER (WHERE kept AND NOT (${allPresent})) AS partial,
+  ${names.has('dataset') ? `count(*) FILTER (WHERE kept AND ${v('dataset')} IS NULL)` : '0'} AS no_dataset
 FROM ${name} GROUP BY wid`;
 
   const periods = d.cadence && names.has('settlementPeriod')
     ? `SELECT wid, ${v('settlementPeriod')} AS period, count(DISTINCT ${natural}) AS keys FROM ${name} WHERE kept GROUP BY ALL ORDER BY 1, 2`
     : null;
 
-  // A window's constant metadata (in the fast mode, its rows' keys too) is handed to the store as
-  // text beside the file, not written into it: writing and reading those columns again for every
-  // row cost about 0.45 µs a row of the 12 a year's backfill takes (docs/benchmarks.md, "Thirteenth sitting").
-  const constants = (b: BatchWindow) => {
+  // What is one value in every kept row of a window is handed to the store as text beside the file,
+  // not written into it: the window's metadata (in the fast mode, its rows' keys too), the hashed
+  // names where no kept row lacks a value (the summary's `partial`), and `dataset` where no kept
+  // row lacks it (a kept row's is the dataset's code: contradictionExpr). Writing and reading those
+  // columns again for every row cost about 0.5 µs a row of the 12 a year's backfill takes
+  // (docs/benchmarks.md, "Thirteenth sitting").
+  const constants = (b: BatchWindow, summary: Readonly<Record<string, unknown>>) => {
     const all: Record<string, string> = {
       _dataset: d.code,
       _window_from_utc: b.windowFrom,
@@ -247,21 +252,21 @@ FROM ${name} GROUP BY wid`;
       _ingested_utc: b.ingested,
       _source_api: 'BMRS',
       ...(fast ? { _source_columns: pyListRepr(b.keys!) } : {}),
+      ...(Number(summary.partial) === 0 ? { _hash_source_cols: pyListRepr(cols.map((c) => c.name)) } : {}),
+      ...(names.has('dataset') && Number(summary.no_dataset) === 0 ? { dataset: d.code } : {}),
     };
     return Object.fromEntries(table.columns.filter((c) => c.name in all).map((c) => [c.name, all[c.name]]));
   };
   const perRow: Record<string, string> = { _source_columns: '_source_columns', _hash_source_cols: hashCols, _hash_key: '_hash_key' };
-  const out = (b: BatchWindow) => {
-    const fixed = constants(b);
-    return table.columns.filter((c) => !(c.name in fixed)).map((c) => `${perRow[c.name] ?? v(c.name)} AS ${q(c.name)}`).join(', ');
-  };
+  const out = (fixed: Readonly<Record<string, string>>) =>
+    table.columns.filter((c) => !(c.name in fixed)).map((c) => `${perRow[c.name] ?? v(c.name)} AS ${q(c.name)}`).join(', ');
   return {
     stage,
     summary,
     periods,
     // Uncompressed: written once and read once, a few moments later (snappy cost 0.4 µs a row).
-    copy: (wid, file) => `COPY (SELECT ${out(batch[wid])} FROM ${name} WHERE wid = ${wid} AND kept) TO ${lit(file)} (FORMAT parquet, COMPRESSION uncompressed)`,
-    constants: (wid) => constants(batch[wid]),
+    constants: (wid, summary) => constants(batch[wid], summary),
+    copy: (wid, file, fixed) => `COPY (SELECT ${out(fixed)} FROM ${name} WHERE wid = ${wid} AND kept) TO ${lit(file)} (FORMAT parquet, COMPRESSION uncompressed)`,
     drop: `DROP TABLE IF EXISTS ${name}`,
     boundsColumn: boundsCol,
   };

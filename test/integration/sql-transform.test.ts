@@ -442,16 +442,17 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     expect(r.rows).toBe(12);
   });
 
-  it('a staged file holds only the per-row columns: a window\'s metadata goes beside it as constants, and the store fills every row with them', async () => {
+  it('a staged file holds only what varies by row: what is one value in every kept row goes beside it as constants, and the store fills every row with them', async () => {
     const ws = planWindows(FUELINST, { kind: 'days', from: '2025-06-01', to: '2025-06-03' });
     const api = fakeApi(ws, (w, i) => {
       const d = new Date(w.to - 1).toISOString().slice(0, 10);
       const at = { settlementDate: d, startTime: `${d}T00:00:00Z`, publishTime: `${d}T00:05:00Z` };
-      // The first window in the fast mode; the second in the general mode (its first row lacks a column).
-      return JSON.stringify(i === 0 ? [row(at), wind(at)] : [row(at, ['generation']), wind(at)]);
+      // The first window in the fast mode, every value present; the second in the general mode (its
+      // first row lacks a column), one row without a dataset.
+      return JSON.stringify(i === 0 ? [row(at), wind(at)] : [row(at, ['generation']), wind({ ...at, dataset: null })]);
     });
     const inner = duckDbTransform();
-    const seen: { columns: string[]; constants: Record<string, string> }[] = [];
+    const seen: { from: number; columns: string[]; constants: Record<string, string> }[] = [];
     const reader = await DuckDBInstance.create(':memory:');
     const rc = await reader.connect();
     const transform: WindowTransform = {
@@ -460,7 +461,7 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
         const r = await inner.prepare(...args);
         if ('fallback' in r) throw new Error(r.fallback);
         const described = await rc.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${r.staged.path}')`);
-        seen.push({ columns: described.getRowObjects().map((x) => String(x.column_name)), constants: { ...r.staged.constants } });
+        seen.push({ from: args[0].from, columns: described.getRowObjects().map((x) => String(x.column_name)).sort(), constants: { ...r.staged.constants } });
         return r;
       },
     };
@@ -474,29 +475,42 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
       rc.closeSync();
       reader.closeSync();
     }
-    const data = FUELINST.columns.map((c) => c.name);
+    const data = FUELINST.columns.map((c) => c.name).filter((n) => n !== 'dataset');
     const windowMeta = ['_dataset', '_window_from_utc', '_window_to_utc', '_ingested_utc', '_source_api'];
+    const all = "['dataset', 'publishTime', 'startTime', 'settlementDate', 'settlementPeriod', 'fuelType', 'generation']";
+    // Windows may be prepared in either order.
+    seen.sort((a, b) => a.from - b.from);
     expect(seen).toHaveLength(2);
-    // Fast mode: every row has the first row's keys, so _source_columns is a constant too.
-    expect(seen[0].columns.sort()).toEqual([...data, '_hash_key', '_hash_source_cols'].sort());
-    expect(Object.keys(seen[0].constants).sort()).toEqual([...windowMeta, '_source_columns'].sort());
-    expect(seen[0].constants).toMatchObject({ _dataset: 'FUELINST', _source_api: 'BMRS', _window_from_utc: '2025-05-31T23:00:00+00:00' });
-    // General mode: each row's keys are its own.
-    expect(seen[1].columns.sort()).toEqual([...data, '_hash_key', '_hash_source_cols', '_source_columns'].sort());
+    // Fast mode, every value present: the keys and the hashed names are constants too, and so is dataset.
+    expect(seen[0].columns).toEqual([...data, '_hash_key'].sort());
+    expect(seen[0].constants).toEqual({
+      dataset: 'FUELINST',
+      _dataset: 'FUELINST',
+      _window_from_utc: '2025-05-31T23:00:00+00:00',
+      _window_to_utc: '2025-06-01T23:00:00+00:00',
+      _ingested_utc: expect.stringMatching(/^2026-01-10T00:00:00/),
+      _source_api: 'BMRS',
+      _source_columns: all,
+      _hash_source_cols: all,
+    });
+    // General mode, a value and a dataset missing: each row's keys, hashed names and dataset are its own.
+    expect(seen[1].columns).toEqual([...data, 'dataset', '_hash_key', '_hash_source_cols', '_source_columns'].sort());
     expect(Object.keys(seen[1].constants).sort()).toEqual([...windowMeta].sort());
     const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
     const c = await inst.connect();
     const stored = (
-      await c.runAndReadAll(`SELECT settlementDate::VARCHAR AS day, fuelType, _dataset, _window_from_utc, _window_to_utc, _source_api, _source_columns FROM ${FUELINST.table} ORDER BY 1, 2`)
+      await c.runAndReadAll(
+        `SELECT settlementDate::VARCHAR AS day, fuelType, dataset, _dataset, _window_from_utc, _window_to_utc, _source_api, _source_columns, _hash_source_cols FROM ${FUELINST.table} ORDER BY 1, 2`,
+      )
     ).getRows();
     c.closeSync();
     inst.closeSync();
-    const all = "['dataset', 'publishTime', 'startTime', 'settlementDate', 'settlementPeriod', 'fuelType', 'generation']";
+    const less = (text: string, name: string) => text.replace(`, '${name}'`, '').replace(`'${name}', `, '');
     expect(stored).toEqual([
-      ['2025-06-01', 'CCGT', 'FUELINST', '2025-05-31T23:00:00+00:00', '2025-06-01T23:00:00+00:00', 'BMRS', all],
-      ['2025-06-01', 'WIND', 'FUELINST', '2025-05-31T23:00:00+00:00', '2025-06-01T23:00:00+00:00', 'BMRS', all],
-      ['2025-06-02', 'CCGT', 'FUELINST', '2025-06-01T23:00:00+00:00', '2025-06-02T23:00:00+00:00', 'BMRS', all.replace(", 'generation'", '')],
-      ['2025-06-02', 'WIND', 'FUELINST', '2025-06-01T23:00:00+00:00', '2025-06-02T23:00:00+00:00', 'BMRS', all],
+      ['2025-06-01', 'CCGT', 'FUELINST', 'FUELINST', '2025-05-31T23:00:00+00:00', '2025-06-01T23:00:00+00:00', 'BMRS', all, all],
+      ['2025-06-01', 'WIND', 'FUELINST', 'FUELINST', '2025-05-31T23:00:00+00:00', '2025-06-01T23:00:00+00:00', 'BMRS', all, all],
+      ['2025-06-02', 'CCGT', 'FUELINST', 'FUELINST', '2025-06-01T23:00:00+00:00', '2025-06-02T23:00:00+00:00', 'BMRS', less(all, 'generation'), less(all, 'generation')],
+      ['2025-06-02', 'WIND', null, 'FUELINST', '2025-06-01T23:00:00+00:00', '2025-06-02T23:00:00+00:00', 'BMRS', all, less(all, 'dataset')],
     ]);
   });
 
