@@ -51,9 +51,13 @@ export function keySet(keys: Iterable<string>): KeySet {
   return { count, xor: xor.toString() };
 }
 
-/** The same fingerprint in DuckDB SQL, over the distinct values of the column `key` (where `filter` holds). */
-export const keyXorSql = (key: string, filter?: string): string =>
-  `coalesce(bit_xor(DISTINCT CAST(('0x' || left(${key}, 15)) AS BIGINT))${filter ? ` FILTER (WHERE ${filter})` : ''}, 0)`;
+/**
+ * The same fingerprint in DuckDB SQL, over the values of the column `key` (where `filter` holds):
+ * the distinct ones, or every row's (`distinct` false: a key given twice cancels out, so count
+ * every row beside it).
+ */
+export const keyXorSql = (key: string, filter?: string, distinct = true): string =>
+  `coalesce(bit_xor(${distinct ? 'DISTINCT ' : ''}CAST(('0x' || left(${key}, 15)) AS BIGINT))${filter ? ` FILTER (WHERE ${filter})` : ''}, 0)`;
 
 /** The key set of rows in the cell order of `columns`. */
 export function keySetOfRows(rows: readonly StoredRow[], keyIndex: number): KeySet {

@@ -199,8 +199,11 @@ export interface Store {
   write(group: readonly WindowWrite[]): Promise<WriteResult[]>;
   ledger(query?: LedgerQuery): Promise<LedgerEntry[]>;
   /**
-   * The distinct `_hash_key`s stored with the bounds column within `bounds` (inclusive), as a
-   * fingerprint (core/digest.ts). Optional: a store without it never has a window skipped as unchanged.
+   * The `_hash_key`s of the rows stored with the bounds column within `bounds` (inclusive), as a
+   * fingerprint (core/digest.ts). Every row counts: a key stored twice makes the count one more than
+   * the distinct keys', so a window holding a duplicate is never taken as unchanged (and the check
+   * needs no DISTINCT, which cost 40% of it: docs/benchmarks.md, "Thirteenth sitting"). Optional: a
+   * store without it never has a window skipped as unchanged.
    */
   keySet?(table: string, bounds: NonNullable<WindowDigest['bounds']>): Promise<KeySet>;
   /** The tables the store holds, in one read (optional: without it, callers ask `countRows` table by table). */

@@ -51,6 +51,16 @@ it('refetches every window; unchanged ones are verified, not written; a day whos
   expect(fourth.rowWork.sql + fourth.rowWork.js).toBe(2);
   expect(fourth.inserted).toBe(0);
   expect(await scalar(ctx.tmp.db, 'SELECT count(*) - count(DISTINCT _hash_key) FROM bmrs_fuelinst')).toBe(0);
+
+  // The same body for the 23rd again (unchanged now); the 22nd still holds its foreign row. A stored
+  // row of the 20th copied exactly (a duplicate only dedupe-audit removes): the 20th no longer holds
+  // just what its load stored, so it goes the whole way too, and nothing is inserted.
+  await makeStore(ctx.tmp.db, ["INSERT INTO bmrs_fuelinst SELECT * FROM bmrs_fuelinst WHERE settlementDate = DATE '2025-10-20' LIMIT 1"]);
+  const fifth = await backfill(['--force']);
+  expect(fifth.rowWork.unchanged).toBe(2);
+  expect(fifth.rowWork.sql + fifth.rowWork.js).toBe(2);
+  expect(fifth.inserted).toBe(0);
+  expect(await scalar(ctx.tmp.db, 'SELECT count(*) - count(DISTINCT _hash_key) FROM bmrs_fuelinst')).toBe(1);
 });
 
 it('a ledger entry written before digests existed is refetched the whole way', async () => {
