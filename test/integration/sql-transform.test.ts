@@ -109,6 +109,29 @@ async function expectSame(dir: TempDir, api: ApiClient, windows: readonly Window
   return { js, sql, rows: diff.rowsA };
 }
 
+/** Loads `windows` into a fresh DuckDB file `db` through `transform`, and closes both. */
+async function loadOnce(db: string, api: ApiClient, windows: readonly Window[], transform: WindowTransform): Promise<void> {
+  const store = await openDuckDbStore(db);
+  try {
+    await runWindows({ api, store, clock: fixedClock(NOW), runId: 'r', transform }, windows, 1);
+  } finally {
+    await store.close();
+    await transform.close();
+  }
+}
+
+/** The rows of `sql` on the DuckDB file `db`, opened read-only. */
+async function readRows(db: string, sql: string): Promise<unknown[][]> {
+  const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
+  const c = await inst.connect();
+  try {
+    return (await c.runAndReadAll(sql)).getRows();
+  } finally {
+    c.closeSync();
+    inst.closeSync();
+  }
+}
+
 /** An API that answers every request with the body made for its window. */
 function fakeApi(windows: readonly Window[], bodyOf: (w: Window, i: number) => string): ApiClient {
   const bodies = new Map(windows.map((w, i) => [new URLSearchParams(w.query as [string, string][]).toString(), bodyOf(w, i)]));
@@ -466,12 +489,9 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
       },
     };
     const db = join(dir.dir, 'constants.duckdb');
-    const store = await openDuckDbStore(db);
     try {
-      await runWindows({ api, store, clock: fixedClock(NOW), runId: 'r', transform }, ws, 1);
+      await loadOnce(db, api, ws, transform);
     } finally {
-      await store.close();
-      await inner.close();
       rc.closeSync();
       reader.closeSync();
     }
@@ -496,15 +516,10 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     // General mode, a value and a dataset missing: each row's keys, hashed names and dataset are its own.
     expect(seen[1].columns).toEqual([...data, 'dataset', '_hash_key', '_hash_source_cols', '_source_columns'].sort());
     expect(Object.keys(seen[1].constants).sort()).toEqual([...windowMeta].sort());
-    const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
-    const c = await inst.connect();
-    const stored = (
-      await c.runAndReadAll(
-        `SELECT settlementDate::VARCHAR AS day, fuelType, dataset, _dataset, _window_from_utc, _window_to_utc, _source_api, _source_columns, _hash_source_cols FROM ${FUELINST.table} ORDER BY 1, 2`,
-      )
-    ).getRows();
-    c.closeSync();
-    inst.closeSync();
+    const stored = await readRows(
+      db,
+      `SELECT settlementDate::VARCHAR AS day, fuelType, dataset, _dataset, _window_from_utc, _window_to_utc, _source_api, _source_columns, _hash_source_cols FROM ${FUELINST.table} ORDER BY 1, 2`,
+    );
     const less = (text: string, name: string) => text.replace(`, '${name}'`, '').replace(`'${name}', `, '');
     expect(stored).toEqual([
       ['2025-06-01', 'CCGT', 'FUELINST', 'FUELINST', '2025-05-31T23:00:00+00:00', '2025-06-01T23:00:00+00:00', 'BMRS', all, all],
@@ -520,19 +535,9 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
     const api = fakeApi(ws, () => text);
     const transform = recording(duckDbTransform());
     const db = join(dir.dir, 'real.duckdb');
-    const store = await openDuckDbStore(db);
-    try {
-      await runWindows({ api, store, clock: fixedClock(NOW), runId: 'r', transform }, ws, 1);
-    } finally {
-      await store.close();
-      await transform.close();
-    }
+    await loadOnce(db, api, ws, transform);
     expect(transform.paths).toEqual(['sql']);
-    const inst = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
-    const c = await inst.connect();
-    const got = (await c.runAndReadAll(`SELECT fuelType, _hash_key FROM ${FUELINST.table} ORDER BY fuelType`)).getRows();
-    c.closeSync();
-    inst.closeSync();
+    const got = await readRows(db, `SELECT fuelType, _hash_key FROM ${FUELINST.table} ORDER BY fuelType`);
     expect(got).toContainEqual(['BIOMASS', 'd0a3676970ee09e4ceae3cc7e1e0ec98']);
     expect(got).toContainEqual(['PS', '834377f660471eed7ab3e3fa721c3f7c']);
     expect(got).toContainEqual(['WIND', '68412341c24cb514e81a49b376696c9e']);
