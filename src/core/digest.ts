@@ -8,7 +8,7 @@ import type { StoredRow } from './store.js';
 
 export interface KeySet {
   readonly count: number;
-  /** The XOR of `parseInt(key.slice(0, 15), 16)` over the distinct keys, as a decimal string. */
+  /** The XOR of `parseInt(key.slice(0, 15), 16)` over the keys counted, as a decimal string. */
   readonly xor: string;
 }
 
@@ -40,7 +40,7 @@ export const bodyHash = (body: string): string => createHash('sha256').update(bo
 export const columnsMd5 = (columns: readonly { readonly name: string; readonly type: string }[]): string =>
   createHash('md5').update(columns.map((c) => `${c.name}:${c.type}`).join(',')).digest('hex');
 
-/** The fingerprint of a set of keys; keys are distinct (rows are distinct by `_hash_key`). */
+/** The fingerprint of the keys given, each counted (a window's rows are distinct by `_hash_key`; the store's `keySet` counts every stored row). */
 export function keySet(keys: Iterable<string>): KeySet {
   let xor = 0n;
   let count = 0;

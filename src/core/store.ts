@@ -200,10 +200,12 @@ export interface Store {
   ledger(query?: LedgerQuery): Promise<LedgerEntry[]>;
   /**
    * The `_hash_key`s of the rows stored with the bounds column within `bounds` (inclusive), as a
-   * fingerprint (core/digest.ts). Every row counts: a key stored twice makes the count one more than
-   * the distinct keys', so a window holding a duplicate is never taken as unchanged (and the check
-   * needs no DISTINCT, which cost 40% of it: docs/benchmarks.md, "Thirteenth sitting"). Optional: a
-   * store without it never has a window skipped as unchanged.
+   * fingerprint (core/digest.ts). Every row counts: a key stored twice (or a row without a key)
+   * makes the count more than the loaded keys', so a window holding one is never taken as unchanged
+   * and goes the whole way, which inserts nothing, on every `--force` until dedupe-audit repairs it,
+   * as with a foreign row. The check needs no DISTINCT then, which cost 40% of its query
+   * (docs/benchmarks.md, "Thirteenth sitting"). Optional: a store without it never has a window
+   * skipped as unchanged.
    */
   keySet?(table: string, bounds: NonNullable<WindowDigest['bounds']>): Promise<KeySet>;
   /** The tables the store holds, in one read (optional: without it, callers ask `countRows` table by table). */

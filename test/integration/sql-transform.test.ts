@@ -466,13 +466,18 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
   });
 
   it('a staged file holds only what varies by row: what is one value in every kept row goes beside it as constants, and the store fills every row with them', async () => {
-    const ws = planWindows(FUELINST, { kind: 'days', from: '2025-06-01', to: '2025-06-03' });
+    const ws = planWindows(FUELINST, { kind: 'days', from: '2025-06-01', to: '2025-06-05' });
+    const reversed = (x: object) => Object.fromEntries(Object.entries(x).reverse());
     const api = fakeApi(ws, (w, i) => {
       const d = new Date(w.to - 1).toISOString().slice(0, 10);
       const at = { settlementDate: d, startTime: `${d}T00:00:00Z`, publishTime: `${d}T00:05:00Z` };
-      // The first window in the fast mode, every value present; the second in the general mode (its
-      // first row lacks a column), one row without a dataset.
-      return JSON.stringify(i === 0 ? [row(at), wind(at)] : [row(at, ['generation']), wind({ ...at, dataset: null })]);
+      const bodies = [
+        [row(at), wind(at)], // the fast mode, every value present
+        [row(at, ['generation']), wind({ ...at, dataset: null })], // the general mode (the first row lacks a column), a dataset missing
+        [row(at), wind({ ...at, generation: null })], // the fast mode, a value null
+        [reversed(row(at)), wind(at)], // the general mode (the second row's keys in another order), every value present
+      ];
+      return JSON.stringify(bodies[i]);
     });
     const inner = duckDbTransform();
     const seen: { from: number; columns: string[]; constants: Record<string, string> }[] = [];
@@ -496,13 +501,26 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
       reader.closeSync();
     }
     const data = FUELINST.columns.map((c) => c.name).filter((n) => n !== 'dataset');
-    const windowMeta = ['_dataset', '_window_from_utc', '_window_to_utc', '_ingested_utc', '_source_api'];
+    const meta = ['_dataset', '_window_from_utc', '_window_to_utc', '_ingested_utc', '_source_api'];
     const all = "['dataset', 'publishTime', 'startTime', 'settlementDate', 'settlementPeriod', 'fuelType', 'generation']";
+    const back = "['generation', 'fuelType', 'settlementPeriod', 'settlementDate', 'startTime', 'publishTime', 'dataset']";
+    const less = (name: string) => all.replace(`, '${name}'`, '').replace(`'${name}', `, '');
     // Windows may be prepared in either order.
     seen.sort((a, b) => a.from - b.from);
-    expect(seen).toHaveLength(2);
-    // Fast mode, every value present: the keys and the hashed names are constants too, and so is dataset.
-    expect(seen[0].columns).toEqual([...data, '_hash_key'].sort());
+    expect(seen).toHaveLength(4);
+    // In the file: what is not a constant.
+    expect(seen.map((x) => x.columns)).toEqual([
+      [...data, '_hash_key'],
+      [...data, 'dataset', '_hash_key', '_hash_source_cols', '_source_columns'],
+      [...data, '_hash_key', '_hash_source_cols'],
+      [...data, '_hash_key', '_source_columns'],
+    ].map((x) => x.sort()));
+    expect(seen.map((x) => Object.keys(x.constants).sort())).toEqual([
+      [...meta, 'dataset', '_source_columns', '_hash_source_cols'],
+      [...meta],
+      [...meta, 'dataset', '_source_columns'],
+      [...meta, 'dataset', '_hash_source_cols'],
+    ].map((x) => x.sort()));
     expect(seen[0].constants).toEqual({
       dataset: 'FUELINST',
       _dataset: 'FUELINST',
@@ -513,19 +531,22 @@ describe('SQL transform = JS path, on bodies that test each rule', () => {
       _source_columns: all,
       _hash_source_cols: all,
     });
-    // General mode, a value and a dataset missing: each row's keys, hashed names and dataset are its own.
-    expect(seen[1].columns).toEqual([...data, 'dataset', '_hash_key', '_hash_source_cols', '_source_columns'].sort());
-    expect(Object.keys(seen[1].constants).sort()).toEqual([...windowMeta].sort());
     const stored = await readRows(
       db,
       `SELECT settlementDate::VARCHAR AS day, fuelType, dataset, _dataset, _window_from_utc, _window_to_utc, _source_api, _source_columns, _hash_source_cols FROM ${FUELINST.table} ORDER BY 1, 2`,
     );
-    const less = (text: string, name: string) => text.replace(`, '${name}'`, '').replace(`'${name}', `, '');
+    // _dataset, _window_from_utc, _window_to_utc, _source_api of each settlement day's window.
+    const edges = ['2025-05-31', '2025-06-01', '2025-06-02', '2025-06-03', '2025-06-04'].map((d) => `${d}T23:00:00+00:00`);
+    const [d1, d2, d3, d4] = [0, 1, 2, 3].map((i) => ['FUELINST', edges[i], edges[i + 1], 'BMRS']);
     expect(stored).toEqual([
-      ['2025-06-01', 'CCGT', 'FUELINST', 'FUELINST', '2025-05-31T23:00:00+00:00', '2025-06-01T23:00:00+00:00', 'BMRS', all, all],
-      ['2025-06-01', 'WIND', 'FUELINST', 'FUELINST', '2025-05-31T23:00:00+00:00', '2025-06-01T23:00:00+00:00', 'BMRS', all, all],
-      ['2025-06-02', 'CCGT', 'FUELINST', 'FUELINST', '2025-06-01T23:00:00+00:00', '2025-06-02T23:00:00+00:00', 'BMRS', less(all, 'generation'), less(all, 'generation')],
-      ['2025-06-02', 'WIND', null, 'FUELINST', '2025-06-01T23:00:00+00:00', '2025-06-02T23:00:00+00:00', 'BMRS', all, less(all, 'dataset')],
+      ['2025-06-01', 'CCGT', 'FUELINST', ...d1, all, all],
+      ['2025-06-01', 'WIND', 'FUELINST', ...d1, all, all],
+      ['2025-06-02', 'CCGT', 'FUELINST', ...d2, less('generation'), less('generation')],
+      ['2025-06-02', 'WIND', null, ...d2, all, less('dataset')],
+      ['2025-06-03', 'CCGT', 'FUELINST', ...d3, all, all],
+      ['2025-06-03', 'WIND', 'FUELINST', ...d3, all, less('generation')],
+      ['2025-06-04', 'CCGT', 'FUELINST', ...d4, back, all],
+      ['2025-06-04', 'WIND', 'FUELINST', ...d4, all, all],
     ]);
   });
 
