@@ -120,8 +120,9 @@ export interface StagedRows {
   readonly path: string;
   readonly count: number;
   /**
-   * Columns that hold one value in every row (a window's metadata), given here as text (cast to the
-   * column's type) instead of in the file: not written and read again per row.
+   * Columns that hold one value in every row (a window's metadata, and columns the transform found
+   * one value in), given here as text (cast to the column's type) instead of in the file: not
+   * written and read again per row.
    */
   readonly constants?: Readonly<Record<string, string>>;
 }

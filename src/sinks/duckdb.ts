@@ -65,8 +65,8 @@ export async function openDuckDbStore(path: string, options: DuckDbStoreOptions 
     /** The source's parameters: its file, and a staged window's constants. */
     const scan: Record<string, string> = {};
     if (w.staged) {
-      // Staged by the SQL transform: typed columns, cast to the table's own types; the constants
-      // (a window's metadata) come as parameters, one value for every row.
+      // Staged by the SQL transform: typed columns, cast to the table's own types; its constants
+      // (StagedRows.constants) come as parameters, one value for every row.
       file = w.staged.path;
       const constants = w.staged.constants ?? {};
       const cell = (col: Column, i: number) => {
