@@ -184,7 +184,9 @@ FROM (SELECT filename, j, json_keys(j) AS k, unnest(json_transform(j, ${structTy
   const allPresent = cols.map((c) => `${v(c.name)} IS NOT NULL`).join(' AND ');
   const hashText = `'{' || concat_ws(', ', ${sorted.map((c) => `${lit(`"${c.name}": `)} || ${render(c)}`).join(', ')}) || '}'`;
   const hashFast = `concat(${sorted.map((c, i) => `${lit(`${i === 0 ? '{' : ', '}"${c.name}": `)}, ${render(c, true)}`).join(', ')}, '}')`;
-  const hashCols = `CASE WHEN ${allPresent} THEN ${lit(pyListRepr(cols.map((c) => c.name)))} ELSE '[' || concat_ws(', ', ${cols.map((c) => `CASE WHEN ${v(c.name)} IS NOT NULL THEN ${lit(`'${c.name}'`)} END`).join(', ')}) || ']' END`;
+  // The hashed names of a row with every value present: the constant `_hash_source_cols` too.
+  const allHashed = pyListRepr(cols.map((c) => c.name));
+  const hashCols = `CASE WHEN ${allPresent} THEN ${lit(allHashed)} ELSE '[' || concat_ws(', ', ${cols.map((c) => `CASE WHEN ${v(c.name)} IS NOT NULL THEN ${lit(`'${c.name}'`)} END`).join(', ')}) || ']' END`;
   // Each row's window, and its constants, by CASE on the file name and window number: a join with
   // a table of them would build its hash table on the rows (about 40 MB for a batch).
   const wid = `CASE filename ${batch.map((b, i) => `WHEN ${lit(b.file)} THEN ${i}`).join(' ')} END`;
@@ -252,7 +254,7 @@ FROM ${name} GROUP BY wid`;
       _ingested_utc: b.ingested,
       _source_api: 'BMRS',
       ...(fast ? { _source_columns: pyListRepr(b.keys!) } : {}),
-      ...(Number(summary.partial) === 0 ? { _hash_source_cols: pyListRepr(cols.map((c) => c.name)) } : {}),
+      ...(Number(summary.partial) === 0 ? { _hash_source_cols: allHashed } : {}),
       ...(names.has('dataset') && Number(summary.no_dataset) === 0 ? { dataset: d.code } : {}),
     };
     return Object.fromEntries(table.columns.filter((c) => c.name in all).map((c) => [c.name, all[c.name]]));
